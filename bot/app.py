@@ -1,0 +1,81 @@
+"""Composition root: settings + storage + Slack client -> Deps and a Bolt App."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+import handlers
+from bot.config import Settings
+from bot.domain.ports import Clock, Notifier
+from bot.domain.workdays import WorkCalendar
+from bot.services import Deps
+from bot.services.deps import SystemClock
+from handlers.delivery import SlackNotifier, make_client
+from storage.db import create_db_engine, make_sessionmaker, upgrade
+from storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    deps: Deps
+
+
+def quiet_slack_loggers() -> None:
+    """At DEBUG/INFO these log payloads and rejected bodies: keep them at WARNING."""
+    for name in ("slack_bolt", "slack_sdk", "slack_bolt.App", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def build_runtime(
+    settings: Settings, *, migrate: bool = True, clock: Clock | None = None,
+    notifier: Notifier | None = None,
+) -> Runtime:
+    engine = create_db_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    deps = Deps(
+        uow=lambda: SqlUnitOfWork(sessions),
+        clock=clock or SystemClock(),
+        calendar=WorkCalendar(),
+        timezone=settings.timezone,
+        command=settings.command,
+        admins=settings.admins,
+        notifier=notifier,
+    )
+    return Runtime(settings, engine, deps)
+
+
+def build_client(settings: Settings) -> WebClient:
+    return make_client(settings.slack_bot_token, settings.slack_api_url)
+
+
+def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
+              socket_mode: bool = False) -> tuple[App, Deps]:
+    """The Bolt app; returns the deps with the Slack notifier wired in."""
+    quiet_slack_loggers()
+    client = client or build_client(settings)
+    if deps.notifier is None:
+        deps = replace(deps, notifier=SlackNotifier(client, settings.language, settings.timezone))
+    kwargs: dict[str, Any] = {}
+    if socket_mode:
+        kwargs["request_verification_enabled"] = False
+    else:
+        kwargs["signing_secret"] = settings.slack_signing_secret
+    app = App(
+        client=client,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt.App"),
+        **kwargs,
+    )
+    handlers.register(app, deps, settings)
+    return app, deps

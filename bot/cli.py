@@ -1,0 +1,222 @@
+"""`actiebot` sub-commands (../shared/CONTRACT.md, "CLI").
+
+Exit status: 0 success, 1 a real failure (one line, never a traceback), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("actiebot")
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kennemerland-2021.yaml"
+
+
+class Failure(Exception):
+    """A real failure: printed as one line, exit status 1."""
+
+
+def _runtime(settings: Settings, **kwargs: object):  # type: ignore[no-untyped-def]
+    from bot.app import build_runtime
+
+    return build_runtime(settings, **kwargs)  # type: ignore[arg-type]
+
+
+# -- commands -------------------------------------------------------------------------------
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import create_db_engine, current_revision, upgrade
+
+    engine = create_db_engine(settings.database_url)
+    upgrade(engine)
+    print(f"database {settings.masked_database_url()} at revision {current_revision(engine)}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.programme_file import ProgrammeFileError, read_file
+
+    try:
+        files = read_file(args.file)
+    except ProgrammeFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.file}: not imported, nothing was changed "
+              f"({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})",
+              file=sys.stderr)
+        return 1
+    runtime = _runtime(settings)
+    with runtime.deps.uow() as uow:
+        totals: dict[str, dict[str, int]] = {}
+        for file in files:
+            totals[file.programme.key] = uow.repo.save_programme(file)
+        uow.commit()
+    for key, counts in totals.items():
+        file = next(f for f in files if f.programme.key == key)
+        changes = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v)
+        print(f"imported {key}: {len(file.activities)} activities, "
+              f"{len(file.working_groups)} working groups"
+              + (f" ({changes})" if changes else " (no changes)"))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.programme_file import dump_csv, dump_json, dump_yaml
+
+    runtime = _runtime(settings)
+    with runtime.deps.uow() as uow:
+        keys = [args.programme] if args.programme else [p.key for p in uow.repo.list_programmes()]
+        files = []
+        for key in keys:
+            file = uow.repo.load_programme(key)
+            if file is None:
+                raise Failure(f"no programme with key {key!r}; "
+                              "import one first with `actiebot import FILE`")
+            files.append(file)
+    if not files:
+        raise Failure("nothing to export: the database holds no programme yet")
+    text = {"yaml": dump_yaml, "json": dump_json, "csv": dump_csv}[args.format](files)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"exported {', '.join(keys)} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _load_example_if_empty(settings: Settings, example: Path) -> None:
+    from storage.programme_file import read_file
+
+    runtime = _runtime(settings)
+    with runtime.deps.uow() as uow:
+        if uow.repo.list_programmes():
+            return
+        for file in read_file(example):
+            uow.repo.save_programme(file)
+        uow.commit()
+    print(f"loaded the example programme {example.name}", file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import answer, console_deps
+
+    deps = console_deps(settings)
+    print(answer(deps, settings, " ".join(args.text)))
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import repl
+
+    return repl(settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import serve
+
+    settings.require_http()
+    return serve(settings, port=args.port or settings.port, scheduler=not args.no_scheduler)
+
+
+def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import socket_mode
+
+    settings.require_socket()
+    return socket_mode(settings, scheduler=not args.no_scheduler)
+
+
+def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    """What `make run` runs: the example loaded once, then the right mode for the tokens set."""
+    if args.example:
+        _load_example_if_empty(settings, Path(args.example))
+    if settings.slack_app_token and settings.slack_bot_token:
+        return cmd_socket(argparse.Namespace(no_scheduler=False), settings)
+    if settings.has_slack_http:
+        return cmd_serve(argparse.Namespace(port=None, no_scheduler=False), settings)
+    print("No Slack tokens set (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET for HTTP, or "
+          "SLACK_APP_TOKEN for Socket Mode): starting the local console.", file=sys.stderr)
+    return cmd_console(args, settings)
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="actiebot", description="Actiebot: the action programme in Slack.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="HTTP mode on gunicorn (POST /slack/events, GET /healthz)")
+    p.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
+    p.add_argument("--no-scheduler", action="store_true", help="do not run reminders here")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    p.add_argument("--no-scheduler", action="store_true", help="do not run reminders here")
+    p.set_defaults(func=cmd_socket)
+
+    p = sub.add_parser("console", help="local REPL without Slack")
+    p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("ask", help="one command, answer on stdout")
+    p.add_argument("text", nargs="+", help="e.g. wie MDA++")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("import", help="load or update a programme file (YAML or JSON)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write programmes as YAML, JSON or CSV")
+    p.add_argument("--programme", default=None, help="programme key (default: all)")
+    p.add_argument("--format", choices=("yaml", "csv", "json"), default="yaml")
+    p.add_argument("-o", "--output", default=None, help="file (default: stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("db", help="database maintenance")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dbsub.add_parser("upgrade", help="apply migrations to head").set_defaults(func=cmd_db)
+
+    p = sub.add_parser("start", help="load the example when empty, then socket/serve/console")
+    p.add_argument("--example", default=str(EXAMPLE), help="programme file to load when empty")
+    p.set_defaults(func=cmd_start)
+
+    for extend in EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+# Later surfaces (remind, digest, report, forget-user …) add their sub-commands here.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.logging_setup import configure_logging
+
+    configure_logging(level="WARNING")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.func(args, settings))
+    except (ConfigError, Failure) as error:
+        print(f"actiebot: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        from handlers.errors import correlation_id, log_exception
+
+        cid = correlation_id()
+        if log.isEnabledFor(logging.DEBUG):
+            log_exception(cid, error)
+        print(f"actiebot: failed ({type(error).__name__}); correlation id {cid}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Settings read once from the environment (see ../shared/CONTRACT.md, "Environment")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite:///actiebot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and how to set it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    slack_team_id: str | None = None
+    slack_app_id: str | None = None
+    command: str = "/actie"
+    language: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    admins: frozenset[str] = frozenset()
+    port: int = 3000
+    max_body_bytes: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        language = (get("ACTIEBOT_LANGUAGE") or "nl").lower()
+        if language not in ("nl", "en"):
+            raise ConfigError(
+                f"ACTIEBOT_LANGUAGE={language!r} is not supported: set it to 'nl' or 'en' "
+                "(for example: export ACTIEBOT_LANGUAGE=nl)."
+            )
+        timezone = get("ACTIEBOT_TIMEZONE") or "Europe/Amsterdam"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"ACTIEBOT_TIMEZONE={timezone!r} is not a known time zone: use an IANA name "
+                "such as Europe/Amsterdam."
+            ) from None
+        port_text = get("PORT") or "3000"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"PORT={port_text!r} is not a port number: set PORT to e.g. 3000.")
+        command = get("ACTIEBOT_COMMAND") or "/actie"
+        if not command.startswith("/"):
+            command = "/" + command
+        api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        if not api_url.endswith("/"):
+            api_url += "/"
+        admins = frozenset(
+            part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
+        )
+        return cls(
+            database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=api_url,
+            slack_team_id=get("SLACK_TEAM_ID"),
+            slack_app_id=get("SLACK_APP_ID"),
+            command=command,
+            language=language,
+            timezone=timezone,
+            admins=admins,
+            port=int(port_text),
+        )
+
+    @property
+    def has_slack_http(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    def require_http(self) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("SLACK_BOT_TOKEN", self.slack_bot_token),
+                ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                "HTTP mode needs " + " and ".join(missing) + ": copy them from your Slack app "
+                "(OAuth & Permissions → Bot User OAuth Token; Basic Information → Signing "
+                "Secret) and set them, e.g. export SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=…"
+            )
+
+    def require_socket(self) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("SLACK_BOT_TOKEN", self.slack_bot_token),
+                ("SLACK_APP_TOKEN", self.slack_app_token),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                "Socket Mode needs " + " and ".join(missing) + ": create an app-level token "
+                "with connections:write (Basic Information → App-Level Tokens, xapp-…) and set "
+                "e.g. export SLACK_APP_TOKEN=xapp-… SLACK_BOT_TOKEN=xoxb-…"
+            )
+
+    def masked_database_url(self) -> str:
+        """The database URL with any password replaced, safe for logs."""
+        url = self.database_url
+        if "@" in url and "://" in url:
+            scheme, rest = url.split("://", 1)
+            creds, host = rest.rsplit("@", 1)
+            user = creds.split(":", 1)[0]
+            return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+        return url

@@ -1,0 +1,59 @@
+"""The local console: the same command layer as Slack, rendered as text."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import TextIO
+
+from bot.config import Settings
+from bot.domain import grammar
+from bot.services import Actor, Deps, execute
+from bot.services.delivery import deliver
+from bot.services.results import UpdateRecorded
+from handlers.delivery import PrintNotifier
+from handlers.render.messages import compose
+from handlers.render.text import render
+
+PROMPT = "actie> "
+
+
+def console_deps(settings: Settings, out: TextIO | None = None) -> Deps:
+    from bot.app import build_runtime
+
+    runtime = build_runtime(settings)
+    return replace(runtime.deps,
+                   notifier=PrintNotifier(settings.language, settings.timezone, out))
+
+
+def answer(deps: Deps, settings: Settings, text: str, actor: Actor | None = None) -> str:
+    actor = actor or Actor.console()
+    result = execute(deps, grammar.parse(text, settings.command), actor)
+    reply = render(compose(result, settings.language, deps.timezone))
+    if isinstance(result, UpdateRecorded) and result.delivery_key:
+        deliver(deps, result.delivery_key)
+    return reply
+
+
+def repl(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    deps = console_deps(settings, stdout)
+    interactive = stdin.isatty()
+    greeting = ("Actiebot console — typ bijvoorbeeld `wie MDA++` of `help`; `exit` om te stoppen."
+                if settings.language == "nl" else
+                "Actiebot console — type e.g. `owner MDA++` or `help`; `exit` to quit.")
+    print(greeting, file=stdout)
+    while True:
+        if interactive:
+            stdout.write(PROMPT)
+            stdout.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        line = line.strip()
+        if line.lower() in ("exit", "quit", "stop", "/exit"):
+            break
+        if not line:
+            continue
+        print(answer(deps, settings, line), file=stdout, flush=True)
+    return 0

@@ -1,0 +1,153 @@
+"""Protocols the services depend on; storage and handlers satisfy them without inheriting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import Any, Protocol
+
+from bot.domain.model import Activity, Programme, ProgrammeFile, Status, StatusUpdate, WorkingGroup
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityId:
+    programme_key: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.programme_key}/{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityEntry:
+    """What ref resolution needs to know of an activity."""
+
+    id: ActivityId
+    title: str
+    theme: str | None
+    group_key: str | None
+    is_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEntry:
+    programme_key: str
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    activity_keys: tuple[str, ...]
+    open_activity_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefIndex:
+    groups: tuple[GroupEntry, ...] = ()
+    activities: tuple[ActivityEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """An activity or one of its milestones that falls due on a date."""
+
+    activity: Activity
+    milestone: str | None
+    due_value: date
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    key: str
+    kind: str
+    channel: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 0
+    state: str = "pending"
+    message_ts: str | None = None
+    last_error: str | None = None
+
+
+class Repository(Protocol):
+    # programmes and groups
+    def list_programmes(self) -> list[Programme]: ...
+    def get_programme(self, key: str) -> Programme | None: ...
+    def get_group(self, programme_key: str, key: str) -> WorkingGroup | None: ...
+    def list_groups(self, programme_key: str | None = None) -> list[tuple[str, WorkingGroup]]: ...
+    def find_groups_by_channel(self, channel: str) -> list[tuple[str, WorkingGroup]]: ...
+    def set_group_channel(self, programme_key: str, key: str, channel: str) -> None: ...
+    # activities
+    def ref_index(self) -> RefIndex: ...
+    def get_activity(self, activity_id: ActivityId) -> Activity | None: ...
+    def list_activities(
+        self, programme_key: str | None = None, group_key: str | None = None,
+        open_only: bool = False,
+    ) -> list[Activity]: ...
+    def list_due_items(
+        self, start: date | None, end: date | None, open_only: bool = True,
+        programme_key: str | None = None, group_key: str | None = None,
+    ) -> list[DueItem]: ...
+    def count_by_status(
+        self, programme_key: str | None = None, group_key: str | None = None,
+    ) -> dict[Status, int]: ...
+    # the update log
+    def last_update(self, activity_id: ActivityId) -> StatusUpdate | None: ...
+    def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]: ...
+    def list_updates_since(
+        self, since: datetime, programme_key: str | None = None, group_key: str | None = None,
+    ) -> list[tuple[Activity, StatusUpdate]]: ...
+    def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> None: ...
+    # programme files
+    def load_programme(self, key: str) -> ProgrammeFile | None: ...
+    def save_programme(self, file: ProgrammeFile) -> dict[str, int]: ...
+    # outbox / delivery ledger
+    def claim_delivery(
+        self, key: str, kind: str, channel: str, payload: dict[str, Any], now: datetime,
+    ) -> Delivery | None: ...
+    def list_pending_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]: ...
+    def get_delivery(self, key: str) -> Delivery | None: ...
+    def lock_delivery(
+        self, delivery_id: int, now: datetime, lease: timedelta,
+    ) -> Delivery | None: ...
+    def mark_delivered(self, delivery_id: int, message_ts: str | None, now: datetime) -> None: ...
+    def mark_failed(
+        self, delivery_id: int, reason: str, retry_at: datetime | None, now: datetime,
+    ) -> None: ...
+    # users
+    def get_user_locale(self, user_id: str) -> str | None: ...
+    def set_user_locale(self, user_id: str, locale: str | None, now: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    repo: Repository
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    ok: bool
+    ts: str | None = None
+    error: str | None = None  # Slack's error code, e.g. "channel_not_found"
+    retryable: bool = False
+
+
+class Notifier(Protocol):
+    """Posts messages to Slack; never raises for a Slack error, it reports it."""
+
+    def post(self, channel: str, message: Any, thread_ts: str | None = None) -> PostResult: ...
+
+
+class Unavailable(Exception):
+    """An outage (database, Slack) the caller cannot fix; never a user mistake."""
+

@@ -1,0 +1,8 @@
+"""Use cases. `execute` runs one parsed `/actie` command and returns a result dataclass."""
+
+from __future__ import annotations
+
+from bot.services.deps import Actor, Deps
+from bot.services.dispatch import execute
+
+__all__ = ["Actor", "Deps", "execute"]

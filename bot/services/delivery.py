@@ -1,0 +1,103 @@
+"""Posting what the outbox holds: update announcements now, reminders and digests later.
+
+Rows are claimed in the database (deliveries.key is unique) in the same transaction as the
+change that causes them; posting takes a short lease so that two processes never post the
+same row at once; a Slack failure is recorded with its reason and retried on a later sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.domain.ports import ActivityId, Delivery, Repository
+from bot.services.deps import Deps
+from bot.services.results import Announcement
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+# Slack errors that need a person (invite the bot, unarchive): retry, but not soon.
+CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+RETRY_SOON = timedelta(minutes=5)
+RETRY_LATER = timedelta(hours=1)
+
+
+def announcement_key(activity_id: ActivityId, at: datetime) -> str:
+    return f"update:{activity_id}:{at.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    key: str
+    channel: str
+    ok: bool
+    error: str | None = None
+
+
+def materialise(repo: Repository, delivery: Delivery) -> object | None:
+    """The message a ledger row stands for, built from what the database holds now."""
+    if delivery.kind == "update":
+        activity_id = ActivityId(delivery.payload["programme"], delivery.payload["activity"])
+        activity = repo.get_activity(activity_id)
+        if activity is None:
+            return None
+        at = datetime.fromisoformat(delivery.payload["at"])
+        update = next((u for u in repo.list_updates(activity_id, limit=200) if u.at == at), None)
+        if update is None:
+            return None
+        group = (repo.get_group(activity.programme_key, activity.working_group)
+                 if activity.working_group else None)
+        return Announcement(activity, update, group)
+    return MATERIALISERS[delivery.kind](repo, delivery) if delivery.kind in MATERIALISERS else None
+
+
+# Other message kinds (reminders, digests) register how to rebuild their message here.
+MATERIALISERS: dict[str, Callable[[Repository, Delivery], object | None]] = {}
+
+
+def deliver(deps: Deps, key: str) -> DeliveryOutcome | None:
+    """Post one claimed row now (after the change that queued it was committed)."""
+    with deps.uow() as uow:
+        row = uow.repo.get_delivery(key)
+    if row is None or row.state == "sent":
+        return None
+    return _post(deps, row)
+
+
+def deliver_pending(deps: Deps, limit: int = 100) -> list[DeliveryOutcome]:
+    """Retry every row whose time has come; the scheduler calls this on each sweep."""
+    with deps.uow() as uow:
+        rows = uow.repo.list_pending_deliveries(deps.now(), limit)
+    return [outcome for row in rows if (outcome := _post(deps, row)) is not None]
+
+
+def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
+    if deps.notifier is None:
+        return None
+    now = deps.now()
+    with deps.uow() as uow:
+        leased = uow.repo.lock_delivery(row.id, now, LEASE)
+        uow.commit()
+    if leased is None:
+        return None  # another process holds it, or it was sent meanwhile
+    with deps.uow() as uow:
+        message = materialise(uow.repo, leased)
+    if message is None:  # what it announced no longer exists: nothing to post
+        with deps.uow() as uow:
+            uow.repo.mark_failed(leased.id, "gone", None, deps.now())
+            uow.commit()
+        return None
+    result = deps.notifier.post(leased.channel, message)
+    with deps.uow() as uow:
+        if result.ok:
+            uow.repo.mark_delivered(leased.id, result.ts, deps.now())
+        else:
+            error = result.error or "unknown_error"
+            wait = RETRY_LATER if error in CHANNEL_ERRORS else RETRY_SOON
+            uow.repo.mark_failed(leased.id, error, deps.now() + wait, deps.now())
+            log.warning("delivery %s to %s failed: %s", leased.kind, leased.channel, error)
+        uow.commit()
+    return DeliveryOutcome(leased.key, leased.channel, result.ok, result.error)

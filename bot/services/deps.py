@@ -1,0 +1,52 @@
+"""What every use case receives: a unit-of-work factory, a clock, a calendar, a notifier."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.ports import Clock, Notifier, UnitOfWork
+from bot.domain.workdays import WorkCalendar
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asked, and where: enough to scope answers and to sign the update log."""
+
+    user_id: str
+    user_name: str | None = None
+    channel_id: str | None = None
+    team_id: str | None = None
+    locale: str | None = None
+    source: str = "slack"  # "slack" | "console" | "button"
+
+    @classmethod
+    def console(cls) -> Actor:
+        return cls(user_id="console", user_name="console", source="console")
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    uow: Callable[[], UnitOfWork]
+    clock: Clock = field(default_factory=SystemClock)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    timezone: str = "Europe/Amsterdam"
+    command: str = "/actie"
+    admins: frozenset[str] = frozenset()
+    notifier: Notifier | None = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
+
+    def is_admin(self, actor: Actor) -> bool:
+        return actor.user_id in self.admins or actor.source == "console"

@@ -1,0 +1,281 @@
+"""One use case per `/actie` verb; `execute` dispatches a parsed command to it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain import grammar, refs
+from bot.domain.grammar import Command, Usage
+from bot.domain.model import Activity, StatusUpdate, WorkingGroup
+from bot.domain.ports import ActivityId, DueItem, Repository
+from bot.domain.privacy import kinds as privacy_kinds
+from bot.services import results as r
+from bot.services.delivery import announcement_key
+from bot.services.deps import Actor, Deps
+
+STALE_DAYS = 60
+OVERVIEW_HORIZON_DAYS = 60
+
+
+def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
+    match command:
+        case Usage():
+            return r.UsageAnswer(command, deps.command)
+        case grammar.Help(topic=topic):
+            return r.HelpAnswer(deps.command, topic)
+        case grammar.Who(ref=ref):
+            return who(deps, ref)
+        case grammar.When(ref=ref):
+            return when(deps, ref)
+        case grammar.StatusOf(ref=ref):
+            return status(deps, ref, actor)
+        case grammar.Update():
+            return record_update(deps, command, actor)
+        case grammar.History(ref=ref):
+            return history(deps, ref)
+        case grammar.Upcoming(days=days):
+            return upcoming(deps, days, actor)
+        case grammar.Overdue():
+            return overdue(deps, actor)
+        case grammar.ListActivities(group=group):
+            return list_activities(deps, group, actor)
+        case grammar.Overview():
+            return overview(deps, actor)
+        case grammar.Link(group=group):
+            return link(deps, group, actor)
+    raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+
+# -- resolution -----------------------------------------------------------------------------
+
+def _resolve_activity(
+    repo: Repository, query: str,
+) -> tuple[Activity, WorkingGroup | None] | r.UnknownRef | r.AmbiguousRef | r.EmptyGroup:
+    found = refs.resolve(query, repo.ref_index())
+    match found:
+        case refs.Match(activity=activity_id):
+            activity = repo.get_activity(activity_id)
+            if activity is None:  # deleted between the two queries
+                return r.UnknownRef(query, ())
+            group = (repo.get_group(activity.programme_key, activity.working_group)
+                     if activity.working_group else None)
+            return activity, group
+        case refs.Ambiguous(candidates=candidates, total=total):
+            return r.AmbiguousRef(query, candidates, total)
+        case refs.GroupMatch(group=entry):
+            group = repo.get_group(entry.programme_key, entry.key)
+            assert group is not None
+            return r.EmptyGroup(group)
+        case refs.Unknown(suggestions=suggestions):
+            return r.UnknownRef(query, suggestions)
+    raise AssertionError(found)  # pragma: no cover
+
+
+def _channel_group(repo: Repository, actor: Actor) -> tuple[str, WorkingGroup] | None:
+    if not actor.channel_id:
+        return None
+    groups = repo.find_groups_by_channel(actor.channel_id)
+    return groups[0] if len(groups) == 1 else None
+
+
+# -- questions ------------------------------------------------------------------------------
+
+def who(deps: Deps, query: str) -> r.Result:
+    with deps.uow() as uow:
+        found = _resolve_activity(uow.repo, query)
+    if not isinstance(found, tuple):
+        return found
+    activity, group = found
+    linked = {
+        owner: group.members[owner] for owner in activity.owners
+        if group is not None and owner in group.members
+    }
+    return r.OwnersAnswer(activity, group, linked)
+
+
+def when(deps: Deps, query: str) -> r.Result:
+    today = deps.today()
+    with deps.uow() as uow:
+        found = _resolve_activity(uow.repo, query)
+    if not isinstance(found, tuple):
+        return found
+    activity, group = found
+    cal = deps.calendar
+    milestones = tuple(
+        r.MilestoneDeadline(
+            m.title, m.due, cal.working_days_between(today, m.due.value) if m.due else None)
+        for m in activity.milestones
+    )
+    days = cal.working_days_between(today, activity.due.value) if activity.due else None
+    return r.DeadlineAnswer(activity, group, today, days, milestones)
+
+
+def status(deps: Deps, query: str | None, actor: Actor) -> r.Result:
+    with deps.uow() as uow:
+        repo = uow.repo
+        if query:
+            found = _resolve_activity(repo, query)
+            if not isinstance(found, tuple):
+                return found
+            activity, group = found
+            last = repo.last_update(ActivityId(activity.programme_key, activity.key))
+            return r.StatusAnswer(activity, group, last)
+        bound = _channel_group(repo, actor)
+        programme_key, group = bound if bound else (None, None)
+        activities = repo.list_activities(
+            programme_key=programme_key, group_key=group.key if group else None)
+        counts = repo.count_by_status(programme_key, group.key if group else None)
+        shown = [a for a in activities if a.is_open] or activities
+        lines = tuple(
+            r.StatusLine(a, repo.last_update(ActivityId(a.programme_key, a.key)))
+            for a in shown[:20]
+        )
+        return r.GroupStatusAnswer(group, counts, lines, len(shown))
+
+
+def history(deps: Deps, query: str, limit: int = 20) -> r.Result:
+    with deps.uow() as uow:
+        found = _resolve_activity(uow.repo, query)
+        if not isinstance(found, tuple):
+            return found
+        activity, _group = found
+        activity_id = ActivityId(activity.programme_key, activity.key)
+        updates = uow.repo.list_updates(activity_id, limit=limit + 1)
+    return r.HistoryAnswer(activity, tuple(updates[:limit]), len(updates))
+
+
+def _due_entries(deps: Deps, items: list[DueItem]) -> tuple[r.DueEntry, ...]:
+    today = deps.today()
+    return tuple(
+        r.DueEntry(item, deps.calendar.working_days_between(today, item.due_value))
+        for item in items
+    )
+
+
+def upcoming(deps: Deps, days: int, actor: Actor) -> r.Result:
+    today = deps.today()
+    with deps.uow() as uow:
+        bound = _channel_group(uow.repo, actor)
+        items = uow.repo.list_due_items(
+            today, today + timedelta(days=days), open_only=True,
+            programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
+    return r.DueListAnswer("upcoming", today, days, _due_entries(deps, items),
+                           bound[1] if bound else None)
+
+
+def overdue(deps: Deps, actor: Actor) -> r.Result:
+    today = deps.today()
+    with deps.uow() as uow:
+        bound = _channel_group(uow.repo, actor)
+        items = uow.repo.list_due_items(
+            None, today - timedelta(days=1), open_only=True,
+            programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
+    return r.DueListAnswer("overdue", today, None, _due_entries(deps, items),
+                           bound[1] if bound else None)
+
+
+def list_activities(deps: Deps, query: str | None, actor: Actor) -> r.Result:
+    with deps.uow() as uow:
+        repo = uow.repo
+        if query is None:
+            bound = _channel_group(repo, actor)
+            if bound is None:
+                index = repo.ref_index()
+                summaries = []
+                for programme_key, group in repo.list_groups():
+                    entry = next(g for g in index.groups
+                                 if g.programme_key == programme_key and g.key == group.key)
+                    summaries.append(r.GroupSummary(programme_key, group,
+                                                    len(entry.open_activity_keys),
+                                                    len(entry.activity_keys)))
+                return r.GroupsAnswer(tuple(summaries))
+            programme_key, group = bound
+        else:
+            found = refs.resolve_group(query, repo.ref_index())
+            if isinstance(found, refs.Unknown):
+                return r.UnknownRef(query, found.suggestions)
+            if isinstance(found, refs.Ambiguous):
+                return r.UnknownRef(query, ())
+            programme_key = found.programme_key
+            group_or_none = repo.get_group(programme_key, found.key)
+            assert group_or_none is not None
+            group = group_or_none
+        activities = repo.list_activities(programme_key=programme_key, group_key=group.key)
+    return r.ActivityListAnswer(group, tuple(activities))
+
+
+def overview(deps: Deps, actor: Actor) -> r.Result:
+    today = deps.today()
+    with deps.uow() as uow:
+        repo = uow.repo
+        bound = _channel_group(repo, actor)
+        programme_key, group = bound if bound else (None, None)
+        programme = repo.get_programme(programme_key) if programme_key else None
+        group_key = group.key if group else None
+        counts = repo.count_by_status(programme_key, group_key)
+        upcoming_items = repo.list_due_items(
+            today, today + timedelta(days=OVERVIEW_HORIZON_DAYS), True, programme_key, group_key)
+        overdue_items = repo.list_due_items(
+            None, today - timedelta(days=1), True, programme_key, group_key)
+        since = deps.now() - timedelta(days=30)
+        changes = repo.list_updates_since(since, programme_key, group_key)
+        stale_before = deps.now() - timedelta(days=STALE_DAYS)
+        stale = []
+        for activity in repo.list_activities(programme_key, group_key, open_only=True):
+            last = repo.last_update(ActivityId(activity.programme_key, activity.key))
+            if last is None or last.at < stale_before:
+                stale.append(activity)
+    return r.OverviewAnswer(
+        programme, group, today, counts, _due_entries(deps, upcoming_items),
+        _due_entries(deps, overdue_items), tuple(stale), tuple(changes), OVERVIEW_HORIZON_DAYS)
+
+
+# -- changes --------------------------------------------------------------------------------
+
+def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result:
+    """Append to the log and queue the channel announcement, in one transaction."""
+    found_kinds = privacy_kinds(command.note)
+    if found_kinds:
+        return r.Refused("personal_data", tuple(sorted(found_kinds)))
+    with deps.uow() as uow:
+        repo = uow.repo
+        found = _resolve_activity(repo, command.ref)
+        if not isinstance(found, tuple):
+            return found
+        activity, group = found
+        activity_id = ActivityId(activity.programme_key, activity.key)
+        now = deps.now()
+        update = StatusUpdate(
+            at=now, author=actor.user_id, old_status=activity.status,
+            new_status=command.status, note=command.note, author_name=actor.user_name)
+        repo.append_update(activity_id, update, source=actor.source)
+        channel = group.channel if group else None
+        key = None
+        if channel:
+            key = announcement_key(activity_id, now)
+            repo.claim_delivery(key, "update", channel, {
+                "programme": activity.programme_key, "activity": activity.key,
+                "at": now.isoformat(),
+            }, now)
+        uow.commit()
+        saved = repo.get_activity(activity_id)
+    return r.UpdateRecorded(saved or activity, group, update, channel, key)
+
+
+def link(deps: Deps, query: str, actor: Actor) -> r.Result:
+    if deps.admins and not deps.is_admin(actor):
+        return r.Refused("not_admin")
+    if not actor.channel_id:
+        return r.Refused("no_channel")
+    with deps.uow() as uow:
+        repo = uow.repo
+        found = refs.resolve_group(query, repo.ref_index())
+        if isinstance(found, refs.Unknown):
+            return r.UnknownRef(query, found.suggestions)
+        if isinstance(found, refs.Ambiguous):
+            return r.UnknownRef(query, ())
+        group = repo.get_group(found.programme_key, found.key)
+        assert group is not None
+        repo.set_group_channel(found.programme_key, found.key, actor.channel_id)
+        uow.commit()
+    return r.LinkAnswer(group, actor.channel_id, group.channel)

@@ -1,0 +1,36 @@
+"""The slash command: parse -> one service call -> render -> ack (the answer rides in the ack)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.config import Settings
+from bot.domain import grammar
+from bot.services import Actor, Deps, execute, users
+from bot.services.delivery import deliver
+from bot.services.results import UpdateRecorded
+from handlers.render import blocks
+from handlers.render.messages import compose
+
+
+def actor_from_command(command: dict[str, Any]) -> Actor:
+    return Actor(
+        user_id=str(command.get("user_id") or "unknown"),
+        user_name=command.get("user_name"),
+        channel_id=command.get("channel_id"),
+        team_id=command.get("team_id"),
+    )
+
+
+def register(app: App, deps: Deps, settings: Settings) -> None:
+    @app.command(settings.command)
+    def on_actie(ack: Ack, command: dict[str, Any], client: Any) -> None:
+        actor = actor_from_command(command)
+        lang = users.language(deps, actor.user_id, settings.language)
+        result = execute(deps, grammar.parse(command.get("text"), settings.command), actor)
+        ack(response_type="ephemeral", **blocks.message(compose(result, lang, deps.timezone)))
+        if isinstance(result, UpdateRecorded) and result.delivery_key:
+            deliver(deps, result.delivery_key)
+        users.learn_locale(deps, client, actor.user_id)

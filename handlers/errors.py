@@ -1,0 +1,57 @@
+"""One error handler for every listener, and the request guards that run before them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+import uuid
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+
+from bot.config import Settings
+from handlers.render import blocks
+from handlers.render.messages import error_reply, language_for
+
+log = logging.getLogger("actiebot.errors")
+
+
+def correlation_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def log_exception(cid: str, error: BaseException) -> None:
+    """Log where it failed, never what it was about: no message text, no parameters."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s [correlation id %s]\n%s", type(error).__name__, cid, frames)
+
+
+def register(app: App, settings: Settings) -> None:
+    @app.error
+    def on_error(error: Exception, request: BoltRequest, response: BoltResponse | None) -> Any:
+        cid = correlation_id()
+        log_exception(cid, error)
+        if response is None:  # already acknowledged: nothing more to send
+            return None
+        reply = blocks.message(error_reply(language_for(None, settings.language), cid))
+        return BoltResponse(
+            status=200,
+            body=json.dumps({"response_type": "ephemeral", **reply}),
+            headers={"content-type": ["application/json;charset=utf-8"]},
+        )
+
+    if settings.slack_team_id or settings.slack_app_id:
+
+        @app.middleware
+        def only_our_workspace(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
+            team = body.get("team_id") or (body.get("team") or {}).get("id")
+            app_id = body.get("api_app_id")
+            if settings.slack_team_id and team and team != settings.slack_team_id:
+                log.warning("rejected a request from another workspace")
+                return BoltResponse(status=401, body="")
+            if settings.slack_app_id and app_id and app_id != settings.slack_app_id:
+                log.warning("rejected a request for another app")
+                return BoltResponse(status=401, body="")
+            return next()

@@ -1,0 +1,523 @@
+"""All user-facing wording, Dutch first and English second.
+
+`compose(result, lang)` turns a service result into a `Reply`: a short fallback text plus
+mrkdwn sections. `blocks.py` turns a Reply into Block Kit; `text.py` into console text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.grammar import Problem
+from bot.domain.model import Activity, Status, StatusUpdate, WorkingGroup
+from bot.domain.privacy import PiiKind
+from bot.services import results as r
+from handlers.render.dates import format_date, format_datetime, format_due
+
+Lang = str  # "nl" | "en"
+MAX_LINES = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str  # one line: notification and fallback text
+    sections: tuple[str, ...] = ()
+    context: str | None = None
+
+
+def language_for(locale: str | None, default: str = "nl") -> Lang:
+    """A user's Slack locale ("en-US", "nl-NL") wins over the configured default."""
+    if locale:
+        code = locale.replace("_", "-").split("-")[0].lower()
+        if code in ("nl", "en"):
+            return code
+    return default if default in ("nl", "en") else "nl"
+
+
+def t(lang: Lang, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters; user text can never ping or format as a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+STATUS_LABEL = {
+    Status.NOT_STARTED: ("⚪", "niet gestart", "not started"),
+    Status.ON_TRACK: ("🟢", "op schema", "on track"),
+    Status.AT_RISK: ("🟠", "risico", "at risk"),
+    Status.DELAYED: ("🔴", "vertraagd", "delayed"),
+    Status.DONE: ("✅", "gereed", "done"),
+    Status.CANCELLED: ("✖️", "vervallen", "cancelled"),
+}
+
+PII_LABEL = {
+    PiiKind.BSN: ("een BSN", "a citizen service number (BSN)"),
+    PiiKind.PHONE: ("een telefoonnummer", "a phone number"),
+    PiiKind.EMAIL: ("een e-mailadres", "an e-mail address"),
+    PiiKind.IBAN: ("een rekeningnummer (IBAN)", "a bank account number (IBAN)"),
+    PiiKind.BIRTH_DATE: ("een geboortedatum", "a date of birth"),
+}
+
+
+def status_label(status: Status, lang: Lang, emoji: bool = True) -> str:
+    icon, nl, en = STATUS_LABEL[status]
+    label = t(lang, nl, en)
+    return f"{icon} {label}" if emoji else label
+
+
+def working_days(n: int | None, lang: Lang) -> str:
+    if n is None:
+        return t(lang, "geen deadline", "no deadline")
+    if n == 0:
+        return t(lang, "vandaag", "due today")
+    if n > 0:
+        return t(lang, f"nog {n} werkdag{'en' if n != 1 else ''}",
+                 f"{n} working day{'s' if n != 1 else ''} left")
+    n = -n
+    return t(lang, f"{n} werkdag{'en' if n != 1 else ''} te laat",
+             f"{n} working day{'s' if n != 1 else ''} overdue")
+
+
+def due_text(activity_due: object, lang: Lang) -> str:
+    from bot.domain.model import DueDate
+
+    if isinstance(activity_due, DueDate):
+        return format_due(activity_due, lang)
+    return t(lang, "geen deadline", "no deadline")
+
+
+def title(activity: Activity) -> str:
+    return f"*{escape(activity.title)}* (`{escape(activity.key)}`)"
+
+
+def author(update: StatusUpdate) -> str:
+    """A Slack user as a mention; a name (for transcribed reports) as plain text."""
+    who = update.author
+    if who and who[0] in "UW" and who.isalnum() and who.isupper():
+        return f"<@{who}>"
+    return escape(update.author_name or who)
+
+
+def update_line(update: StatusUpdate, lang: Lang, tz: str) -> str:
+    when = format_datetime(update.at, lang, tz)
+    change = status_label(update.new_status, lang)
+    if update.old_status and update.old_status != update.new_status:
+        change = f"{status_label(update.old_status, lang, emoji=False)} → {change}"
+    line = f"{when} · {author(update)} · {change}"
+    if update.note:
+        line += f"\n> {escape(update.note)}".replace("\n", "\n> ").replace("> > ", "> ", 1)
+    return line
+
+
+def more(lang: Lang, n: int) -> str:
+    return t(lang, f"_… en {n} meer_", f"_… and {n} more_")
+
+
+def _limited(lines: list[str], lang: Lang, total: int | None = None) -> list[str]:
+    total = len(lines) if total is None else total
+    shown = lines[:MAX_LINES]
+    if total > len(shown):
+        shown.append(more(lang, total - len(shown)))
+    return shown
+
+
+def group_name(group: WorkingGroup | None) -> str:
+    return escape(group.name) if group else ""
+
+
+# -- compose --------------------------------------------------------------------------------
+
+def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply:
+    match result:
+        case r.HelpAnswer():
+            return _help(result, lang)
+        case r.UsageAnswer():
+            return _usage(result, lang)
+        case r.UnknownRef(query=query, suggestions=suggestions):
+            text = t(lang, f"Ik ken „{escape(query)}” niet.", f"I don't know “{escape(query)}”.")
+            if suggestions:
+                options = ", ".join(f"`{escape(s)}`" for s in suggestions)
+                text += t(lang, f" Bedoelde je {options}?", f" Did you mean {options}?")
+            else:
+                text += t(lang, " Probeer `lijst` voor alle werkgroepen en activiteiten.",
+                          " Try `list` for all working groups and activities.")
+            return Reply(text, (text,))
+        case r.AmbiguousRef(query=query, candidates=candidates, total=total):
+            head = t(lang, f"„{escape(query)}” past bij meerdere activiteiten. Welke bedoel je?",
+                     f"“{escape(query)}” matches several activities. Which one do you mean?")
+            lines = [f"• `{escape(c.id.key)}` — {escape(c.title)}"
+                     + ("" if c.is_open else t(lang, " _(afgerond)_", " _(closed)_"))
+                     for c in candidates]
+            return Reply(head, (head, "\n".join(_limited(lines, lang, total))))
+        case r.EmptyGroup(group=group):
+            text = t(lang, f"{group_name(group)} heeft nog geen activiteiten.",
+                     f"{group_name(group)} has no activities yet.")
+            return Reply(text, (text,))
+        case r.OwnersAnswer():
+            return _owners(result, lang)
+        case r.DeadlineAnswer():
+            return _deadline(result, lang)
+        case r.StatusAnswer():
+            return _status(result, lang, tz)
+        case r.GroupStatusAnswer():
+            return _group_status(result, lang)
+        case r.UpdateRecorded():
+            return _recorded(result, lang)
+        case r.Refused():
+            return _refused(result, lang)
+        case r.HistoryAnswer():
+            return _history(result, lang, tz)
+        case r.DueListAnswer():
+            return _due_list(result, lang)
+        case r.GroupsAnswer():
+            return _groups(result, lang)
+        case r.ActivityListAnswer():
+            return _activity_list(result, lang)
+        case r.LinkAnswer(group=group, channel=channel, previous=previous):
+            text = t(lang, f"Dit kanaal is nu gekoppeld aan *{group_name(group)}*: updates en "
+                           "herinneringen van deze werkgroep komen hier.",
+                     f"This channel is now linked to *{group_name(group)}*: its updates and "
+                     "reminders will be posted here.")
+            if previous and previous != channel:
+                text += t(lang, f" (Was: <#{previous}>.)", f" (Was: <#{previous}>.)")
+            return Reply(text, (text,))
+        case r.OverviewAnswer():
+            return overview(result, lang)
+        case r.Announcement(activity=activity, update=update, group=group):
+            return announcement(activity, update, group, lang, tz)
+    raise AssertionError(result)  # pragma: no cover
+
+
+def _help(result: r.HelpAnswer, lang: Lang) -> Reply:
+    c = result.command
+    nl = (
+        f"*Actiebot* — wie, wanneer en hoe staat het ervoor in het actieprogramma.\n"
+        f"• `{c} wie <activiteit>` — eigenaren\n"
+        f"• `{c} wanneer <activiteit>` — deadline, mijlpalen en werkdagen\n"
+        f"• `{c} status [<activiteit>]` — status en laatste update\n"
+        f"• `{c} update <activiteit> <status> [toelichting]` — status bijwerken\n"
+        f"• `{c} geschiedenis <activiteit>` — alle updates\n"
+        f"• `{c} binnenkort [dagen]` · `{c} te-laat` — deadlines\n"
+        f"• `{c} lijst [<werkgroep>]` · `{c} overzicht` — overzichten\n"
+        f"• `{c} koppel <werkgroep>` — koppel dit kanaal aan een werkgroep"
+    )
+    en = (
+        f"*Actiebot* — who, when and where things stand in the action programme.\n"
+        f"• `{c} owner <activity>` — owners\n"
+        f"• `{c} deadline <activity>` — deadline, milestones and working days\n"
+        f"• `{c} status [<activity>]` — status and last update\n"
+        f"• `{c} update <activity> <status> [note]` — update the status\n"
+        f"• `{c} history <activity>` — all updates\n"
+        f"• `{c} upcoming [days]` · `{c} overdue` — deadlines\n"
+        f"• `{c} list [<group>]` · `{c} digest` — overviews\n"
+        f"• `{c} link <group>` — link this channel to a working group"
+    )
+    statuses = t(
+        lang,
+        "Statussen: `niet-gestart`, `op-schema`, `risico`, `vertraagd`, `gereed`, `vervallen`.\n"
+        "<activiteit> is een sleutel, een werkgroep (bijv. `MDA++`, `THV`) of woorden uit de "
+        "titel of het thema.",
+        "Statuses: `not-started`, `on-track`, `at-risk`, `delayed`, `done`, `cancelled`.\n"
+        "<activity> is a key, a working group (e.g. `MDA++`, `THV`) or words of its title "
+        "or theme.",
+    )
+    privacy = t(lang, "Noteer nooit casusgegevens (namen, BSN, telefoonnummers): Actiebot "
+                      "weigert ze en slaat alleen programma-activiteiten op.",
+                "Never note case details (names, BSN, phone numbers): Actiebot refuses them "
+                "and only stores programme activities.")
+    return Reply(t(lang, "Actiebot: hulp", "Actiebot: help"),
+                 (escape(t(lang, nl, en)), escape(statuses)), privacy)
+
+
+def _usage(result: r.UsageAnswer, lang: Lang) -> Reply:
+    usage, c = result.usage, result.command
+    verb = usage.verb or ""
+    syntax = {
+        "wie": t(lang, f"`{c} wie <activiteit>`", f"`{c} owner <activity>`"),
+        "wanneer": t(lang, f"`{c} wanneer <activiteit>`", f"`{c} deadline <activity>`"),
+        "geschiedenis": t(lang, f"`{c} geschiedenis <activiteit>`", f"`{c} history <activity>`"),
+        "update": t(lang, f"`{c} update <activiteit> <status> [toelichting]`",
+                    f"`{c} update <activity> <status> [note]`"),
+        "binnenkort": t(lang, f"`{c} binnenkort [dagen]` (1–366)", f"`{c} upcoming [days]` (1–366)"),
+        "koppel": t(lang, f"`{c} koppel <werkgroep>`", f"`{c} link <group>`"),
+        "te-laat": f"`{c} te-laat`", "overzicht": f"`{c} overzicht`",
+    }.get(verb, f"`{c} help`")
+    syntax = escape(syntax)
+    statuses = t(lang, "`niet-gestart`, `op-schema`, `risico`, `vertraagd`, `gereed` of `vervallen`",
+                 "`not-started`, `on-track`, `at-risk`, `delayed`, `done` or `cancelled`")
+    match usage.problem:
+        case Problem.UNKNOWN_VERB:
+            text = t(lang, "Dat commando ken ik niet.", "I don't know that command.")
+            if usage.suggestions:
+                options = ", ".join(f"`{c} {s}`" for s in usage.suggestions)
+                text += t(lang, f" Bedoelde je {options}?", f" Did you mean {options}?")
+            text += t(lang, f" Typ `{c} help` voor alle mogelijkheden.",
+                      f" Type `{c} help` for everything I can do.")
+        case Problem.MISSING_REF:
+            text = t(lang, f"Welke activiteit bedoel je? Gebruik {syntax}.",
+                     f"Which activity do you mean? Use {syntax}.")
+        case Problem.MISSING_STATUS:
+            text = t(lang, f"Welke status? Gebruik {syntax} met {statuses}.",
+                     f"Which status? Use {syntax} with {statuses}.")
+        case Problem.UNKNOWN_STATUS:
+            text = t(lang, f"Ik vind geen geldige status. Kies {statuses}.",
+                     f"I can't find a valid status. Choose {statuses}.")
+            if usage.suggestions:
+                options = ", ".join(f"`{s}`" for s in usage.suggestions)
+                text += t(lang, f" Bedoelde je {options}?", f" Did you mean {options}?")
+            text += t(lang, " Er is niets opgeslagen.", " Nothing was saved.")
+        case Problem.BAD_DAYS:
+            text = t(lang, f"Geef het aantal dagen als getal: {syntax}.",
+                     f"Give the number of days as a number: {syntax}.")
+        case Problem.TOO_LONG:
+            text = t(lang, "Dat is te lang voor een verwijzing naar een activiteit. Gebruik de "
+                           "sleutel of een paar woorden uit de titel.",
+                     "That is too long to refer to an activity. Use its key or a few words "
+                     "of its title.")
+        case Problem.NOTE_TOO_LONG:
+            text = t(lang, "De toelichting is te lang (maximaal 2000 tekens). Er is niets "
+                           "opgeslagen.",
+                     "The note is too long (at most 2000 characters). Nothing was saved.")
+        case Problem.MISSING_GROUP:
+            text = t(lang, f"Welke werkgroep? Gebruik {syntax}.", f"Which group? Use {syntax}.")
+        case Problem.EXTRA_WORDS:
+            text = t(lang, f"Dit commando heeft geen extra woorden nodig: {syntax}.",
+                     f"This command takes no extra words: {syntax}.")
+        case _:  # pragma: no cover
+            text = t(lang, f"Typ `{c} help`.", f"Type `{c} help`.")
+    return Reply(text, (text,))
+
+
+def _owners(result: r.OwnersAnswer, lang: Lang) -> Reply:
+    a = result.activity
+    lines = []
+    for owner in a.owners:
+        line = f"• {escape(owner)}"
+        users = result.linked.get(owner, ())
+        if users:
+            line += " — " + ", ".join(f"<@{u}>" for u in users)
+        lines.append(line)
+    if not lines:
+        lines.append(t(lang, "_Geen eigenaar vastgelegd._", "_No owner recorded._"))
+    head = t(lang, f"Eigenaren van {title(a)}", f"Owners of {title(a)}")
+    context = None
+    if result.group:
+        context = t(lang, f"Werkgroep: {group_name(result.group)}",
+                    f"Working group: {group_name(result.group)}")
+    first = a.owners[0] if a.owners else t(lang, "niemand", "nobody")
+    text = t(lang, f"{a.title}: {first}", f"{a.title}: {first}")
+    return Reply(text, (head + "\n" + "\n".join(lines),), context)
+
+
+def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
+    a = result.activity
+    if a.due:
+        main = t(lang, f"{title(a)} moet gereed zijn in/op *{format_due(a.due, lang)}* "
+                       f"({working_days(result.working_days, lang)}).",
+                 f"{title(a)} is due *{format_due(a.due, lang)}* "
+                 f"({working_days(result.working_days, lang)}).")
+        if a.status.is_closed:
+            main = main.replace(working_days(result.working_days, lang),
+                                status_label(a.status, lang))
+    else:
+        main = t(lang, f"{title(a)} heeft geen deadline.", f"{title(a)} has no deadline.")
+    sections = [main]
+    if result.milestones:
+        lines = []
+        for m in result.milestones:
+            if m.due:
+                lines.append(f"• {escape(m.title)}: {format_due(m.due, lang)}"
+                             f" ({working_days(m.working_days, lang)})")
+            else:
+                lines.append(f"• {escape(m.title)}: " + t(lang, "nog geen datum", "no date yet"))
+        sections.append(t(lang, "*Mijlpalen*", "*Milestones*") + "\n" + "\n".join(lines))
+    text = f"{a.title}: {format_due(a.due, lang) if a.due else t(lang, 'geen deadline', 'no deadline')}"
+    context = t(lang, f"Status: {status_label(a.status, lang)}", f"Status: {status_label(a.status, lang)}")
+    return Reply(text, tuple(sections), context)
+
+
+def _status(result: r.StatusAnswer, lang: Lang, tz: str) -> Reply:
+    a = result.activity
+    main = f"{title(a)}: *{status_label(a.status, lang)}*"
+    if a.due:
+        main += t(lang, f" · deadline {format_due(a.due, lang)}", f" · due {format_due(a.due, lang)}")
+    sections = [main]
+    if result.last_update:
+        sections.append(t(lang, "*Laatste update*", "*Last update*") + "\n"
+                        + update_line(result.last_update, lang, tz))
+    else:
+        sections.append(t(lang, "_Nog geen updates._", "_No updates yet._"))
+    text = f"{a.title}: {status_label(a.status, lang, emoji=False)}"
+    return Reply(text, tuple(sections))
+
+
+def counts_line(counts: dict[Status, int], lang: Lang) -> str:
+    return " · ".join(
+        f"{status_label(s, lang)}: {n}" for s, n in counts.items() if n
+    ) or t(lang, "geen activiteiten", "no activities")
+
+
+def _group_status(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
+    scope = group_name(result.group) if result.group else t(lang, "Alle activiteiten", "All activities")
+    head = f"*{scope}* — {counts_line(result.counts, lang)}"
+    lines = [
+        f"• {status_label(line.activity.status, lang)} {escape(line.activity.title)} "
+        f"(`{escape(line.activity.key)}`)"
+        + (f" · {format_due(line.activity.due, lang)}" if line.activity.due else "")
+        for line in result.lines
+    ]
+    return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang, result.total))))
+
+
+def _recorded(result: r.UpdateRecorded, lang: Lang) -> Reply:
+    a, u = result.activity, result.update
+    text = t(lang, f"Opgeslagen: {title(a)} staat nu op *{status_label(u.new_status, lang)}*.",
+             f"Saved: {title(a)} is now *{status_label(u.new_status, lang)}*.")
+    sections = [text]
+    if u.note:
+        sections.append(f"> {escape(u.note)}".replace("\n", "\n> "))
+    context = None
+    if result.announce_channel:
+        context = t(lang, f"Aangekondigd in <#{result.announce_channel}>.",
+                    f"Announced in <#{result.announce_channel}>.")
+    return Reply(text.replace("*", ""), tuple(sections), context)
+
+
+def announcement(activity: Activity, update: StatusUpdate, group: WorkingGroup | None,
+                 lang: Lang, tz: str) -> Reply:
+    """The message posted in the group's channel after an update."""
+    change = status_label(update.new_status, lang)
+    if update.old_status and update.old_status != update.new_status:
+        change = f"{status_label(update.old_status, lang, emoji=False)} → {change}"
+    head = t(lang, f"{author(update)} heeft {title(activity)} bijgewerkt: *{change}*",
+             f"{author(update)} updated {title(activity)}: *{change}*")
+    sections = [head]
+    if update.note:
+        sections.append(f"> {escape(update.note)}".replace("\n", "\n> "))
+    context = f"{format_datetime(update.at, lang, tz)}"
+    if activity.due:
+        context += t(lang, f" · deadline {format_due(activity.due, lang)}",
+                     f" · due {format_due(activity.due, lang)}")
+    text = t(lang, f"Update: {activity.title} — {status_label(update.new_status, lang, False)}",
+             f"Update: {activity.title} — {status_label(update.new_status, lang, False)}")
+    return Reply(text, tuple(sections), context)
+
+
+def _refused(result: r.Refused, lang: Lang) -> Reply:
+    match result.reason:
+        case "personal_data":
+            found = " en ".join(t(lang, PII_LABEL[k][0], PII_LABEL[k][1]) for k in result.kinds)
+            found_en = " and ".join(PII_LABEL[k][1] for k in result.kinds)
+            text = t(lang,
+                     f"Niet opgeslagen: je tekst lijkt {found} te bevatten. Actiebot bewaart "
+                     "alleen programma-informatie, nooit casus- of contactgegevens. Haal die "
+                     "weg en probeer het opnieuw.",
+                     f"Not saved: your text seems to contain {found_en}. Actiebot only keeps "
+                     "programme information, never case or contact details. Remove it and "
+                     "try again.")
+        case "not_admin":
+            text = t(lang, "Alleen beheerders van Actiebot mogen dit doen. Er is niets veranderd.",
+                     "Only Actiebot administrators may do this. Nothing was changed.")
+        case "no_channel":
+            text = t(lang, "Dit werkt alleen in een Slack-kanaal.", "This only works in a Slack channel.")
+        case _:
+            text = t(lang, "Dat kan niet. Er is niets veranderd.", "That is not possible. Nothing was changed.")
+    return Reply(text, (text,))
+
+
+def _history(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
+    a = result.activity
+    head = t(lang, f"Geschiedenis van {title(a)}", f"History of {title(a)}")
+    if not result.updates:
+        return Reply(head.replace("*", ""), (head + "\n" + t(lang, "_Nog geen updates._",
+                                                             "_No updates yet._"),))
+    lines = [update_line(u, lang, tz) for u in result.updates]
+    sections = [head] + lines
+    if result.total > len(result.updates):
+        sections.append(t(lang, "_Oudere updates niet getoond._", "_Older updates not shown._"))
+    return Reply(head.replace("*", ""), tuple(sections))
+
+
+def due_line(entry: r.DueEntry, lang: Lang, with_group: bool = False) -> str:
+    item = entry.item
+    what = escape(item.activity.title)
+    if item.milestone:
+        what += f" — {escape(item.milestone)}"
+    due = next((m.due for m in item.activity.milestones if m.title == item.milestone), None) \
+        if item.milestone else item.activity.due
+    when = format_due(due, lang) if due else format_date(item.due_value, lang)
+    return (f"• {what} (`{escape(item.activity.key)}`): {when} — "
+            f"{working_days(entry.working_days, lang)}")
+
+
+def _due_list(result: r.DueListAnswer, lang: Lang) -> Reply:
+    scope = f" — {group_name(result.group)}" if result.group else ""
+    if result.kind == "upcoming":
+        head = t(lang, f"*Deadlines in de komende {result.days} dagen*{scope}",
+                 f"*Deadlines in the next {result.days} days*{scope}")
+        empty = t(lang, "Geen open deadlines in die periode.", "No open deadlines in that period.")
+    else:
+        head = t(lang, f"*Te laat*{scope}", f"*Overdue*{scope}")
+        empty = t(lang, "Niets te laat. 🎉", "Nothing overdue. 🎉")
+    if not result.entries:
+        return Reply(empty, (head + "\n" + empty,))
+    lines = [due_line(e, lang) for e in result.entries]
+    return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang))))
+
+
+def _groups(result: r.GroupsAnswer, lang: Lang) -> Reply:
+    head = t(lang, "*Werkgroepen*", "*Working groups*")
+    lines = []
+    for s in result.groups:
+        alias = f" (`{escape(s.group.aliases[0])}`)" if s.group.aliases else ""
+        lines.append(t(lang, f"• {escape(s.group.name)}{alias}: {s.open_count} open van {s.total}",
+                       f"• {escape(s.group.name)}{alias}: {s.open_count} open of {s.total}"))
+    if not lines:
+        lines.append(t(lang, "_Nog geen programma geladen._", "_No programme loaded yet._"))
+    return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang))))
+
+
+def _activity_list(result: r.ActivityListAnswer, lang: Lang) -> Reply:
+    head = f"*{group_name(result.group)}*"
+    lines = [
+        f"• {status_label(a.status, lang)} {escape(a.title)} (`{escape(a.key)}`)"
+        + (f" · {format_due(a.due, lang)}" if a.due else "")
+        for a in result.activities
+    ] or [t(lang, "_Geen activiteiten._", "_No activities._")]
+    return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang))))
+
+
+def overview(result: r.OverviewAnswer, lang: Lang) -> Reply:
+    scope = (group_name(result.group) if result.group
+             else escape(result.programme.name) if result.programme
+             else t(lang, "Actieprogramma", "Action programme"))
+    head = t(lang, f"*Overzicht {scope}* — {format_date(result.today, lang)}",
+             f"*Overview {scope}* — {format_date(result.today, lang)}")
+    sections = [head + "\n" + counts_line(result.counts, lang)]
+    if result.overdue:
+        sections.append(t(lang, "*Te laat*", "*Overdue*") + "\n"
+                        + "\n".join(_limited([due_line(e, lang) for e in result.overdue], lang)))
+    if result.upcoming:
+        sections.append(t(lang, f"*Deadlines komende {result.horizon_days} dagen*",
+                          f"*Deadlines in the next {result.horizon_days} days*") + "\n"
+                        + "\n".join(_limited([due_line(e, lang) for e in result.upcoming], lang)))
+    if result.changes:
+        lines = [f"• {escape(a.title)}: {status_label(u.new_status, lang)}" for a, u in result.changes]
+        sections.append(t(lang, "*Recent gewijzigd*", "*Recently changed*") + "\n"
+                        + "\n".join(_limited(lines, lang)))
+    if result.stale:
+        lines = [f"• {escape(a.title)} (`{escape(a.key)}`)" for a in result.stale]
+        sections.append(t(lang, "*Al 60+ dagen geen update*", "*No update for 60+ days*") + "\n"
+                        + "\n".join(_limited(lines, lang)))
+    return Reply(head.replace("*", ""), tuple(sections))
+
+
+def error_reply(lang: Lang, correlation_id: str) -> Reply:
+    text = t(lang, f"Er ging iets mis aan onze kant; er is niets opgeslagen. Probeer het zo "
+                   f"nog eens. (Foutcode: {correlation_id})",
+             f"Something went wrong on our side; nothing was saved. Please try again in a "
+             f"moment. (Error code: {correlation_id})")
+    return Reply(text, (text,))
+

@@ -1,0 +1,227 @@
+"""SQLAlchemy 2 typed ORM. The schema itself is created by Alembic migrations, never create_all."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes stored as UTC on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+
+
+class ProgrammeRow(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    admin_channel: Mapped[str | None] = mapped_column(String(100))
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    file_extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class GoalRow(Base):
+    __tablename__ = "goals"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class WorkingGroupRow(Base):
+    __tablename__ = "working_groups"
+    __table_args__ = (UniqueConstraint("programme_id", "key"), Index("ix_working_groups_channel", "channel"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(300))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    channel: Mapped[str | None] = mapped_column(String(100))
+    reminders: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    members: Mapped[list[MemberRow]] = relationship(
+        cascade="all, delete-orphan", order_by="MemberRow.position"
+    )
+
+
+class MemberRow(Base):
+    """Links an owner name ("Veilig Thuis") to a Slack user of a working group."""
+
+    __tablename__ = "working_group_members"
+    __table_args__ = (UniqueConstraint("working_group_id", "owner_name", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    working_group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE")
+    )
+    owner_name: Mapped[str] = mapped_column(String(300))
+    slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActivityRow(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "key"),
+        Index("ix_activities_status_due", "status", "due_date"),
+        Index("ix_activities_working_group", "working_group_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(500))
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
+    theme: Mapped[str | None] = mapped_column(String(300))
+    result: Mapped[str | None] = mapped_column(Text)
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="SET NULL")
+    )
+    due_date: Mapped[date | None] = mapped_column(Date)
+    due_precision: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="not-started")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    owners: Mapped[list[OwnerRow]] = relationship(
+        cascade="all, delete-orphan", order_by="OwnerRow.position"
+    )
+    milestones: Mapped[list[MilestoneRow]] = relationship(
+        cascade="all, delete-orphan", order_by="MilestoneRow.position"
+    )
+
+
+class OwnerRow(Base):
+    __tablename__ = "activity_owners"
+    __table_args__ = (UniqueConstraint("activity_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+
+
+class MilestoneRow(Base):
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "position"),
+        Index("ix_milestones_due", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    due_precision: Mapped[str | None] = mapped_column(String(16))
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class StatusUpdateRow(Base):
+    """Append-only log of status updates: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "status_updates"
+    __table_args__ = (Index("ix_status_updates_activity_at", "activity_id", "at"),
+                      Index("ix_status_updates_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(300))
+    author_name: Mapped[str | None] = mapped_column(String(300))
+    old_status: Mapped[str | None] = mapped_column(String(16))
+    new_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default="slack")
+
+
+class DeliveryRow(Base):
+    """Outbox and delivery ledger: one row per message the bot must post, unique by its key.
+
+    A row is inserted (claimed) in the same transaction as the change that causes it, then
+    posted; its message ts is stored after Slack accepted it. Exactly-once lives here.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_state", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+    thread_ts: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class UserRow(Base):
+    """What the bot remembers of a Slack user: only the locale, to answer in their language."""
+
+    __tablename__ = "slack_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), unique=True)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,550 @@
+"""Programme files (YAML, or JSON which is YAML too) <-> domain, validated with line numbers.
+
+Shape: ../shared/CONTRACT.md, "Programme file". Unknown keys are accepted and kept (they land
+in each object's `extra` and are written back on export). Additions to the contract's shape:
+an activity's `updates:` list (`{at, author, status, note}`), written by export so that
+import -> export -> import is lossless.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.domain.dates import InvalidDate, canonical, parse_due
+from bot.domain.model import (
+    DUTCH_STATUS_WORD,
+    Activity,
+    DueDate,
+    Goal,
+    Milestone,
+    Programme,
+    ProgrammeFile,
+    ReminderPolicy,
+    Status,
+    StatusUpdate,
+    WorkingGroup,
+    parse_status,
+)
+from bot.domain.privacy import kinds as privacy_kinds
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+STATUS_WORDS_EXPECTED = "niet-gestart, op-schema, risico, vertraagd, gereed, vervallen"
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    file: str
+    line: int | None
+    key: str  # dotted path, e.g. activities[3].due
+    problem: str
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.key}: {self.problem}"
+        return text + (f" (expected {self.expected})" if self.expected else "")
+
+
+class ProgrammeFileError(Exception):
+    def __init__(self, problems: list[FileProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# -- validation models (pydantic) -----------------------------------------------------------
+
+def _due_value(value: Any) -> DueDate | None:
+    if isinstance(value, DueDate) or value is None:
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    if not isinstance(value, (str, date)):
+        raise ValueError("a deadline must be text such as 'maart 2021' or null")
+    try:
+        return parse_due(value)
+    except InvalidDate as error:
+        raise ValueError(
+            f"cannot read deadline {str(value)[:60]!r}: {error.reason}; expected one of "
+            + ", ".join(repr(e) for e in error.expected)
+        ) from None
+
+
+def _status_value(value: Any) -> Status:
+    if isinstance(value, Status):
+        return value
+    status = parse_status(str(value)) if isinstance(value, str) else None
+    if status is None:
+        raise ValueError(f"unknown status {str(value)[:40]!r}; expected one of {STATUS_WORDS_EXPECTED}")
+    return status
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    def extras(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+def _personal_data(value: Any, node: Any, loc: tuple[str | int, ...], filename: str,
+                   problems: list[FileProblem]) -> None:
+    """Refuse any text in the file that holds personal data; name its line, never echo it."""
+    if isinstance(value, str):
+        found = privacy_kinds(value)
+        if found:
+            problems.append(FileProblem(
+                filename, _line(node, loc), _path(loc),
+                "contains personal data (" + ", ".join(sorted(k.value for k in found)) + ")",
+                "programme text only: no BSN, phone number, e-mail address, IBAN or birth date"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _personal_data(item, node, (*loc, str(key)), filename, problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _personal_data(item, node, (*loc, index), filename, problems)
+
+
+class ProgrammeModel(_Model):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1, max_length=300)
+    region: str | None = None
+    timezone: str = "Europe/Amsterdam"
+    admin_channel: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception:
+            raise ValueError(f"unknown time zone {value!r}; expected e.g. Europe/Amsterdam") from None
+        return value
+
+
+class ReminderModel(_Model):
+    before_working_days: list[int] = Field(default_factory=lambda: [10, 5, 1])
+    on_due_day: bool = True
+    overdue_every_working_days: int = Field(default=5, ge=0, le=250)
+
+    @field_validator("before_working_days")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(v < 1 or v > 250 for v in value):
+            raise ValueError("lead times are working days between 1 and 250")
+        return sorted(set(value), reverse=True)
+
+
+class GroupModel(_Model):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1, max_length=300)
+    aliases: list[str] = Field(default_factory=list)
+    channel: str | None = Field(default=None, pattern=r"^(C[A-Z0-9]{2,30}|G[A-Z0-9]{2,30}|#[^\s]{1,80})$")
+    reminders: ReminderModel | None = None
+    members: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("members")
+    @classmethod
+    def _user_ids(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, ids in value.items():
+            for uid in ids:
+                if not isinstance(uid, str) or not uid[:1] in ("U", "W") or not uid.isalnum():
+                    raise ValueError(f"members[{name!r}]: {uid!r} is not a Slack user id (U…)")
+        return value
+
+
+class GoalModel(_Model):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1, max_length=500)
+
+
+class MilestoneModel(_Model):
+    title: str = Field(min_length=1, max_length=300)
+    due: Any = None
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, value: Any) -> DueDate | None:
+        return _due_value(value)
+
+
+class UpdateModel(_Model):
+    at: datetime | date
+    author: str = Field(min_length=1, max_length=300)
+    author_name: str | None = None
+    status: Any
+    old_status: Any = None
+    note: str = Field(default="", max_length=4000)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: Any) -> Status:
+        return _status_value(value)
+
+    @field_validator("old_status")
+    @classmethod
+    def _old(cls, value: Any) -> Status | None:
+        return None if value is None else _status_value(value)
+
+
+class ActivityModel(_Model):
+    key: str = Field(pattern=KEY_PATTERN)
+    title: str = Field(min_length=1, max_length=500)
+    goal: str | None = None
+    theme: str | None = Field(default=None, max_length=300)
+    result: str | None = None
+    owners: list[str] = Field(default_factory=list)
+    working_group: str | None = None
+    due: Any = None
+    milestones: list[MilestoneModel] = Field(default_factory=list)
+    status: Any = None
+    updates: list[UpdateModel] = Field(default_factory=list)
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, value: Any) -> DueDate | None:
+        return _due_value(value)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: Any) -> Status | None:
+        return None if value is None else _status_value(value)
+
+
+class FileModel(_Model):
+    programme: ProgrammeModel
+    working_groups: list[GroupModel] = Field(default_factory=list)
+    goals: list[GoalModel] = Field(default_factory=list)
+    activities: list[ActivityModel] = Field(default_factory=list)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+def read_file(path: str | Path) -> list[ProgrammeFile]:
+    """Read and validate a programme file (one or more YAML documents, or JSON)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProgrammeFileError([FileProblem(str(path), None, "-", "file not found")]) from None
+    except UnicodeDecodeError:
+        raise ProgrammeFileError(
+            [FileProblem(str(path), None, "-", "not UTF-8 text", "a YAML or JSON file")]
+        ) from None
+    return read_text(text, str(path))
+
+
+def read_text(text: str, filename: str = "<text>") -> list[ProgrammeFile]:
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ProgrammeFileError([FileProblem(filename, line, "-", f"syntax error: {problem}",
+                                              "YAML or JSON")]) from None
+    pairs: list[tuple[Any, Any]] = []
+    for node, document in zip(nodes, documents, strict=True):
+        if document is None:
+            continue
+        if isinstance(document, dict) and "programmes" in document and "programme" not in document:
+            items = document["programmes"] if isinstance(document["programmes"], list) else []
+            item_nodes = _child(node, "programmes")
+            for i, item in enumerate(items):
+                pairs.append((_child(item_nodes, i), item))
+        elif isinstance(document, list):
+            pairs.extend((_child(node, i), item) for i, item in enumerate(document))
+        else:
+            pairs.append((node, document))
+    if not pairs:
+        raise ProgrammeFileError([FileProblem(filename, None, "-", "the file is empty",
+                                              "a mapping with programme:, activities: …")])
+    problems: list[FileProblem] = []
+    files: list[ProgrammeFile] = []
+    for node, document in pairs:
+        try:
+            files.append(_validate(document, node, filename))
+        except ProgrammeFileError as error:
+            problems.extend(error.problems)
+    keys = [f.programme.key for f in files]
+    for key in {k for k in keys if keys.count(k) > 1}:
+        problems.append(FileProblem(filename, None, "programme.key", f"{key!r} appears twice"))
+    if problems:
+        raise ProgrammeFileError(problems)
+    return files
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+        for k, v in node.value:
+            if getattr(k, "value", None) == key:
+                return v
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _line(root: Any, loc: Iterable[str | int]) -> int | None:
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            # point at the key itself when the value is missing
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for k, _ in node.value:
+                    if getattr(k, "value", None) == part:
+                        return int(k.start_mark.line + 1)
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def _path(loc: Iterable[str | int]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "-"
+
+
+def _validate(document: Any, node: Any, filename: str) -> ProgrammeFile:
+    if not isinstance(document, dict):
+        raise ProgrammeFileError([FileProblem(
+            filename, _line(node, ()), "-", "the top level must be a mapping",
+            "programme:, working_groups:, goals:, activities:")])
+    privacy_problems: list[FileProblem] = []
+    _personal_data(document, node, (), filename, privacy_problems)
+    if privacy_problems:
+        raise ProgrammeFileError(privacy_problems)
+    try:
+        model = FileModel.model_validate(document)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = [p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            message = item["msg"].removeprefix("Value error, ")
+            expected = None
+            if item["type"] == "string_pattern_mismatch":
+                message = "not a valid key or id"
+                expected = ("lower-case letters, digits, '-', '.' or '_'" if loc[-1] == "key"
+                            else "a channel id like C0123ABCD or '#name'")
+            elif item["type"] == "missing":
+                message = "is required"
+            problems.append(FileProblem(filename, _line(node, loc), _path(loc), message, expected))
+        raise ProgrammeFileError(problems) from None
+    return _to_domain(model, node, filename)
+
+
+def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
+    problems: list[FileProblem] = []
+    tz = ZoneInfo(model.programme.timezone)
+
+    def check_unique(kind: str, keys: list[str]) -> None:
+        seen: set[str] = set()
+        for i, key in enumerate(keys):
+            if key in seen:
+                problems.append(FileProblem(filename, _line(node, (kind, i, "key")),
+                                            f"{kind}[{i}].key", f"duplicate key {key!r}"))
+            seen.add(key)
+
+    check_unique("working_groups", [g.key for g in model.working_groups])
+    check_unique("goals", [g.key for g in model.goals])
+    check_unique("activities", [a.key for a in model.activities])
+    group_keys = {g.key for g in model.working_groups}
+    goal_keys = {g.key for g in model.goals}
+    for i, a in enumerate(model.activities):
+        if a.working_group is not None and a.working_group not in group_keys:
+            problems.append(FileProblem(
+                filename, _line(node, ("activities", i, "working_group")),
+                f"activities[{i}].working_group", f"unknown working group {a.working_group!r}",
+                "one of " + ", ".join(sorted(group_keys)) if group_keys else "a working_groups key"))
+        if a.goal is not None and a.goal not in goal_keys:
+            problems.append(FileProblem(
+                filename, _line(node, ("activities", i, "goal")), f"activities[{i}].goal",
+                f"unknown goal {a.goal!r}",
+                "one of " + ", ".join(sorted(goal_keys)) if goal_keys else "a goals key"))
+    if problems:
+        raise ProgrammeFileError(problems)
+
+    def moment(value: datetime | date) -> datetime:
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=tz)
+        return datetime.combine(value, time(0, 0), tzinfo=tz)
+
+    activities = []
+    for a in model.activities:
+        updates = tuple(
+            StatusUpdate(at=moment(u.at), author=u.author, old_status=u.old_status,
+                         new_status=u.status, note=u.note, author_name=u.author_name)
+            for u in a.updates
+        )
+        status = a.status or (max(updates, key=lambda u: u.at).new_status if updates
+                              else Status.NOT_STARTED)
+        extra = a.extras()
+        activities.append(Activity(
+            key=a.key, title=a.title, programme_key=model.programme.key, goal=a.goal,
+            theme=a.theme, result=a.result, owners=tuple(a.owners),
+            working_group=a.working_group, due=a.due,
+            milestones=tuple(Milestone(m.title, m.due, m.extras()) for m in a.milestones),
+            status=status, updates=updates, extra=extra,
+        ))
+    groups = []
+    for g in model.working_groups:
+        policy = ReminderPolicy() if g.reminders is None else ReminderPolicy(
+            tuple(g.reminders.before_working_days), g.reminders.on_due_day,
+            g.reminders.overdue_every_working_days)
+        groups.append(WorkingGroup(
+            key=g.key, name=g.name, aliases=tuple(g.aliases), channel=g.channel,
+            reminders=policy, members={k: tuple(v) for k, v in g.members.items()},
+            extra=g.extras()))
+    p = model.programme
+    return ProgrammeFile(
+        programme=Programme(p.key, p.name, p.region, p.timezone, p.admin_channel, p.extras()),
+        working_groups=tuple(groups),
+        goals=tuple(Goal(g.key, g.name, g.extras()) for g in model.goals),
+        activities=tuple(activities),
+        extra=model.extras(),
+    )
+
+
+# -- writing --------------------------------------------------------------------------------
+
+def _due_text(due: DueDate | None) -> str | None:
+    return canonical(due) if due else None
+
+
+def _moment_text(value: datetime, tz: ZoneInfo) -> str:
+    local = value.astimezone(tz)
+    if local.time() == time(0, 0) and local.microsecond == 0:
+        return local.date().isoformat()
+    return local.isoformat()
+
+
+def to_data(file: ProgrammeFile) -> dict[str, Any]:
+    """The programme as plain data in the contract's shape (for YAML and JSON)."""
+    p = file.programme
+    tz = ZoneInfo(p.timezone)
+    programme: dict[str, Any] = {"key": p.key, "name": p.name}
+    if p.region is not None:
+        programme["region"] = p.region
+    programme["timezone"] = p.timezone
+    if p.admin_channel is not None:
+        programme["admin_channel"] = p.admin_channel
+    programme.update(p.extra)
+    groups = []
+    for g in file.working_groups:
+        group: dict[str, Any] = {"key": g.key, "name": g.name}
+        if g.aliases:
+            group["aliases"] = list(g.aliases)
+        if g.channel:
+            group["channel"] = g.channel
+        if g.reminders != ReminderPolicy():
+            group["reminders"] = {
+                "before_working_days": list(g.reminders.before_working_days),
+                "on_due_day": g.reminders.on_due_day,
+                "overdue_every_working_days": g.reminders.overdue_every_working_days,
+            }
+        if g.members:
+            group["members"] = {name: list(ids) for name, ids in g.members.items()}
+        group.update(g.extra)
+        groups.append(group)
+    activities = []
+    for a in file.activities:
+        activity: dict[str, Any] = {"key": a.key, "title": a.title}
+        for name, value in (("goal", a.goal), ("theme", a.theme), ("result", a.result)):
+            if value is not None:
+                activity[name] = value
+        if a.owners:
+            activity["owners"] = list(a.owners)
+        if a.working_group:
+            activity["working_group"] = a.working_group
+        activity["due"] = _due_text(a.due)
+        if a.milestones:
+            activity["milestones"] = [
+                {"title": m.title, "due": _due_text(m.due), **m.extra} for m in a.milestones
+            ]
+        activity["status"] = DUTCH_STATUS_WORD[a.status]
+        if a.updates:
+            activity["updates"] = [_update_data(u, tz) for u in a.updates]
+        activity.update(a.extra)
+        activities.append(activity)
+    data: dict[str, Any] = {"programme": programme, "working_groups": groups,
+                            "goals": [{"key": g.key, "name": g.name, **g.extra} for g in file.goals],
+                            "activities": activities}
+    data.update(file.extra)
+    return data
+
+
+def _update_data(u: StatusUpdate, tz: ZoneInfo) -> dict[str, Any]:
+    data: dict[str, Any] = {"at": _moment_text(u.at, tz), "author": u.author}
+    if u.author_name:
+        data["author_name"] = u.author_name
+    if u.old_status is not None:
+        data["old_status"] = DUTCH_STATUS_WORD[u.old_status]
+    data["status"] = DUTCH_STATUS_WORD[u.new_status]
+    if u.note:
+        data["note"] = u.note
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(files: list[ProgrammeFile]) -> str:
+    return yaml.dump_all(
+        [to_data(f) for f in files], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+        width=100, explicit_start=len(files) > 1,
+    )
+
+
+def dump_json(files: list[ProgrammeFile]) -> str:
+    data: Any = to_data(files[0]) if len(files) == 1 else {"programmes": [to_data(f) for f in files]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ["programme", "key", "title", "goal", "theme", "working_group", "owners", "due",
+               "milestones", "status", "last_update_at", "last_update_author", "result"]
+
+
+def dump_csv(files: list[ProgrammeFile]) -> str:
+    """One row per activity, for spreadsheets (read-only: import takes YAML or JSON)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in files:
+        tz = ZoneInfo(f.programme.timezone)
+        for a in f.activities:
+            last = max(a.updates, key=lambda u: u.at) if a.updates else None
+            writer.writerow([
+                f.programme.key, a.key, a.title, a.goal or "", a.theme or "",
+                a.working_group or "", "; ".join(a.owners), _due_text(a.due) or "",
+                "; ".join(f"{m.title}: {_due_text(m.due) or '-'}" for m in a.milestones),
+                DUTCH_STATUS_WORD[a.status], _moment_text(last.at, tz) if last else "",
+                last.author if last else "", a.result or "",
+            ])
+    return out.getvalue()
