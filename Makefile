@@ -1,0 +1,38 @@
+# The two commands (README): `make run` starts the bot, `make test` runs every test.
+# Each does its own set-up: a virtual environment in .venv, the project installed into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start the bot: SQLite + the Kennemerland example; console without Slack tokens,
+## Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET.
+run: $(STAMP)
+	@$(BIN)/actiebot db upgrade >/dev/null
+	@$(BIN)/actiebot start
+
+## The whole test suite, PostgreSQL included (installed and started on 127.0.0.1 if needed).
+test: $(STAMP)
+	@bash scripts/ensure-postgres
+	@$(BIN)/lint-imports --config pyproject.toml
+	@$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	@$(BIN)/ruff check bot handlers storage tests
+	@$(BIN)/lint-imports --config pyproject.toml
+
+bench: $(STAMP)
+	@$(BIN)/python scripts/bench_commands.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis actiebot.db*

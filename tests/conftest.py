@@ -1,0 +1,151 @@
+"""Shared fixtures: databases (SQLite file, throwaway PostgreSQL), the fake Slack Web API,
+and the real HTTP app on a free port."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pg import PostgresServer
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+KENNEMERLAND = EXAMPLES / "kennemerland-2021.yaml"
+GOOI = EXAMPLES / "gooi-en-vechtstreek.yaml"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+_pg_ran = {"count": 0, "version": ""}
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | str]:
+    existing = os.environ.get("ACTIEBOT_TEST_POSTGRES_URL")
+    if existing:
+        yield existing
+        return
+    server = PostgresServer()
+    try:
+        server.start()
+    except Exception as error:  # noqa: BLE001
+        if IN_CI:
+            pytest.fail(f"PostgreSQL could not start in CI: {error}", pytrace=False)
+        pytest.skip(f"PostgreSQL unavailable here ({error}); CI always runs these tests")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _postgres_url(server: PostgresServer | str) -> str:
+    if isinstance(server, str):  # an existing server: one database per test
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(server)
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return url.set(database=name).render_as_string(hide_password=False)
+    return server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'actiebot.db'}"
+    server = request.getfixturevalue("postgres_server")
+    return _postgres_url(server)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'actiebot.db'}"
+
+
+@pytest.fixture
+def pg_url(postgres_server: PostgresServer | str) -> str:
+    return _postgres_url(postgres_server)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _pg_ran["count"] += 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(
+        f"PostgreSQL: {_pg_ran['count']} tests ran on a real PostgreSQL server")
+    if IN_CI and _pg_ran["count"] == 0 and terminalreporter.stats.get("passed"):
+        terminalreporter.write_line("ERROR: no test ran on PostgreSQL in CI", red=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and exitstatus == 0 and _pg_ran["count"] == 0 and session.testscollected > 50:
+        session.exitstatus = 1
+
+
+# -- app fixtures --------------------------------------------------------------------------
+
+@pytest.fixture
+def settings_for(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+
+    def make(database_url: str, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "slack_bot_token": "xoxb-test-token",
+            "slack_signing_secret": "test-signing-secret",
+        }
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def runtime(db_url: str, settings_for):  # type: ignore[no-untyped-def]
+    from bot.app import build_runtime
+
+    rt = build_runtime(settings_for(db_url))
+    yield rt
+    rt.engine.dispose()
+
+
+def load_examples(deps, *paths: Path) -> None:  # type: ignore[no-untyped-def]
+    from storage.programme_file import read_file
+
+    with deps.uow() as uow:
+        for path in paths:
+            for file in read_file(path):
+                uow.repo.save_programme(file)
+        uow.commit()
+
+
+@pytest.fixture
+def loaded(runtime):  # type: ignore[no-untyped-def]
+    load_examples(runtime.deps, KENNEMERLAND, GOOI)
+    return runtime
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server():  # type: ignore[no-untyped-def]
+    from tests.fakes.slack_api import FakeSlack
+
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server):  # type: ignore[no-untyped-def]
+    fake_slack_server.reset()
+    yield fake_slack_server
+    fake_slack_server.reset()

@@ -1,0 +1,167 @@
+"""A local fake of Slack's Web API: records every call, answers Slack-shaped JSON.
+
+Point the app at it with SLACK_API_URL=fake.url. It can be told to fail a method:
+`fail("chat.postMessage", status=429, retry_after=1, times=3)`, `status=500`, or an
+`error="channel_not_found"` answer (HTTP 200, ok=false), optionally only for one channel.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Failure:
+    method: str
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    times: int | None = None  # None: until cleared
+    channel: str | None = None
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.failures: list[Failure] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._ts = 1_600_000_000.000100
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                ctype = self.headers.get("Content-Type", "")
+                if "json" in ctype:
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {k: v[0] for k, v in parse_qs(raw).items()}
+                    for key in ("blocks", "attachments"):
+                        if isinstance(body.get(key), str):
+                            body[key] = json.loads(body[key])
+                method = self.path.strip("/").split("/")[-1]
+                status, payload, headers = fake._answer(method, body, dict(self.headers))
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # -- control ----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    def start(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail(self, method: str, **kwargs: Any) -> None:
+        with self._lock:
+            self.failures.append(Failure(method, **kwargs))
+
+    def heal(self) -> None:
+        with self._lock:
+            self.failures.clear()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.failures.clear()
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Bodies of successful chat.postMessage calls (what people saw)."""
+        with self._lock:
+            return [c.body for c in self.calls if c.method == "chat.postMessage"
+                    and c.body.get("_ok") and (channel is None or c.body.get("channel") == channel)]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = self.calls_to(method)
+            if len(calls) >= count:
+                return calls
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} call(s) to {method}, got {len(self.calls_to(method))}")
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def _failure_for(self, method: str, body: dict[str, Any]) -> Failure | None:
+        for failure in self.failures:
+            if failure.method != method:
+                continue
+            if failure.channel and body.get("channel") != failure.channel:
+                continue
+            if failure.times is not None:
+                if failure.times <= 0:
+                    continue
+                failure.times -= 1
+            return failure
+        return None
+
+    def _answer(self, method: str, body: dict[str, Any],
+                headers: dict[str, str]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            call = Call(method, body, headers)
+            self.calls.append(call)
+            failure = self._failure_for(method, body)
+            if failure is not None:
+                if failure.status == 429:
+                    return 429, {"ok": False, "error": "ratelimited"}, {
+                        "Retry-After": str(failure.retry_after or 1)}
+                if failure.status >= 500:
+                    return failure.status, {"ok": False, "error": "internal_error"}, {}
+                return 200, {"ok": False, "error": failure.error or "unknown_error"}, {}
+            auth = headers.get("Authorization") or headers.get("authorization") or ""
+            if not auth.startswith("Bearer xoxb-"):
+                return 200, {"ok": False, "error": "not_authed"}, {}
+            if method == "chat.postMessage":
+                self._ts += 0.0001
+                body["_ok"] = True
+                return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{self._ts:.6f}",
+                             "message": {"text": body.get("text")}}, {}
+            if method == "users.info":
+                user = self.users.get(str(body.get("user")), {"id": body.get("user"),
+                                                               "locale": "nl-NL"})
+                return 200, {"ok": True, "user": user}, {}
+            if method == "auth.test":
+                return 200, {"ok": True, "user_id": "UBOT", "team_id": "T0001", "bot_id": "B1"}, {}
+            if method in ("chat.postEphemeral", "chat.update", "views.open", "views.publish",
+                          "reactions.add"):
+                return 200, {"ok": True, "ts": f"{self._ts:.6f}"}, {}
+            return 200, {"ok": False, "error": "unknown_method"}, {}

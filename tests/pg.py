@@ -1,0 +1,98 @@
+"""A throwaway PostgreSQL server on 127.0.0.1 for the test session.
+
+Uses the server binaries on this machine (scripts/ensure-postgres installs them); as root it
+runs the server as the unprivileged `postgres` user. Set ACTIEBOT_TEST_POSTGRES_URL to use an
+existing server instead. In CI (CI=true) a server that cannot start fails the run: the
+PostgreSQL tests never skip there.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def _bindir() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(os.path.realpath(found)).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                        key=lambda p: [int(x) for x in p.split("/")[4].split(".") if x.isdigit()])
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PostgresServer:
+    def __init__(self) -> None:
+        self.bindir = _bindir()
+        self.dir: Path | None = None
+        self.port = 0
+        self.user: str | None = None
+        self.url: str | None = None
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [str(self.bindir / args[0]), *args[1:]]  # type: ignore[operator]
+        if self.user:
+            command = ["runuser", "-u", self.user, "--", *command]
+        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)
+
+    def start(self) -> str:
+        if self.bindir is None:
+            raise RuntimeError("PostgreSQL server binaries not found: run scripts/ensure-postgres")
+        self.dir = Path(tempfile.mkdtemp(prefix="actiebot-pg-"))
+        if os.geteuid() == 0:
+            self.user = "postgres"
+            try:
+                entry = pwd.getpwnam(self.user)
+            except KeyError:
+                subprocess.run(["useradd", "--system", "--no-create-home", self.user], check=True)
+                entry = pwd.getpwnam(self.user)
+            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
+        data = self.dir / "data"
+        self._run("initdb", "-D", str(data), "-U", "actiebot", "-A", "trust", "-E", "UTF8",
+                  "--no-locale")
+        self.port = _free_port()
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=200")
+        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.dir / "log"),
+                  "-w", "-t", "60", "start")
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "actiebot",
+                  "actiebot_template")
+        self.url = f"postgresql+psycopg://actiebot@127.0.0.1:{self.port}/actiebot_template"
+        return self.url
+
+    def create_database(self, name: str) -> str:
+        assert self.url is not None
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "actiebot", name)
+        return f"postgresql+psycopg://actiebot@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        if self.dir is None:
+            return
+        self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop",
+                  check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir = None
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
