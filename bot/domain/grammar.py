@@ -146,8 +146,11 @@ def plain_ref(text: str) -> str:
         return match.group(5) or match.group(4) or ""
 
     text = _SLACK_MARKUP.sub(label, text)
-    text = text.strip().strip("\"'“”‘’`«»").strip()
-    return text.rstrip(":;,.!?").strip()
+    previous = None
+    while text != previous:
+        previous = text
+        text = text.strip().strip("\"'“”‘’`«»„").strip().rstrip(":;,.!?").strip()
+    return text
 
 
 def parse(text: str | None, command_name: str = "/actie") -> Command | Usage:
