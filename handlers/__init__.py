@@ -9,7 +9,8 @@ from bot.services import Deps
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
-    from handlers import commands, errors
+    from handlers import commands, errors, events
 
     errors.register(app, settings)
     commands.register(app, deps, settings)
+    events.register(app, deps, settings)
