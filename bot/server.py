@@ -66,7 +66,7 @@ def socket_mode(settings: Settings, scheduler: bool = True) -> int:
 
         running = start_scheduler(settings, deps)
     try:
-        SocketModeHandler(app, settings.slack_app_token).start()
+        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     finally:
         if running is not None:
             running.shutdown(wait=False)

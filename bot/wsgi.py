@@ -52,7 +52,7 @@ class ActiebotWsgi:
             if not length.isdigit() or int(length) > self.settings.max_body_bytes:
                 log.warning("refused a request body of %s bytes", length[:12])
                 return self._json(start_response, "413 Payload Too Large", {"error": "too large"})
-            return self.bolt(environ, start_response)  # type: ignore[no-any-return]
+            return self.bolt(environ, start_response)
         return self._json(start_response, "404 Not Found", {"error": "not found"})
 
     @staticmethod

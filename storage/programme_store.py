@@ -53,12 +53,12 @@ def save_programme(session: Session, file: ProgrammeFile) -> dict[str, int]:
     goals = {g.key: g for g in session.scalars(
         select(GoalRow).where(GoalRow.programme_id == programme.id))}
     for position, goal in enumerate(file.goals):
-        row = goals.get(goal.key)
-        if row is None:
-            row = goals[goal.key] = GoalRow(programme_id=programme.id, key=goal.key)
-            session.add(row)
+        goal_row = goals.get(goal.key)
+        if goal_row is None:
+            goal_row = goals[goal.key] = GoalRow(programme_id=programme.id, key=goal.key)
+            session.add(goal_row)
             counts["goals_created"] += 1
-        row.name, row.position, row.extra = goal.name, position, dict(goal.extra)
+        goal_row.name, goal_row.position, goal_row.extra = goal.name, position, dict(goal.extra)
 
     groups = {g.key: g for g in session.scalars(
         select(WorkingGroupRow).where(WorkingGroupRow.programme_id == programme.id)

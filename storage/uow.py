@@ -13,11 +13,16 @@ class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
         self._session: Session | None = None
-        self.repo: SqlRepository
+        self._repo: SqlRepository | None = None
+
+    @property
+    def repo(self) -> SqlRepository:
+        assert self._repo is not None, "use the unit of work in a with-block"
+        return self._repo
 
     def __enter__(self) -> SqlUnitOfWork:
         self._session = self._factory()
-        self.repo = SqlRepository(self._session)
+        self._repo = SqlRepository(self._session)
         return self
 
     def __exit__(
@@ -30,6 +35,7 @@ class SqlUnitOfWork:
         finally:
             self._session.close()
             self._session = None
+            self._repo = None
 
     def commit(self) -> None:
         assert self._session is not None

@@ -182,7 +182,9 @@ def _parse_verb(verb: str, rest: str) -> Command | Usage:
             return Usage(Problem.MISSING_REF, verb)
         if len(ref) > MAX_REF:
             return Usage(Problem.TOO_LONG, verb)
-        return {"wie": Who, "wanneer": When, "geschiedenis": History}[verb](ref)
+        if verb == "wie":
+            return Who(ref)
+        return When(ref) if verb == "wanneer" else History(ref)
     if verb == "status":
         if len(ref) > MAX_REF:
             return Usage(Problem.TOO_LONG, verb)

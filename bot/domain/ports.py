@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -116,10 +117,17 @@ class Repository(Protocol):
     # users
     def get_user_locale(self, user_id: str) -> str | None: ...
     def set_user_locale(self, user_id: str, locale: str | None, now: datetime) -> None: ...
+    # privacy (AVG/GDPR): everything stored; forgetting one user (bot/services/privacy.py)
+    def export_tables(self) -> dict[str, list[dict[str, Any]]]: ...
+    def forget_user(
+        self, user: str, pseudonym: str, rewrite_note: Callable[[str], str],
+    ) -> dict[str, int]: ...
+    def count_mentions(self, text: str) -> dict[str, int]: ...
 
 
 class UnitOfWork(Protocol):
-    repo: Repository
+    @property
+    def repo(self) -> Repository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
