@@ -14,6 +14,7 @@ import handlers
 from bot.config import Settings
 from bot.domain.ports import Clock, Notifier
 from bot.domain.workdays import WorkCalendar
+from bot.logging_setup import install_redaction
 from bot.services import Deps
 from bot.services.deps import SystemClock
 from handlers.delivery import SlackNotifier, make_client
@@ -28,10 +29,20 @@ class Runtime:
     deps: Deps
 
 
+class _DropTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins: it does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def quiet_slack_loggers() -> None:
     """At DEBUG/INFO these log payloads and rejected bodies: keep them at WARNING."""
     for name in ("slack_bolt", "slack_sdk", "slack_bolt.App", "urllib3"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    bolt = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _DropTokenNotice) for f in bolt.filters):
+        bolt.addFilter(_DropTokenNotice())
 
 
 def build_runtime(
@@ -62,6 +73,8 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
               socket_mode: bool = False) -> tuple[App, Deps]:
     """The Bolt app; returns the deps with the Slack notifier wired in."""
     quiet_slack_loggers()
+    install_redaction(settings.slack_bot_token, settings.slack_signing_secret,
+                      settings.slack_app_token)  # before App(): Bolt copies the app logger's filters
     client = client or build_client(settings)
     if deps.notifier is None:
         deps = replace(deps, notifier=SlackNotifier(client, settings.language, settings.timezone))
