@@ -67,6 +67,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "all", False):  # AVG: everything stored, as JSON
+        from bot.cli_privacy import cmd_export_all
+
+        return cmd_export_all(args, settings)
     from storage.programme_file import dump_csv, dump_json, dump_yaml
 
     runtime = _runtime(settings)
@@ -81,7 +85,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             files.append(file)
     if not files:
         raise Failure("nothing to export: the database holds no programme yet")
-    text = {"yaml": dump_yaml, "json": dump_json, "csv": dump_csv}[args.format](files)
+    text = {"yaml": dump_yaml, "json": dump_json, "csv": dump_csv}[args.format or "yaml"](files)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"exported {', '.join(keys)} to {args.output}", file=sys.stderr)
@@ -173,8 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write programmes as YAML, JSON or CSV")
     p.add_argument("--programme", default=None, help="programme key (default: all)")
-    p.add_argument("--format", choices=("yaml", "csv", "json"), default="yaml")
+    p.add_argument("--format", choices=("yaml", "csv", "json"), default=None,
+                   help="yaml (default), csv or json")
     p.add_argument("-o", "--output", default=None, help="file (default: stdout)")
+    p.add_argument("--all", action="store_true",
+                   help="AVG: everything stored (update log, authors, deliveries, users) as JSON")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("db", help="database maintenance")
@@ -192,6 +199,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Later surfaces (remind, digest, report, forget-user …) add their sub-commands here.
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def _privacy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot.cli_privacy import add_commands
+
+    add_commands(sub)
+
+
+EXTENSIONS.append(_privacy_commands)  # forget-user (AVG); `export --all` branches in cmd_export
+from bot.cli_schedule import add_commands as _schedule_commands  # noqa: E402
+
+EXTENSIONS.append(_schedule_commands)  # remind, digest (issue 4)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

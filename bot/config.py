@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///actiebot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_MAX_BODY_BYTES = 512 * 1024
 
 
 class ConfigError(Exception):
@@ -29,7 +30,10 @@ class Settings:
     timezone: str = "Europe/Amsterdam"
     admins: frozenset[str] = frozenset()
     port: int = 3000
-    max_body_bytes: int = 64 * 1024
+    # Slack's largest payloads are block_actions, which carry the whole message clicked (up to
+    # 50 blocks of 3,000 characters, url-encoded JSON: about 200 KB); anything above is refused
+    # by bot/wsgi.py before it is read or parsed.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +66,13 @@ class Settings:
         api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
         if not api_url.endswith("/"):
             api_url += "/"
+        max_body_text = get("ACTIEBOT_MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES)
+        if not max_body_text.isascii() or not max_body_text.isdigit() or not (
+                1024 <= int(max_body_text) <= 64 * 1024 * 1024):
+            raise ConfigError(
+                f"ACTIEBOT_MAX_BODY_BYTES={max_body_text[:20]!r} is not a size in bytes between "
+                f"1024 and 67108864: leave it unset (default {DEFAULT_MAX_BODY_BYTES}) or set "
+                "e.g. export ACTIEBOT_MAX_BODY_BYTES=524288.")
         admins = frozenset(
             part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
         )
@@ -78,6 +89,7 @@ class Settings:
             timezone=timezone,
             admins=admins,
             port=int(port_text),
+            max_body_bytes=int(max_body_text),
         )
 
     @property

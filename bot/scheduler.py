@@ -1,52 +1,212 @@
-"""APScheduler jobs that only call services.
+"""APScheduler 3 jobs that only call services: reminders, monthly digests, outbox retries.
 
-Where it runs: in exactly one process per deployment. `actiebot serve` runs it in the
-gunicorn master (never in the workers), `actiebot socket` in its own process; the Procfile
-gives the web process `--no-scheduler` when a worker process runs it.
+Jobs (a few cron-like jobs, never one per activity), in the programme's time zone
+(``ACTIEBOT_TIMEZONE``, default Europe/Amsterdam):
+
+* ``reminders`` — ``sweep_reminders`` at 09:00 on every working day (``WorkingDayTrigger``:
+  Monday to Friday except Dutch public holidays, from ``WorkCalendar``);
+* ``digest`` — ``post_digests`` at 09:00 on the first working day of the month
+  (``FirstWorkingDayTrigger``; ``WorkCalendar.first_working_day_of_month`` walks the month with
+  ``dateutil.rrule``): 1 January 2022 is a Saturday and a holiday, so January's digest goes out
+  on Monday 3 January;
+* ``outbox`` — every 5 minutes: retry failed posts whose time has come, post digest threads
+  whose parent went out late, tell admin channels about channels the bot cannot reach;
+* ``catch-up`` — once at start-up (and whenever this process takes the lease over): one sweep,
+  and this month's digests if their moment has passed. Everything is idempotent through the
+  ledger, so a catch-up after a restart posts only what was missed, once.
+
+**One scheduler per deployment, enforced in the database.** Where it runs: `actiebot serve`
+starts it in the gunicorn master (never in the workers, so adding workers adds no scheduler),
+`actiebot socket` in its own process; the Procfile runs one of them, and a web process next to
+a worker gets `--no-scheduler`. Because a deployment can still start two by accident (a web and
+a worker both without the flag, two dynos, a rolling restart), every scheduler first takes the
+``scheduler`` lease (table ``scheduler_leases``, bot/services/lease.py): a row with its holder
+and an expiry three minutes ahead, renewed every minute. Only the holder runs the jobs above;
+the other schedulers stay idle and check each minute, so one takes over within three minutes of
+the holder dying. Even if two ever ran a job at the same moment (a lease expiring mid-sweep),
+each reminder and digest is a unique key in the ``deliveries`` ledger: claimed once, posted
+once. A failed job is logged with a correlation id and never stops the scheduler.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
-from bot.services import Deps
+from bot.domain.workdays import WorkCalendar
+from bot.services import Deps, lease
 from bot.services.delivery import deliver_pending
+from bot.services.digests import complete_threads, post_digests
+from bot.services.reminders import SWEEP_HOUR, report_channel_failures, sweep_reminders
 
 log = logging.getLogger("actiebot.scheduler")
 
 OUTBOX_MINUTES = 5
 
 
-def _safe(name: str, job: Any, *args: Any) -> Any:
-    def run() -> None:
+class WorkingDayTrigger(BaseTrigger):  # type: ignore[misc]
+    """Fires at ``hour:minute`` on working days; with ``first_of_month`` only on the first
+    working day of each month."""
+
+    def __init__(self, calendar: WorkCalendar, timezone: str, hour: int = SWEEP_HOUR,
+                 minute: int = 0, first_of_month: bool = False) -> None:
+        self.calendar = calendar
+        self.timezone: tzinfo = ZoneInfo(timezone)
+        self.hour, self.minute = hour, minute
+        self.first_of_month = first_of_month
+
+    def _day_on_or_after(self, day: Any) -> Any:
+        if not self.first_of_month:
+            return self.calendar.next_working_day(day)
+        first = self.calendar.first_working_day_of_month(day.year, day.month)
+        if first >= day:
+            return first
+        following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return self.calendar.first_working_day_of_month(following.year, following.month)
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None,
+                           now: datetime) -> datetime | None:
+        start = now if previous_fire_time is None else max(
+            now, previous_fire_time + timedelta(seconds=1))
+        local = start.astimezone(self.timezone)
+        day = local.date()
+        for _ in range(3):  # today's moment may have passed: then the next working day
+            day = self._day_on_or_after(day)
+            fire = datetime.combine(day, time(self.hour, self.minute), self.timezone)
+            if fire >= local:
+                return fire
+            day = day + timedelta(days=1)
+        return None  # pragma: no cover - three candidate days always contain a future one
+
+    def __str__(self) -> str:
+        which = "first working day of the month" if self.first_of_month else "working days"
+        return f"{which} at {self.hour:02d}:{self.minute:02d}"
+
+
+def FirstWorkingDayTrigger(calendar: WorkCalendar, timezone: str,
+                           hour: int = SWEEP_HOUR) -> WorkingDayTrigger:
+    return WorkingDayTrigger(calendar, timezone, hour, first_of_month=True)
+
+
+class Jobs:
+    """The scheduled work, each guarded by the lease; a failure is logged, never raised."""
+
+    def __init__(self, deps: Deps, holder: str | None = None) -> None:
+        self.deps = deps
+        self.holder = holder or lease.holder_id()
+        self.held = False
+        self._lock = threading.Lock()
+        # How to catch up after taking the lease: in the scheduler, a one-off job of its own
+        # (so that a long catch-up never delays the next renewal); directly otherwise.
+        self.on_takeover: Any = self.catch_up
+
+    def _safe(self, name: str, job: Any) -> bool:
         try:
-            job(*args)
-        except Exception as error:  # noqa: BLE001 - a failed sweep never stops the scheduler
+            job()
+            return True
+        except Exception as error:  # noqa: BLE001 - a failed job never stops the scheduler
             from handlers.errors import correlation_id, log_exception
 
             log_exception(correlation_id(), error)
             log.error("scheduled job %s failed; it runs again at its next time", name)
+            return False
 
-    return run
+    def renew(self) -> bool:
+        """Take or renew the lease; on taking it over, catch up."""
+        held: list[bool] = []
+        with self._lock:
+            self._safe("lease", lambda: held.append(lease.hold(self.deps, self.holder)))
+            was, self.held = self.held, bool(held and held[0])
+        if self.held and not was:
+            log.info("this process holds the scheduler lease and runs the scheduled jobs")
+            self.on_takeover()
+        elif was and not self.held:
+            log.warning("scheduler lease lost (another process holds it, or the database is "
+                        "unreachable): this process stays idle")
+        return self.held
+
+    def release(self) -> None:
+        if self.held:
+            self._safe("lease", lambda: lease.release(self.deps, self.holder))
+            self.held = False
+
+    def reminders(self) -> None:
+        if self.held:
+            self._safe("reminders", lambda: sweep_reminders(self.deps))
+
+    def digest(self) -> None:
+        if self.held:
+            self._safe("digest", lambda: post_digests(self.deps, self.deps.today()))
+
+    def outbox(self) -> None:
+        if not self.held:
+            return
+
+        def run() -> None:
+            outcomes = deliver_pending(self.deps)
+            outcomes.extend(complete_threads(self.deps))
+            report_channel_failures(self.deps, outcomes)
+
+        self._safe("outbox", run)
+
+    def catch_up(self) -> None:
+        """What the jobs would have done while nobody ran them: idempotent, so safe anytime."""
+        if not self.held:
+            return
+        self.reminders()
+        deps = self.deps
+        today = deps.today()
+        first = deps.calendar.first_working_day_of_month(today.year, today.month)
+        moment = datetime.combine(first, time(SWEEP_HOUR), ZoneInfo(deps.timezone))
+        if deps.now() >= moment:
+            self.digest()
+        self.outbox()
 
 
-def build_scheduler(settings: Settings, deps: Deps) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone=settings.timezone)
-    scheduler.add_job(
-        _safe("outbox", deliver_pending, deps), IntervalTrigger(minutes=OUTBOX_MINUTES),
-        id="outbox", coalesce=True, max_instances=1, replace_existing=True,
-    )
-    return scheduler
+class LeasedScheduler(BackgroundScheduler):  # type: ignore[misc]
+    """A BackgroundScheduler that gives the lease back when it shuts down, so that a standby
+    takes over at once instead of after the lease's expiry."""
+
+    def __init__(self, jobs: Jobs, **options: Any) -> None:
+        super().__init__(**options)
+        self.jobs = jobs
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait=wait)
+        self.jobs.release()
+
+
+def build_scheduler(settings: Settings, deps: Deps,
+                    jobs: Jobs | None = None) -> tuple[LeasedScheduler, Jobs]:
+    jobs = jobs or Jobs(deps)
+    scheduler = LeasedScheduler(jobs, timezone=ZoneInfo(settings.timezone))
+    jobs.on_takeover = lambda: scheduler.add_job(
+        jobs.catch_up, id="catch-up", replace_existing=True, misfire_grace_time=None)
+    common: dict[str, Any] = {"coalesce": True, "max_instances": 1, "replace_existing": True,
+                              "misfire_grace_time": 3600}
+    scheduler.add_job(jobs.renew, IntervalTrigger(seconds=lease.RENEW_SECONDS), id="lease",
+                      next_run_time=datetime.now(ZoneInfo(settings.timezone)), **common)
+    scheduler.add_job(jobs.reminders, WorkingDayTrigger(deps.calendar, settings.timezone),
+                      id="reminders", **common)
+    scheduler.add_job(jobs.digest, FirstWorkingDayTrigger(deps.calendar, settings.timezone),
+                      id="digest", **common)
+    scheduler.add_job(jobs.outbox, IntervalTrigger(minutes=OUTBOX_MINUTES), id="outbox",
+                      **common)
+    return scheduler, jobs
 
 
 def start_scheduler(settings: Settings, deps: Deps) -> BackgroundScheduler:
-    scheduler = build_scheduler(settings, deps)
+    """Start the jobs; the first lease renewal (right away) runs the catch-up sweep."""
+    scheduler, _jobs = build_scheduler(settings, deps)
     scheduler.start()
     log.info("scheduler started (timezone %s)", settings.timezone)
     return scheduler

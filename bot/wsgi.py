@@ -5,6 +5,7 @@ gunicorn runs the factory: `gunicorn 'bot.wsgi:create()'` (see `actiebot serve`)
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -48,12 +49,51 @@ class ActiebotWsgi:
         if path == "/slack/events":
             if method != "POST":
                 return self._json(start_response, "405 Method Not Allowed", {"error": "POST only"})
-            length = environ.get("CONTENT_LENGTH") or "0"
-            if not length.isdigit() or int(length) > self.settings.max_body_bytes:
-                log.warning("refused a request body of %s bytes", length[:12])
-                return self._json(start_response, "413 Payload Too Large", {"error": "too large"})
+            timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+            if timestamp and not (timestamp.isascii() and timestamp.isdigit()):
+                # slack_sdk's verifier would raise on it (int()) instead of rejecting it
+                return self._json(start_response, "401 Unauthorized", {"error": "invalid request"})
+            refused = self._read_body(environ)
+            if refused is not None:
+                return self._json(start_response, refused, {"error": refused[4:].lower()})
             return self.bolt(environ, start_response)
         return self._json(start_response, "404 Not Found", {"error": "not found"})
+
+    def _read_body(self, environ: dict[str, Any]) -> str | None:
+        """Read the body, at most max_body_bytes of it, before Bolt parses anything.
+
+        A declared Content-Length above the limit is refused without reading a byte; a chunked
+        body (no Content-Length) is read up to one byte past the limit. Bolt then gets the body
+        as a buffer with its exact length. Returns the HTTP status of a refusal, or None.
+        """
+        limit = self.settings.max_body_bytes
+        declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+        stream = environ.get("wsgi.input")
+        if declared:
+            if not (declared.isascii() and declared.isdigit()):
+                log.warning("refused a request with an invalid Content-Length")
+                return "400 Bad Request"
+            if int(declared) > limit:
+                log.warning("refused a request body of %d bytes (limit %d)", int(declared), limit)
+                return "413 Payload Too Large"
+            data = stream.read(int(declared)) if stream is not None and int(declared) else b""
+        elif stream is not None and (
+                "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
+                or environ.get("wsgi.input_terminated")):
+            data = stream.read(limit + 1)
+            if len(data) > limit:
+                log.warning("refused a chunked request body over %d bytes", limit)
+                return "413 Payload Too Large"
+        else:
+            data = b""  # no length, not chunked: no body (reading would wait for the client)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            log.warning("refused a request body that is not UTF-8")
+            return "400 Bad Request"
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+        return None
 
     @staticmethod
     def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:

@@ -12,5 +12,11 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     from handlers import commands, errors, events
 
     errors.register(app, settings)
+    from handlers import guards  # privacy guard on typed text: before every listener
+
+    guards.register(app, deps, settings)
     commands.register(app, deps, settings)
+    from handlers import actions  # reminder buttons (issue 4)
+
+    actions.register(app, deps, settings)
     events.register(app, deps, settings)

@@ -28,6 +28,17 @@ def log_exception(cid: str, error: BaseException) -> None:
     log.error("unhandled %s [correlation id %s]\n%s", type(error).__name__, cid, frames)
 
 
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace a request comes from: `team_id` (commands, events) or `team.id`
+    (interactivity; `team` is null for org-wide apps, then the user's team)."""
+    team: Any = body.get("team_id") or body.get("team")
+    if isinstance(team, dict):
+        team = team.get("id")
+    if not team and isinstance(body.get("user"), dict):
+        team = body["user"].get("team_id")
+    return team if isinstance(team, str) and team else None
+
+
 def register(app: App, settings: Settings) -> None:
     @app.error
     def on_error(error: Exception, request: BoltRequest, response: BoltResponse | None) -> Any:
@@ -46,8 +57,7 @@ def register(app: App, settings: Settings) -> None:
 
         @app.middleware
         def only_our_workspace(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
-            team = body.get("team_id") or (body.get("team") or {}).get("id")
-            app_id = body.get("api_app_id")
+            team, app_id = team_of(body), body.get("api_app_id")
             if settings.slack_team_id and team and team != settings.slack_team_id:
                 log.warning("rejected a request from another workspace")
                 return BoltResponse(status=401, body="")

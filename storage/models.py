@@ -120,6 +120,7 @@ class ActivityRow(Base):
         UniqueConstraint("programme_id", "key"),
         Index("ix_activities_status_due", "status", "due_date"),
         Index("ix_activities_working_group", "working_group_id", "status"),
+        Index("ix_activities_programme_status", "programme_id", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,7 +199,8 @@ class DeliveryRow(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_state", "state", "next_attempt_at"),)
+    __table_args__ = (Index("ix_deliveries_state", "state", "next_attempt_at"),
+                      Index("ix_deliveries_kind_sent", "kind", "sent_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)
@@ -225,3 +227,34 @@ class UserRow(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32), unique=True)
     locale: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderHoldRow(Base):
+    """Append-only log of reminder buttons: a snooze until a day, or a milestone marked done.
+
+    The latest row per (activity, target) wins; rows are never updated or deleted.
+    """
+
+    __tablename__ = "reminder_holds"
+    __table_args__ = (Index("ix_reminder_holds_activity", "activity_id", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(String(16))
+    until: Mapped[date | None] = mapped_column(Date)
+    by_user: Mapped[str] = mapped_column(String(300))
+    by_name: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16), default="button")
+
+
+class SchedulerLeaseRow(Base):
+    """Who runs the scheduler's jobs: one row per lease name, renewed by its holder."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -44,6 +44,7 @@ from bot.domain.model import (
     parse_status,
 )
 from bot.domain.privacy import kinds as privacy_kinds
+from bot.domain.privacy import mask as privacy_mask
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
 STATUS_WORDS_EXPECTED = "niet-gestart, op-schema, risico, vertraagd, gereed, vervallen"
@@ -109,12 +110,15 @@ def _personal_data(value: Any, node: Any, loc: tuple[str | int, ...], filename: 
     if isinstance(value, str):
         found = privacy_kinds(value)
         if found:
+            shown = tuple(privacy_mask(p) if isinstance(p, str) else p for p in loc)
             problems.append(FileProblem(
-                filename, _line(node, loc), _path(loc),
+                filename, _line(node, loc), _path(shown),
                 "contains personal data (" + ", ".join(sorted(k.value for k in found)) + ")",
                 "programme text only: no BSN, phone number, e-mail address, IBAN or birth date"))
     elif isinstance(value, dict):
         for key, item in value.items():
+            if isinstance(key, str) and privacy_kinds(key):  # keys are text too ("members")
+                _personal_data(key, node, (*loc, key), filename, problems)
             _personal_data(item, node, (*loc, str(key)), filename, problems)
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.domain.ports import (
     DueItem,
     GroupEntry,
     RefIndex,
+    ReminderHold,
 )
 from storage.models import (
     ActivityRow,
@@ -36,6 +38,8 @@ from storage.models import (
     GoalRow,
     MilestoneRow,
     ProgrammeRow,
+    ReminderHoldRow,
+    SchedulerLeaseRow,
     StatusUpdateRow,
     UserRow,
     WorkingGroupRow,
@@ -287,16 +291,13 @@ class SqlRepository:
     def count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]:
+        # No joins: the scope is matched by id, so the count runs on an index alone
+        # (ix_activities_programme_status, ix_activities_working_group).
         query = (
             select(ActivityRow.status, func.count())
-            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-            .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
+            .where(*self._scope(programme_key, group_key))
             .group_by(ActivityRow.status)
         )
-        if programme_key:
-            query = query.where(ProgrammeRow.key == programme_key)
-        if group_key:
-            query = query.where(WorkingGroupRow.key == group_key)
         counts = {status: 0 for status in Status}
         for status, count in self.session.execute(query):
             counts[Status(status)] = count
@@ -323,24 +324,20 @@ class SqlRepository:
     def list_updates_since(
         self, since: datetime, programme_key: str | None = None, group_key: str | None = None,
     ) -> list[tuple[Activity, StatusUpdate]]:
-        query = (
-            select(StatusUpdateRow, ActivityRow, ProgrammeRow.key, WorkingGroupRow.key, GoalRow.key)
-            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
-            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-            .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
-            .outerjoin(GoalRow, GoalRow.id == ActivityRow.goal_id)
-            .where(StatusUpdateRow.at >= since)
-            .options(selectinload(ActivityRow.owners), selectinload(ActivityRow.milestones))
-            .order_by(StatusUpdateRow.at, StatusUpdateRow.id)
-        )
-        if programme_key:
-            query = query.where(ProgrammeRow.key == programme_key)
-        if group_key:
-            query = query.where(WorkingGroupRow.key == group_key)
-        return [
-            (self._activity(activity, p, g, goal), _update(update))
-            for update, activity, p, g, goal in self.session.execute(query)
-        ]
+        # Driven by the log's time index (ix_status_updates_at): the cost follows the number of
+        # updates since `since`, never the number of activities.
+        rows = list(self.session.scalars(
+            select(StatusUpdateRow).where(StatusUpdateRow.at >= since)
+            .order_by(StatusUpdateRow.at, StatusUpdateRow.id)))
+        wanted = sorted({row.activity_id for row in rows})
+        in_scope: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            in_scope.update(self.session.scalars(
+                select(ActivityRow.id).where(ActivityRow.id.in_(wanted[start:start + 500]),
+                                             *self._scope(programme_key, group_key))))
+        activities = self._activities_by_id([i for i in wanted if i in in_scope])
+        return [(activities[row.activity_id], _update(row)) for row in rows
+                if row.activity_id in activities]
 
     def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> None:
         row = self._activity_row(activity_id)
@@ -432,6 +429,209 @@ class SqlRepository:
         row = self.session.scalar(select(DeliveryRow).where(DeliveryRow.key == key))
         return self._delivery(row) if row else None
 
+    # -- reminders, digests and the scheduler lease ----------------------------------------
+    # Used by bot/services/reminders.py, digests.py and lease.py. Every query starts from a
+    # due-date window or a short list of keys, so its cost follows what is due, not how many
+    # activities the programme holds.
+
+    def _scope(self, programme_key: str | None, group_key: str | None) -> list[Any]:
+        """Conditions on ActivityRow alone (no joins) so that one index serves the query: a
+        group by ix_activities_working_group, a programme by ix_activities_programme_status."""
+        if group_key:
+            groups = select(WorkingGroupRow.id).where(WorkingGroupRow.key == group_key)
+            if not programme_key:  # a group key alone may exist in several programmes
+                return [ActivityRow.working_group_id.in_(groups)]
+            group_id = (
+                groups.join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
+                .where(ProgrammeRow.key == programme_key).scalar_subquery())
+            return [ActivityRow.working_group_id == group_id]
+        if programme_key:
+            return [ActivityRow.programme_id == (
+                select(ProgrammeRow.id).where(ProgrammeRow.key == programme_key)
+                .scalar_subquery())]
+        return []
+
+    def _activities_by_id(self, ids: list[int]) -> dict[int, Activity]:
+        """Activities (with owners and milestones) by row id; ids deleted meanwhile are absent."""
+        found: dict[int, Activity] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row, p, g, goal in self.session.execute(
+                self._activity_query().where(ActivityRow.id.in_(chunk))
+            ):
+                found[row.id] = self._activity(row, p, g, goal)
+        return found
+
+    def _activities_by_ids(self, ids: list[int]) -> list[Activity]:
+        """Activities for row ids, in the order given."""
+        found = self._activities_by_id(ids)
+        return [found[i] for i in ids if i in found]
+
+    def find_open_due_items(
+        self, start: date | None, end: date | None,
+        programme_key: str | None = None, group_key: str | None = None,
+    ) -> list[DueItem]:
+        """Open activities and their dated milestones due in [start, end].
+
+        Two queries on the open activities only (ix_activities_status_due, or the scoped
+        ix_activities_programme_status / ix_activities_working_group): those due in the window,
+        and those with a milestone due in it (probed per open activity, so the milestones of
+        closed activities are never read); then the few activities found, by id.
+        """
+
+        def window(column: Any) -> list[Any]:
+            conditions = [column.is_not(None)]
+            if start is not None:
+                conditions.append(column >= start)
+            if end is not None:
+                conditions.append(column <= end)
+            return conditions
+
+        scope = self._scope(programme_key, group_key)
+        open_status = ActivityRow.status.in_(OPEN_STATUSES)
+        ids = set(self.session.scalars(
+            select(ActivityRow.id).where(open_status, *window(ActivityRow.due_date), *scope)))
+        dated_milestone = (
+            select(MilestoneRow.id)
+            .where(MilestoneRow.activity_id == ActivityRow.id, *window(MilestoneRow.due_date))
+            .exists())
+        ids.update(self.session.scalars(
+            select(ActivityRow.id).where(open_status, *scope, dated_milestone)))
+        items: list[DueItem] = []
+        for activity in self._activities_by_ids(sorted(ids)):
+            if activity.due and _in_range(activity.due.value, start, end):
+                items.append(DueItem(activity, None, activity.due.value))
+            for milestone in activity.milestones:
+                if milestone.due and _in_range(milestone.due.value, start, end) and not (
+                    activity.due and milestone.due == activity.due
+                ):
+                    items.append(DueItem(activity, milestone.title, milestone.due.value))
+        items.sort(key=lambda i: (i.due_value, i.activity.programme_key, i.activity.key,
+                                  i.milestone or ""))
+        return items
+
+    def existing_delivery_keys(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), 500):
+            found.update(self.session.scalars(
+                select(DeliveryRow.key).where(DeliveryRow.key.in_(unique[start:start + 500]))))
+        return found
+
+    def fold_deliveries(self, keys: list[str], into: str, now: datetime) -> int:
+        """Rows among `keys` not yet sent will never be: a newer message (`into`) replaces
+        them. Returns how many were folded."""
+        folded = 0
+        unique = sorted(set(keys) - {into})
+        for start in range(0, len(unique), 500):
+            for row in self.session.scalars(
+                select(DeliveryRow).where(DeliveryRow.key.in_(unique[start:start + 500]),
+                                          DeliveryRow.state.in_(("pending", "failed")))
+            ):
+                row.state, row.next_attempt_at = "folded", None
+                row.last_error = f"folded into {into}"[:200]
+                folded += 1
+        return folded
+
+    def last_sent_at(self, kind: str, key_prefix: str, before: datetime) -> datetime | None:
+        """When the latest `kind` row whose key starts with `key_prefix` was sent (before
+        `before`); through ix_deliveries_kind_sent."""
+        return self.session.scalar(
+            select(DeliveryRow.sent_at)
+            .where(DeliveryRow.kind == kind, DeliveryRow.sent_at.is_not(None),
+                   DeliveryRow.sent_at < before,
+                   DeliveryRow.key.startswith(key_prefix, autoescape=True))
+            .order_by(DeliveryRow.sent_at.desc())
+            .limit(1)
+        )
+
+    def list_sent_deliveries(self, kind: str, since: datetime) -> list[Delivery]:
+        rows = self.session.scalars(
+            select(DeliveryRow)
+            .where(DeliveryRow.kind == kind, DeliveryRow.sent_at >= since)
+            .order_by(DeliveryRow.sent_at, DeliveryRow.id)
+        )
+        return [self._delivery(r) for r in rows]
+
+    def add_reminder_hold(self, hold: ReminderHold) -> None:
+        row = self._activity_row(hold.activity_id)
+        if row is None:
+            raise LookupError(str(hold.activity_id))
+        self.session.add(ReminderHoldRow(
+            activity_id=row.id, target=hold.target, reason=hold.reason, until=hold.until,
+            by_user=hold.by, by_name=hold.by_name, at=hold.at, source=hold.source,
+        ))
+        self.session.flush()
+
+    def list_reminder_holds(self, activity_ids: list[ActivityId], on: date) -> list[ReminderHold]:
+        """The holds in force on `on` for these activities: per (activity, target) the latest
+        button press, if it is a "done" or a snooze that lasts beyond `on`."""
+        wanted = set(activity_ids)
+        keys = sorted({a.key for a in wanted})
+        latest: dict[tuple[ActivityId, str], ReminderHold] = {}
+        for start in range(0, len(keys), 500):
+            rows = self.session.execute(
+                select(ReminderHoldRow, ProgrammeRow.key, ActivityRow.key)
+                .join(ActivityRow, ActivityRow.id == ReminderHoldRow.activity_id)
+                .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+                .where(ActivityRow.key.in_(keys[start:start + 500]))
+                .order_by(ReminderHoldRow.at, ReminderHoldRow.id)
+            )
+            for hold, programme_key, activity_key in rows:
+                activity_id = ActivityId(programme_key, activity_key)
+                if activity_id in wanted:
+                    latest[(activity_id, hold.target)] = ReminderHold(
+                        activity_id=activity_id, target=hold.target, reason=hold.reason,
+                        until=hold.until, by=hold.by_user, at=hold.at, by_name=hold.by_name,
+                        source=hold.source)
+        return [h for h in latest.values() if h.until is None or h.until > on]
+
+    def list_stale_activities(
+        self, before: datetime, programme_key: str | None = None,
+        group_key: str | None = None, limit: int = 100,
+    ) -> tuple[list[Activity], int]:
+        """Open activities without an update since `before` (the first `limit`, in programme
+        order) and how many there are."""
+        recent = (
+            select(StatusUpdateRow.id)
+            .where(StatusUpdateRow.activity_id == ActivityRow.id, StatusUpdateRow.at >= before)
+            .exists()
+        )
+        conditions = [ActivityRow.status.in_(OPEN_STATUSES), ~recent,
+                      *self._scope(programme_key, group_key)]
+        total = int(self.session.scalar(
+            select(func.count()).select_from(ActivityRow).where(*conditions)) or 0)
+        ids = list(self.session.scalars(
+            select(ActivityRow.id).where(*conditions)
+            .order_by(ActivityRow.programme_id, ActivityRow.position, ActivityRow.id)
+            .limit(limit)))
+        return self._activities_by_ids(ids), total
+
+    def acquire_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take or renew the lease `name` for `holder`; False while another holder's lease has
+        not expired. The caller commits."""
+        row = self.session.get(SchedulerLeaseRow, name, with_for_update=True)
+        if row is None:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(SchedulerLeaseRow(
+                        name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
+                    self.session.flush()
+            except IntegrityError:
+                return False
+            return True
+        if row.holder != holder and row.expires_at > now:
+            return False
+        if row.holder != holder:
+            row.holder, row.acquired_at = holder, now
+        row.expires_at = now + ttl
+        return True
+
+    def release_lease(self, name: str, holder: str) -> None:
+        row = self.session.get(SchedulerLeaseRow, name, with_for_update=True)
+        if row is not None and row.holder == holder:
+            self.session.delete(row)
+
     # -- users -----------------------------------------------------------------------------
 
     def get_user_locale(self, user_id: str) -> str | None:
@@ -445,6 +645,134 @@ class SqlRepository:
             self.session.add(UserRow(slack_user_id=user_id, locale=locale, updated_at=now))
         else:
             row.locale, row.updated_at = locale, now
+
+    # -- privacy (AVG/GDPR): everything stored; forgetting one user -------------------------
+    # Used by bot/services/privacy.py (`actiebot export --all`, `actiebot forget-user`).
+
+    def _all_tables(self) -> list[Any]:
+        """Every table in the database (reflected, so later migrations are included), typed by
+        the ORM where it knows the table; Alembic's bookkeeping left out."""
+        from sqlalchemy import MetaData
+
+        from storage.models import Base
+
+        reflected = MetaData()
+        reflected.reflect(bind=self.session.connection())
+        return [
+            Base.metadata.tables.get(name, table)
+            for name, table in sorted(reflected.tables.items())
+            if name != "alembic_version"
+        ]
+
+    def export_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, ordered by primary key, as JSON-ready values."""
+        exported: dict[str, list[dict[str, Any]]] = {}
+        for table in self._all_tables():
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = self.session.execute(select(table).order_by(*order)).mappings()
+            exported[table.name] = [{k: _json_ready(v) for k, v in row.items()} for row in rows]
+        return exported
+
+    def forget_user(
+        self, user: str, pseudonym: str, rewrite_note: Callable[[str], str],
+    ) -> dict[str, int]:
+        """Pseudonymise `user` in the update log, reminder holds and deliveries; delete their
+        member links and remembered locale. Returns how many rows each step changed."""
+        from storage.models import MemberRow
+
+        changed = {"updates_authored": 0, "notes_mentioning": 0, "member_links_removed": 0,
+                   "locale_removed": 0, "deliveries": 0}
+        like = _like_pattern(user)
+        for update in self.session.scalars(
+                select(StatusUpdateRow).where(StatusUpdateRow.author == user)):
+            update.author, update.author_name = pseudonym, pseudonym
+            changed["updates_authored"] += 1
+        for update in self.session.scalars(
+                select(StatusUpdateRow).where(StatusUpdateRow.note.like(like, escape="\\"))):
+            note = rewrite_note(update.note)
+            if note != update.note:
+                update.note = note
+                changed["notes_mentioning"] += 1
+        for member in self.session.scalars(select(MemberRow).where(MemberRow.slack_user_id == user)):
+            self.session.delete(member)
+            changed["member_links_removed"] += 1
+        for account in self.session.scalars(select(UserRow).where(UserRow.slack_user_id == user)):
+            self.session.delete(account)
+            changed["locale_removed"] += 1
+        holds = next((t for t in self._all_tables() if t.name == "reminder_holds"), None)
+        if holds is not None:  # who snoozed a reminder or marked a milestone done: history
+            from sqlalchemy import update as sql_update
+
+            result = self.session.execute(
+                sql_update(holds).where(holds.c.by_user == user)
+                .values(by_user=pseudonym, by_name=pseudonym))
+            changed["reminder_holds"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        for delivery in self.session.scalars(select(DeliveryRow)):
+            channel = pseudonym if delivery.channel == user else delivery.channel
+            key = delivery.key.replace(user, pseudonym)
+            payload = _replace_in(delivery.payload or {}, user, pseudonym)
+            if (channel, key, payload) != (delivery.channel, delivery.key, delivery.payload or {}):
+                delivery.channel, delivery.key, delivery.payload = channel, key, payload
+                changed["deliveries"] += 1
+        self.session.flush()
+        return changed
+
+    def count_mentions(self, text: str) -> dict[str, int]:
+        """'table.column' -> how many rows hold `text` in that text or JSON column."""
+        from sqlalchemy import JSON, String, Text, cast
+
+        like = _like_pattern(text)
+        found: dict[str, int] = {}
+        for table in self._all_tables():
+            for column in table.columns:
+                if isinstance(column.type, JSON):
+                    expression = cast(column, Text)
+                elif isinstance(column.type, String):
+                    expression = column
+                else:
+                    continue
+                # LIKE narrows it down (SQLite's ignores case); the exact test is in Python
+                values = self.session.scalars(
+                    select(expression).where(expression.like(like, escape="\\")))
+                count = sum(1 for value in values if text in str(value))
+                if count:
+                    found[f"{table.name}.{column.name}"] = count
+        return found
+
+
+def _json_ready(value: Any) -> Any:
+    """Database values as JSON: datetimes in UTC ISO 8601, dates ISO, bytes as hex."""
+    from datetime import UTC
+
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern (escape character backslash) matching rows that contain `text`."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _replace_in(value: Any, old: str, new: str) -> Any:
+    """`old` replaced by `new` in every string of a JSON value."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {k: _replace_in(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_in(v, old, new) for v in value]
+    return value
 
 
 def _in_range(value: date, start: date | None, end: date | None) -> bool:

@@ -149,3 +149,25 @@ def fake_slack(fake_slack_server):  # type: ignore[no-untyped-def]
     fake_slack_server.reset()
     yield fake_slack_server
     fake_slack_server.reset()
+
+
+# -- Hypothesis budget ----------------------------------------------------------------------
+# "ci" (the default) is what `make test` and CI run: a fixed, reproducible example budget
+# (derandomize: the same examples every run, no .hypothesis database), no per-example deadline
+# (shared CI machines stall). Tests without their own `@settings(max_examples=…)` get 100
+# examples; the fuzz suites (tests/unit/test_fuzz_grammar_refs.py,
+# tests/slack/test_fuzz_commands.py) set their own budget and stay under ~60 s together on two
+# cores. HYPOTHESIS_PROFILE=thorough searches ten times as many random examples before a release.
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile(
+    "ci", max_examples=100, deadline=None, derandomize=True, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, derandomize=False, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Budgets of the fuzz suites, scaled by the profile (10x under "thorough").
+FUZZ_SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1

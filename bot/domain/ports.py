@@ -69,6 +69,21 @@ class Delivery:
     last_error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderHold:
+    """A button press that holds reminders back: "Herinner me volgende week" (snooze, until a
+    day) or "Gereed" on a milestone (done, no end). Append-only: who pressed it, and when."""
+
+    activity_id: ActivityId
+    target: str  # "activity" or "milestone:<hash>" (bot/services/reminders.py: target_of)
+    reason: str  # "snooze" | "done"
+    until: date | None  # first day reminders may come again; None: never
+    by: str  # Slack user id
+    at: datetime
+    by_name: str | None = None
+    source: str = "button"
+
+
 class Repository(Protocol):
     # programmes and groups
     def list_programmes(self) -> list[Programme]: ...
@@ -114,6 +129,25 @@ class Repository(Protocol):
     def mark_failed(
         self, delivery_id: int, reason: str, retry_at: datetime | None, now: datetime,
     ) -> None: ...
+    # reminders, digests and the scheduler (bot/services/reminders.py, digests.py, lease.py)
+    def find_open_due_items(
+        self, start: date | None, end: date | None,
+        programme_key: str | None = None, group_key: str | None = None,
+    ) -> list[DueItem]: ...
+    def existing_delivery_keys(self, keys: list[str]) -> set[str]: ...
+    def fold_deliveries(self, keys: list[str], into: str, now: datetime) -> int: ...
+    def last_sent_at(self, kind: str, key_prefix: str, before: datetime) -> datetime | None: ...
+    def list_sent_deliveries(self, kind: str, since: datetime) -> list[Delivery]: ...
+    def add_reminder_hold(self, hold: ReminderHold) -> None: ...
+    def list_reminder_holds(
+        self, activity_ids: list[ActivityId], on: date,
+    ) -> list[ReminderHold]: ...
+    def list_stale_activities(
+        self, before: datetime, programme_key: str | None = None,
+        group_key: str | None = None, limit: int = 100,
+    ) -> tuple[list[Activity], int]: ...
+    def acquire_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool: ...
+    def release_lease(self, name: str, holder: str) -> None: ...
     # users
     def get_user_locale(self, user_id: str) -> str | None: ...
     def set_user_locale(self, user_id: str, locale: str | None, now: datetime) -> None: ...

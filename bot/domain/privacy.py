@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Finding", "PiiKind", "is_clean", "kinds", "scan"]
+__all__ = ["MASK", "Finding", "PiiKind", "is_clean", "kinds", "mask", "scan"]
 
 
 class PiiKind(StrEnum):
@@ -420,3 +420,29 @@ def _plausible_date(m: re.Match[str]) -> bool:
         return 1 <= int(m.group("m2")) <= 12 and 1 <= int(m.group("d2")) <= 31
     day = m.group("d3") if m.group("d3") is not None else m.group("d4")
     return 1 <= int(day) <= 31
+
+
+# --- Masking -----------------------------------------------------------------------------------
+
+MASK = "•••"
+
+
+def mask(text: str, placeholder: str = MASK) -> str:
+    """``text`` with every piece of personal data replaced by ``placeholder``: safe to echo or log.
+
+    Used where a text is shown back but never stored (an unknown ref in a reply) and by the log
+    filter. Repeats until :func:`scan` finds nothing: the placeholder holds no digit, letter or
+    ``@``, so every round removes some and the loop ends.
+    """
+    findings = scan(text)
+    while findings:
+        spans: list[list[int]] = []
+        for finding in findings:  # ordered by start; merge overlapping findings
+            if spans and finding.start < spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], finding.end)
+            else:
+                spans.append([finding.start, finding.end])
+        for start, end in reversed(spans):
+            text = text[:start] + placeholder + text[end:]
+        findings = scan(text)
+    return text

@@ -51,11 +51,26 @@ def materialise(repo: Repository, delivery: Delivery) -> object | None:
         group = (repo.get_group(activity.programme_key, activity.working_group)
                  if activity.working_group else None)
         return Announcement(activity, update, group)
+    if delivery.kind not in MATERIALISERS:
+        _import_kind_modules()
     return MATERIALISERS[delivery.kind](repo, delivery) if delivery.kind in MATERIALISERS else None
 
 
 # Other message kinds (reminders, digests) register how to rebuild their message here.
 MATERIALISERS: dict[str, Callable[[Repository, Delivery], object | None]] = {}
+# ... and, optionally, when a failed row may be retried: reminders and digests only on working
+# days (given the earliest retry moment, the moment to use).
+RETRY_AT: dict[str, Callable[[Deps, datetime], datetime]] = {}
+# The modules that register kinds, imported on first need so that a process that only runs the
+# outbox never mistakes a reminder for a message that no longer exists.
+KIND_MODULES = ("bot.services.reminders", "bot.services.digests")
+
+
+def _import_kind_modules() -> None:
+    import importlib
+
+    for name in KIND_MODULES:
+        importlib.import_module(name)
 
 
 def deliver(deps: Deps, key: str) -> DeliveryOutcome | None:
@@ -90,14 +105,18 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
             uow.repo.mark_failed(leased.id, "gone", None, deps.now())
             uow.commit()
         return None
-    result = deps.notifier.post(leased.channel, message)
+    thread_ts = leased.payload.get("thread_ts")  # a reply in the thread of an earlier post
+    result = deps.notifier.post(leased.channel, message, thread_ts=thread_ts)
     with deps.uow() as uow:
         if result.ok:
             uow.repo.mark_delivered(leased.id, result.ts, deps.now())
         else:
             error = result.error or "unknown_error"
             wait = RETRY_LATER if error in CHANNEL_ERRORS else RETRY_SOON
-            uow.repo.mark_failed(leased.id, error, deps.now() + wait, deps.now())
+            retry_at = deps.now() + wait
+            if leased.kind in RETRY_AT:
+                retry_at = RETRY_AT[leased.kind](deps, retry_at)
+            uow.repo.mark_failed(leased.id, error, retry_at, deps.now())
             log.warning("delivery %s to %s failed: %s", leased.kind, leased.channel, error)
         uow.commit()
     return DeliveryOutcome(leased.key, leased.channel, result.ok, result.error)

@@ -8,10 +8,10 @@ from bot.domain import grammar, refs
 from bot.domain.grammar import Command, Usage
 from bot.domain.model import Activity, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
-from bot.domain.privacy import kinds as privacy_kinds
 from bot.services import results as r
 from bot.services.delivery import announcement_key
 from bot.services.deps import Actor, Deps
+from bot.services.privacy import refuse_personal_data
 
 STALE_DAYS = 60
 OVERVIEW_HORIZON_DAYS = 60
@@ -205,38 +205,21 @@ def list_activities(deps: Deps, query: str | None, actor: Actor) -> r.Result:
 
 
 def overview(deps: Deps, actor: Actor) -> r.Result:
-    today = deps.today()
-    with deps.uow() as uow:
-        repo = uow.repo
-        bound = _channel_group(repo, actor)
-        programme_key, group = bound if bound else (None, None)
-        programme = repo.get_programme(programme_key) if programme_key else None
-        group_key = group.key if group else None
-        counts = repo.count_by_status(programme_key, group_key)
-        upcoming_items = repo.list_due_items(
-            today, today + timedelta(days=OVERVIEW_HORIZON_DAYS), True, programme_key, group_key)
-        overdue_items = repo.list_due_items(
-            None, today - timedelta(days=1), True, programme_key, group_key)
-        since = deps.now() - timedelta(days=30)
-        changes = repo.list_updates_since(since, programme_key, group_key)
-        stale_before = deps.now() - timedelta(days=STALE_DAYS)
-        stale = []
-        for activity in repo.list_activities(programme_key, group_key, open_only=True):
-            last = repo.last_update(ActivityId(activity.programme_key, activity.key))
-            if last is None or last.at < stale_before:
-                stale.append(activity)
-    return r.OverviewAnswer(
-        programme, group, today, counts, _due_entries(deps, upcoming_items),
-        _due_entries(deps, overdue_items), tuple(stale), tuple(changes), OVERVIEW_HORIZON_DAYS)
+    """The channel's digest now (bot/services/digests.py), the same one the month brings."""
+    from bot.services.digests import digest_now
+
+    return digest_now(deps, actor.channel_id)
 
 
 # -- changes --------------------------------------------------------------------------------
 
 def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result:
     """Append to the log and queue the channel announcement, in one transaction."""
-    found_kinds = privacy_kinds(command.note)
-    if found_kinds:
-        return r.Refused("personal_data", tuple(sorted(found_kinds)))
+    # The note is stored and posted; the ref is not, but personal data in it means case data
+    # was pasted into the command: refuse the whole update, saying what kind, never echoing it.
+    refused = refuse_personal_data(command.note, command.ref)
+    if refused is not None:
+        return refused
     with deps.uow() as uow:
         repo = uow.repo
         found = _resolve_activity(repo, command.ref)

@@ -6,8 +6,9 @@ No wording here: renderers turn these into Block Kit (Slack) or plain text (cons
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from bot.domain.digest import Digest
 from bot.domain.grammar import Usage
 from bot.domain.model import Activity, DueDate, Programme, Status, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityEntry, DueItem
@@ -177,9 +178,137 @@ class Announcement:
     group: WorkingGroup | None
 
 
+# -- reminders and digests (issue 4) -------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ReminderNotice:
+    """Posted in a working group's channel: a deadline is coming, is today, or has passed."""
+
+    activity: Activity
+    group: WorkingGroup | None
+    milestone: str | None  # None: the activity's own deadline
+    due: DueDate
+    kind: str  # "before-5" | "due" | "overdue-6" (bot/domain/reminders.py)
+    stage: str  # "before" | "due" | "overdue"
+    as_of: date
+    working_days: int  # seen from as_of: > 0 left, 0 today, < 0 late
+    last_update: StatusUpdate | None
+    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # owner -> Slack ids
+    target: str = "activity"  # what the buttons act on: "activity" | "milestone:<hash>"
+    in_admin_channel: bool = False  # the group has no channel of its own
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """One reminder of a sweep, as the CLI prints it."""
+
+    key: str
+    channel: str | None
+    activity_id: str  # "programme/key"
+    title: str
+    milestone: str | None
+    due: DueDate
+    kind: str
+    working_days: int
+    state: str  # "would-send" | "sent" | "failed" | "taken" | "held" | "no-channel"
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Retried:
+    """A ledger row posted again on this sweep (an earlier failure whose time had come)."""
+
+    key: str
+    channel: str
+    ok: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    at: datetime
+    today: date
+    working_day: bool
+    dry_run: bool
+    plans: tuple[ReminderPlan, ...] = ()
+    retried: tuple[Retried, ...] = ()
+    notices: tuple[str, ...] = ()  # channel-problem notices sent to admin channels (keys)
+    holiday: str | None = None
+
+    @property
+    def failed(self) -> int:
+        return (sum(p.state == "failed" for p in self.plans)
+                + sum(not r.ok for r in self.retried))
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMessage:
+    """A digest as a message: the short one in the channel, the full lists in its thread, or
+    everything at once for `/actie overzicht`."""
+
+    digest: Digest
+    part: str  # "summary" | "thread" | "now"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPlan:
+    key: str
+    channel: str
+    scope: str  # "programme" or "programme/group"
+    state: str  # "would-send" | "sent" | "failed" | "exists" | "taken" | "empty" | "queued"
+    digest: Digest | None = None
+    thread_state: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    month: date
+    as_of: date
+    dry_run: bool
+    force: bool
+    plans: tuple[DigestPlan, ...] = ()
+
+    @property
+    def failed(self) -> int:
+        return sum(p.state == "failed" or p.thread_state == "failed" for p in self.plans)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelProblem:
+    """Told to the programme's admin channel once: the bot cannot post in a channel."""
+
+    channel: str
+    error: str  # "channel_not_found" | "not_in_channel" | "is_archived"
+    programme: Programme | None
+    groups: tuple[WorkingGroup, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeRecorded:
+    activity: Activity
+    milestone: str | None
+    until: date
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneDone:
+    activity: Activity
+    milestone: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyClosed:
+    activity: Activity
+
+
 Result = (
     HelpAnswer | UsageAnswer | UnknownRef | AmbiguousRef | EmptyGroup | OwnersAnswer
     | DeadlineAnswer | StatusAnswer | GroupStatusAnswer | UpdateRecorded | Refused
     | HistoryAnswer | DueListAnswer | GroupsAnswer | ActivityListAnswer | LinkAnswer
     | OverviewAnswer | Announcement
+    | ReminderNotice | SweepReport | DigestMessage | DigestReport | ChannelProblem
+    | SnoozeRecorded | MilestoneDone | AlreadyClosed
 )

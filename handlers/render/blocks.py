@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     MarkdownTextObject,
+    PlainTextObject,
     SectionBlock,
 )
 
-from handlers.render.messages import Reply
+from handlers.render.messages import ActionReply, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -49,16 +52,50 @@ def to_blocks(reply: Reply) -> list[Block]:
     for section in reply.sections:
         for chunk in _chunks(section):
             blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    tail: list[Block] = []
+    actions = actions_block(reply)
+    if actions is not None:
+        tail.append(actions)
     if reply.context:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_chunks(reply.context)[0])]))
-    if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1] + [
+        tail.append(ContextBlock(elements=[MarkdownTextObject(text=_chunks(reply.context)[0])]))
+    room = MAX_BLOCKS - len(tail)
+    if len(blocks) > room:
+        blocks = blocks[: room - 1] + [
             ContextBlock(elements=[MarkdownTextObject(text="…")])
         ]
-    return blocks
+    return blocks + tail
+
+
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ACTION_ELEMENTS = 25
+
+
+def actions_block(reply: Reply) -> ActionsBlock | None:
+    """The Reply's buttons (reminders: "Gereed", "Herinner me volgende week"), if any."""
+    if not isinstance(reply, ActionReply) or not reply.actions:
+        return None
+    elements = []
+    for button in reply.actions[:MAX_ACTION_ELEMENTS]:
+        if len(button.value) > MAX_BUTTON_VALUE:
+            continue  # never happens for our values (programme/key|target); never post it cut
+        elements.append(ButtonElement(
+            text=PlainTextObject(text=button.text[:MAX_BUTTON_TEXT], emoji=True),
+            action_id=button.action_id, value=button.value, style=button.style,
+        ))
+    return ActionsBlock(elements=elements) if elements else None
 
 
 def message(reply: Reply) -> dict[str, Any]:
     """`text` + `blocks` for ack(), respond() or chat.postMessage."""
     text = reply.text if len(reply.text) <= MAX_FALLBACK else reply.text[: MAX_FALLBACK - 1] + "…"
     return {"text": text, "blocks": [b.to_dict() for b in to_blocks(reply)]}
+
+
+def after_click(blocks: list[dict[str, Any]], trace: str,
+                remove_actions: bool) -> list[dict[str, Any]]:
+    """A posted reminder's blocks after a button click: the trace line added (and the buttons
+    removed once the item is done), within Slack's 50 blocks."""
+    kept = [b for b in blocks if not (remove_actions and b.get("type") == "actions")]
+    line = ContextBlock(elements=[MarkdownTextObject(text=_chunks(trace)[0])]).to_dict()
+    return (kept[: MAX_BLOCKS - 1] + [line]) if trace else kept

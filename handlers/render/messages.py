@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain.grammar import Problem
 from bot.domain.model import Activity, Status, StatusUpdate, WorkingGroup
-from bot.domain.privacy import PiiKind
+from bot.domain.privacy import PiiKind, mask
 from bot.services import results as r
 from handlers.render.dates import format_date, format_datetime, format_due
 
@@ -136,6 +136,7 @@ def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply
         case r.UsageAnswer():
             return _usage(result, lang)
         case r.UnknownRef(query=query, suggestions=suggestions):
+            query = mask(query)  # a ref is echoed, never stored: personal data in it is not
             text = t(lang, f"Ik ken „{escape(query)}” niet.", f"I don't know “{escape(query)}”.")
             if suggestions:
                 options = ", ".join(f"`{escape(s)}`" for s in suggestions)
@@ -145,6 +146,7 @@ def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply
                           " Try `list` for all working groups and activities.")
             return Reply(text, (text,))
         case r.AmbiguousRef(query=query, candidates=candidates, total=total):
+            query = mask(query)
             head = t(lang, f"„{escape(query)}” past bij meerdere activiteiten. Welke bedoel je?",
                      f"“{escape(query)}” matches several activities. Which one do you mean?")
             lines = [f"• `{escape(c.id.key)}` — {escape(c.title)}"
@@ -185,6 +187,18 @@ def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply
             return Reply(text, (text,))
         case r.OverviewAnswer():
             return overview(result, lang)
+        case r.ReminderNotice():
+            return reminder(result, lang, tz)
+        case r.DigestMessage():
+            return digest_reply(result, lang, tz)
+        case r.ChannelProblem():
+            return channel_problem(result, lang)
+        case r.SnoozeRecorded() | r.MilestoneDone() | r.AlreadyClosed():
+            return button_answer(result, lang)
+        case r.SweepReport():
+            return sweep_summary(result, lang)
+        case r.DigestReport():
+            return digest_summary(result, lang)
         case r.Announcement(activity=activity, update=update, group=group):
             return announcement(activity, update, group, lang, tz)
     raise AssertionError(result)  # pragma: no cover
@@ -514,6 +528,342 @@ def overview(result: r.OverviewAnswer, lang: Lang) -> Reply:
     return Reply(head.replace("*", ""), tuple(sections))
 
 
+# -- reminders, digests and their buttons (issue 4) ------------------------------------------
+# Wording for bot/services/reminders.py and digests.py; blocks.py turns `actions` into buttons.
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    action_id: str
+    text: str
+    value: str
+    style: str | None = None  # "primary" | "danger" | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionReply(Reply):
+    """A Reply with buttons under its sections (Block Kit actions block)."""
+
+    actions: tuple[Button, ...] = ()
+
+
+# Slack: 3,000 characters a section, and in practice about 12,000 for all blocks together
+# (`msg_blocks_too_long`); a digest list gets one section, cut with "en N meer".
+DIGEST_LIST_BUDGET = 2_400
+DIGEST_TITLE_MAX = 110
+REMINDER_NOTE_MAX = 300
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _mention_owners(owners: tuple[str, ...], mentions: dict[str, tuple[str, ...]]) -> str:
+    parts = []
+    for owner in owners:
+        users = mentions.get(owner, ())
+        part = escape(owner)
+        if users:
+            part += " (" + ", ".join(f"<@{u}>" for u in users) + ")"
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
+    """The reminder posted in the working group's channel, with its two buttons."""
+    from handlers import ids
+
+    a = result.activity
+    what = title(a)
+    plain_what = a.title
+    if result.milestone:
+        what = t(lang, f"mijlpaal „{escape(result.milestone)}” van {title(a)}",
+                 f"milestone “{escape(result.milestone)}” of {title(a)}")
+        plain_what = f"{result.milestone} — {a.title}"
+    when = format_due(result.due, lang)
+    days = working_days(result.working_days, lang)
+    match result.stage:
+        case "overdue":
+            head = t(lang, f"⚠️ *Te laat:* {what} — deadline *{when}* ({days}).",
+                     f"⚠️ *Overdue:* {what} — due *{when}* ({days}).")
+            text = t(lang, f"Te laat: {plain_what} ({days})", f"Overdue: {plain_what} ({days})")
+        case "due":
+            head = t(lang, f"📅 *Deadline vandaag:* {what} — *{when}*.",
+                     f"📅 *Due today:* {what} — *{when}*.")
+            if result.due.value != result.as_of:
+                head += t(lang, " Vandaag is de laatste werkdag vóór de deadline.",
+                          " Today is the last working day before the deadline.")
+            text = t(lang, f"Deadline vandaag: {plain_what}", f"Due today: {plain_what}")
+        case _:
+            head = t(lang, f"⏰ *Herinnering:* {what} — deadline *{when}* ({days}).",
+                     f"⏰ *Reminder:* {what} — due *{when}* ({days}).")
+            text = t(lang, f"Herinnering: {plain_what} ({days})",
+                     f"Reminder: {plain_what} ({days})")
+    lines = [f"Status: {status_label(a.status, lang)}"]
+    if a.owners:
+        lines.append(t(lang, "Eigenaren: ", "Owners: ")
+                     + _mention_owners(a.owners, result.mentions))
+    update = result.last_update
+    if update is not None:
+        lines.append(t(lang, "Laatste update: ", "Last update: ")
+                     + f"{format_datetime(update.at, lang, tz)} · {author(update)} · "
+                     + status_label(update.new_status, lang))
+        if update.note:
+            note = escape(_short(update.note, REMINDER_NOTE_MAX))
+            lines.append(f"> {note}".replace("\n", "\n> "))
+    else:
+        lines.append(t(lang, "_Nog geen updates._", "_No updates yet._"))
+    context = t(lang, "„Gereed” zet de activiteit op gereed; „Herinner me volgende week” slaat "
+                      "herinneringen een week over.",
+                "“Done” marks the activity done; “Remind me next week” skips reminders for a week.")
+    if result.milestone:
+        context = t(lang, "„Gereed” meldt de mijlpaal af; „Herinner me volgende week” slaat "
+                          "herinneringen een week over.",
+                    "“Done” marks the milestone done; “Remind me next week” skips reminders "
+                    "for a week.")
+    stamp = t(lang, f"Stand van {format_date(result.as_of, lang)}",
+              f"As of {format_date(result.as_of, lang)}")
+    if result.group is not None:
+        stamp = f"{group_name(result.group)} · {stamp}"
+    context = f"{stamp}. {context}"
+    if result.in_admin_channel:
+        name = group_name(result.group) if result.group else t(lang, "Deze activiteit",
+                                                               "This activity")
+        context += t(lang, f" {name} heeft geen eigen kanaal: koppel er een met "
+                           "`/actie koppel <werkgroep>`.",
+                     f" {name} has no channel of its own: link one with `/actie link <group>`.")
+    value = f"{a.programme_key}/{a.key}|{result.target}"
+    buttons = (
+        Button(ids.ACTION_DONE, t(lang, "Gereed", "Done"), value, "primary"),
+        Button(ids.ACTION_SNOOZE, t(lang, "Herinner me volgende week", "Remind me next week"),
+               value),
+    )
+    return ActionReply(text, (head + "\n" + "\n".join(lines),), context, buttons)
+
+
+def _month_name(month: object, lang: Lang) -> str:
+    from datetime import date
+
+    from bot.domain.digest import month_end
+    from bot.domain.model import DueDate, Precision
+
+    assert isinstance(month, date)
+    return format_due(DueDate(month_end(month), Precision.MONTH), lang)
+
+
+def _digest_scope(digest: object, lang: Lang) -> str:
+    from bot.domain.digest import Digest
+
+    assert isinstance(digest, Digest)
+    if digest.group is not None:
+        return group_name(digest.group)
+    if digest.programme is not None:
+        return escape(digest.programme.name)
+    return t(lang, "alle programma's", "all programmes")
+
+
+def _digest_due_line(entry: object, lang: Lang) -> str:
+    from bot.domain.digest import DigestEntry
+
+    assert isinstance(entry, DigestEntry)
+    a = entry.activity
+    what = escape(_short(a.title, DIGEST_TITLE_MAX))
+    if entry.item.milestone:
+        what += " — " + escape(_short(entry.item.milestone, 60))
+    return (f"• {what} (`{escape(a.key)}`): {format_due(entry.due, lang)} — "
+            f"{working_days(entry.working_days, lang)}")
+
+
+def _budgeted(head: str, lines: list[str], lang: Lang, budget: int = DIGEST_LIST_BUDGET,
+              hint: str | None = None, total: int | None = None) -> str:
+    """A heading and as many lines as fit the budget; the rest (of ``total``, when only the
+    first lines were fetched) as "en N meer"."""
+    total = len(lines) if total is None else max(total, len(lines))
+    body = head
+    shown = 0
+    for line in lines:
+        if len(body) + 1 + len(line) > budget - 120:
+            break
+        body += "\n" + line
+        shown += 1
+    if shown < total:
+        body += "\n" + more(lang, total - shown)
+        if hint:
+            body += " " + hint
+    return body
+
+
+def digest_reply(result: r.DigestMessage, lang: Lang, tz: str) -> Reply:
+    """The monthly digest: short in the channel ("summary"), the full lists in its thread
+    ("thread"), or both at once for `/actie overzicht` ("now")."""
+    from zoneinfo import ZoneInfo
+
+    g = result.digest
+    zone = ZoneInfo(tz)
+    scope = _digest_scope(g, lang)
+    if g.month is not None:
+        month = _month_name(g.month, lang)
+        head = t(lang, f"*Maandoverzicht {month} — {scope}*", f"*Monthly digest {month} — {scope}*")
+        text = t(lang, f"Maandoverzicht {month}: {g.open_total} open, {len(g.overdue)} te laat",
+                 f"Monthly digest {month}: {g.open_total} open, {len(g.overdue)} overdue")
+    else:
+        head = t(lang, f"*Overzicht {scope}* — {format_date(g.as_of, lang)}",
+                 f"*Overview {scope}* — {format_date(g.as_of, lang)}")
+        text = t(lang, f"Overzicht: {g.open_total} open, {len(g.overdue)} te laat",
+                 f"Overview: {g.open_total} open, {len(g.overdue)} overdue")
+    since = format_date(g.since.astimezone(zone).date(), lang)
+    totals = t(
+        lang,
+        f"⚠️ Te laat: *{len(g.overdue)}* · 📅 Deadlines komende {g.horizon_days} dagen: "
+        f"*{len(g.upcoming)}* · 🔄 Gewijzigd sinds {since}: *{len(g.changes)}* · "
+        f"💤 {g.stale_days}+ dagen geen update: *{g.stale_total}*",
+        f"⚠️ Overdue: *{len(g.overdue)}* · 📅 Due in the next {g.horizon_days} days: "
+        f"*{len(g.upcoming)}* · 🔄 Changed since {since}: *{len(g.changes)}* · "
+        f"💤 No update for {g.stale_days}+ days: *{g.stale_total}*",
+    )
+    summary = head + "\n" + counts_line(g.counts, lang) + "\n" + totals
+    if result.part == "summary":
+        sections = [summary]
+        if g.urgent:
+            sections.append(t(lang, "*Meest urgent*", "*Most urgent*") + "\n"
+                            + "\n".join(_digest_due_line(e, lang) for e in g.urgent))
+        context = t(lang, "De volledige lijsten staan in de draad. `/actie overzicht` toont "
+                          "dit overzicht altijd actueel.",
+                    "The full lists are in the thread. `/actie digest` shows this overview, "
+                    "up to date, at any time.")
+        return Reply(text, tuple(sections), context)
+    sections = [summary] if result.part == "now" else []
+    hint = t(lang, "(`/actie te-laat` toont ze allemaal)", "(`/actie overdue` shows them all)")
+    if g.overdue:
+        sections.append(_budgeted(t(lang, f"*Te laat ({len(g.overdue)})*",
+                                    f"*Overdue ({len(g.overdue)})*"),
+                                  [_digest_due_line(e, lang) for e in g.overdue], lang,
+                                  hint=hint))
+    if g.upcoming:
+        sections.append(_budgeted(
+            t(lang, f"*Deadlines komende {g.horizon_days} dagen ({len(g.upcoming)})*",
+              f"*Due in the next {g.horizon_days} days ({len(g.upcoming)})*"),
+            [_digest_due_line(e, lang) for e in g.upcoming], lang,
+            hint=t(lang, f"(`/actie binnenkort {g.horizon_days}`)",
+                   f"(`/actie upcoming {g.horizon_days}`)")))
+    if g.changes:
+        lines = []
+        for a, u in g.changes:
+            change = status_label(u.new_status, lang)
+            if u.old_status and u.old_status != u.new_status:
+                change = f"{status_label(u.old_status, lang, emoji=False)} → {change}"
+            lines.append(f"• {format_date(u.at.astimezone(zone).date(), lang)} · "
+                         f"{escape(_short(a.title, DIGEST_TITLE_MAX))} (`{escape(a.key)}`): "
+                         f"{change} · {author(u)}")
+        sections.append(_budgeted(t(lang, f"*Gewijzigd sinds {since} ({len(g.changes)})*",
+                                    f"*Changed since {since} ({len(g.changes)})*"), lines, lang))
+    if g.stale_total:
+        lines = [f"• {status_label(a.status, lang)} {escape(_short(a.title, DIGEST_TITLE_MAX))} "
+                 f"(`{escape(a.key)}`)" for a in g.stale]
+        sections.append(_budgeted(
+            t(lang, f"*Al {g.stale_days}+ dagen geen update ({g.stale_total})*",
+              f"*No update for {g.stale_days}+ days ({g.stale_total})*"),
+            lines, lang, total=g.stale_total))
+    if len(sections) == (1 if result.part == "now" else 0):
+        sections.append(t(lang, "Niets te laat, geen deadlines in zicht en alles bijgewerkt. 🎉",
+                          "Nothing overdue, no deadlines ahead and everything up to date. 🎉"))
+    footer: str | None = None
+    if result.part == "thread":
+        footer = t(lang, f"{scope} · stand van {format_date(g.as_of, lang)}",
+                   f"{scope} · as of {format_date(g.as_of, lang)}")
+    return Reply(text, tuple(sections), footer)
+
+
+CHANNEL_PROBLEM_REASON = {
+    "channel_not_found": ("het kanaal bestaat niet (meer)", "the channel does not exist"),
+    "not_in_channel": ("Actiebot is geen lid van het kanaal", "Actiebot is not in the channel"),
+    "is_archived": ("het kanaal is gearchiveerd", "the channel is archived"),
+}
+
+
+def channel_problem(result: r.ChannelProblem, lang: Lang) -> Reply:
+    nl_reason, en_reason = CHANNEL_PROBLEM_REASON.get(result.error, (result.error, result.error))
+    groups = ", ".join(group_name(g) for g in result.groups)
+    head = t(lang, f"⚠️ Actiebot kan niet posten in <#{result.channel}>: {nl_reason} "
+                   f"(`{escape(result.error)}`).",
+             f"⚠️ Actiebot cannot post in <#{result.channel}>: {en_reason} "
+             f"(`{escape(result.error)}`).")
+    if groups:
+        head += t(lang, f" Dat is het kanaal van {groups}.", f" It is the channel of {groups}.")
+    body = t(lang, "Herinneringen en overzichten voor dit kanaal gaan niet verloren: ze worden "
+                   "bewaard en bij een volgende ronde opnieuw verstuurd. Nodig Actiebot uit in "
+                   "het kanaal (`/invite @Actiebot`) of koppel een ander kanaal met "
+                   "`/actie koppel <werkgroep>`.",
+             "Reminders and digests for this channel are not lost: they are kept and sent "
+             "again on a later sweep. Invite Actiebot to the channel (`/invite @Actiebot`) or "
+             "link another channel with `/actie link <group>`.")
+    text = t(lang, f"Actiebot kan niet posten in een kanaal ({result.error})",
+             f"Actiebot cannot post in a channel ({result.error})")
+    return Reply(text, (head, body))
+
+
+def button_answer(result: r.Result, lang: Lang) -> Reply:
+    """The confirmation shown only to whoever clicked a reminder button."""
+    from handlers.render.dates import format_weekday_date
+
+    match result:
+        case r.SnoozeRecorded(activity=a, milestone=m, until=until):
+            what = title(a) if m is None else t(lang, f"mijlpaal „{escape(m)}” van {title(a)}",
+                                                f"milestone “{escape(m)}” of {title(a)}")
+            text = t(lang, f"Goed, ik herinner jullie weer aan {what} vanaf "
+                           f"{format_weekday_date(until, lang)}.",
+                     f"All right, I'll remind you of {what} again from "
+                     f"{format_weekday_date(until, lang)}.")
+        case r.MilestoneDone(activity=a, milestone=m):
+            text = t(lang, f"Mijlpaal „{escape(m)}” van {title(a)} is gereed gemeld; er komen "
+                           "geen herinneringen meer voor.",
+                     f"Milestone “{escape(m)}” of {title(a)} is marked done; no more reminders "
+                     "for it.")
+        case r.AlreadyClosed(activity=a):
+            text = t(lang, f"{title(a)} staat al op *{status_label(a.status, lang)}*.",
+                     f"{title(a)} is already *{status_label(a.status, lang)}*.")
+        case _:
+            return compose(result, lang)
+    return Reply(text.replace("*", ""), (text,))
+
+
+def button_trace(result: r.Result, user_id: str, lang: Lang) -> str | None:
+    """The line left under a reminder after someone clicked one of its buttons."""
+    from handlers.render.dates import format_weekday_date
+
+    match result:
+        case r.UpdateRecorded():
+            return t(lang, f"✅ Gereed gemeld door <@{user_id}>.", f"✅ Marked done by <@{user_id}>.")
+        case r.MilestoneDone():
+            return t(lang, f"✅ Mijlpaal gereed gemeld door <@{user_id}>.",
+                     f"✅ Milestone marked done by <@{user_id}>.")
+        case r.SnoozeRecorded(until=until):
+            return t(lang, f"💤 <@{user_id}> heeft de herinneringen uitgesteld tot "
+                           f"{format_weekday_date(until, lang)}.",
+                     f"💤 <@{user_id}> postponed the reminders until "
+                     f"{format_weekday_date(until, lang)}.")
+    return None
+
+
+def sweep_summary(result: r.SweepReport, lang: Lang) -> Reply:
+    day = format_date(result.today, lang)
+    if not result.working_day:
+        text = t(lang, f"{day} is geen werkdag: geen herinneringen.",
+                 f"{day} is not a working day: no reminders.")
+    else:
+        sent = sum(p.state in ("sent", "would-send") for p in result.plans)
+        text = t(lang, f"Herinneringen {day}: {sent} verstuurd, {result.failed} mislukt.",
+                 f"Reminders {day}: {sent} sent, {result.failed} failed.")
+    return Reply(text, (text,))
+
+
+def digest_summary(result: r.DigestReport, lang: Lang) -> Reply:
+    month = _month_name(result.month, lang)
+    sent = sum(p.state in ("sent", "would-send") for p in result.plans)
+    text = t(lang, f"Maandoverzichten {month}: {sent} verstuurd, {result.failed} mislukt.",
+             f"Monthly digests {month}: {sent} sent, {result.failed} failed.")
+    return Reply(text, (text,))
+
+
 def error_reply(lang: Lang, correlation_id: str) -> Reply:
     text = t(lang, f"Er ging iets mis aan onze kant; er is niets opgeslagen. Probeer het zo "
                    f"nog eens. (Foutcode: {correlation_id})",
@@ -521,3 +871,14 @@ def error_reply(lang: Lang, correlation_id: str) -> Reply:
              f"moment. (Error code: {correlation_id})")
     return Reply(text, (text,))
 
+
+
+# -- privacy guard on typed fields (handlers/guards.py) -------------------------------------
+
+def personal_data_field_error(kinds: tuple[PiiKind, ...], lang: Lang) -> str:
+    """The error under a modal field that holds personal data: names the kind, never the data."""
+    found = t(lang, " en ", " and ").join(t(lang, *PII_LABEL[k]) for k in kinds)
+    return t(lang, f"Dit lijkt {found} te bevatten. Haal het weg: Actiebot bewaart geen casus- "
+                   "of contactgegevens. Er is niets opgeslagen.",
+             f"This seems to contain {found}. Remove it: Actiebot keeps no case or contact "
+             "details. Nothing was saved.")

@@ -1,0 +1,98 @@
+"""AVG/GDPR sub-commands: `actiebot export --all` and `actiebot forget-user USER`.
+
+`export --all` writes everything the database holds as JSON (see bot/services/privacy.py for the
+shape); `forget-user` replaces a Slack user's identity by a pseudonym and prints what it changed.
+Both follow the CLI's exit statuses: 0 done, 1 a real failure, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+# What `forget-user` prints for each kind of change (keys of SqlRepository.forget_user's counts).
+CHANGE_LABELS = {
+    "updates_authored": "update(s) in the log: author replaced",
+    "notes_mentioning": "note(s) mentioning the user: mention replaced",
+    "member_links_removed": "working-group member link(s) removed",
+    "locale_removed": "remembered Slack locale removed",
+    "reminder_holds": "reminder snooze/done record(s): who replaced",
+    "deliveries": "delivery ledger row(s) addressed to or naming the user: replaced",
+}
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "forget-user",
+        help="AVG: replace a Slack user's identity by a pseudonym (keeps the history)",
+        description="Replaces the user's identity in the update log (author, mentions in notes) "
+                    "and in deliveries by a pseudonym such as vergeten-3f9c2a1b7e, and deletes "
+                    "their working-group member links and remembered locale. The programme "
+                    "history stays. Running it again changes nothing.")
+    p.add_argument("user", help="the Slack user id, e.g. U0123ABCD")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    p.set_defaults(func=cmd_forget_user)
+
+
+def cmd_export_all(args: argparse.Namespace, settings: Settings) -> int:
+    """`actiebot export --all [-o FILE]`: everything stored, as JSON."""
+    if getattr(args, "programme", None):
+        print("actiebot: export --all exports every programme; leave out --programme",
+              file=sys.stderr)
+        return 2
+    if getattr(args, "format", None) not in (None, "json"):
+        print("actiebot: export --all writes JSON; leave out --format or use --format json",
+              file=sys.stderr)
+        return 2
+    from bot.app import build_runtime
+    from bot.services.privacy import export_everything
+
+    runtime = build_runtime(settings)
+    try:
+        data = export_everything(runtime.deps)
+    finally:
+        runtime.engine.dispose()
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8")
+        rows = sum(len(rows) for rows in data["tables"].values())
+        print(f"exported everything ({len(data['tables'])} tables, {rows} rows) to {args.output}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_runtime
+    from bot.services.privacy import forget_user, is_slack_user_id
+
+    user = args.user.strip()
+    if not is_slack_user_id(user):
+        print(f"actiebot: {user[:40]!r} is not a Slack user id (U… or W…, e.g. U0123ABCD)",
+              file=sys.stderr)
+        return 2
+    runtime = build_runtime(settings)
+    try:
+        report = forget_user(runtime.deps, user, dry_run=args.dry_run)
+    finally:
+        runtime.engine.dispose()
+    if not report.changed:
+        print(f"{user}: nothing to forget; the database holds no trace of this user")
+    else:
+        verb = "would become" if args.dry_run else "is now"
+        print(f"{user} {verb} {report.pseudonym}:")
+        for name, count in report.changes.items():
+            print(f"  {count} {CHANGE_LABELS.get(name, name)}")
+        if not args.dry_run:
+            print("Messages already posted in Slack and earlier exports are not changed; "
+                  "remove the user from programme files too, or the next import links them again.")
+    for where, count in report.remaining.items():
+        print(f"  still named in {where}: {count} row(s) (not changed by forget-user)",
+              file=sys.stderr)
+    return 0
+

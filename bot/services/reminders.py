@@ -1,0 +1,368 @@
+"""Deadline reminders: the sweep, the two buttons, and telling the admins about dead channels.
+
+`sweep_reminders(deps, at)` is the one function both the scheduler (09:00 on working days, and
+once at start-up to catch up) and `actiebot remind --at` call. For every open activity and
+dated milestone the policy can make due (a due-date window on the indexes, see
+``reminders.lookahead_end``) it asks the domain for the *current* notice
+(bot/domain/reminders.py: stale earlier notices fold into it), and for each one whose ledger
+key is new it claims the row, posts, and stores the message ts. The key is
+``reminder:<programme>/<activity>:<target>:<due date>:<kind>``: unique in `deliveries`, so two
+processes sweeping at once post each reminder once, and a second sweep posts nothing new.
+
+Slack failures are recorded on the row with their reason and retried on a later sweep (never on
+a weekend or holiday, see ``next_working_moment``); for `channel_not_found`, `not_in_channel`
+and `is_archived` the programme's admin channel is told once per channel and error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import grammar
+from bot.domain import reminders as policy
+from bot.domain.digest import due_of
+from bot.domain.model import DueDate, Precision, ReminderPolicy, Status, WorkingGroup
+from bot.domain.ports import ActivityId, Delivery, ReminderHold, Repository
+from bot.domain.workdays import WorkCalendar
+from bot.services import results as r
+from bot.services.delivery import (
+    CHANNEL_ERRORS,
+    MATERIALISERS,
+    RETRY_AT,
+    DeliveryOutcome,
+    deliver,
+    deliver_pending,
+)
+from bot.services.deps import Actor, Deps
+
+log = logging.getLogger(__name__)
+
+REMINDER = "reminder"
+CHANNEL_PROBLEM = "channel-problem"
+ACTIVITY_TARGET = "activity"
+SNOOZE_DAYS = 7  # "Herinner me volgende week"
+FOLD_AT_MOST = 60  # earlier notices of an item looked at when folding
+SWEEP_HOUR = 9  # reminders, retries and digests go out from 09:00 on working days
+
+
+# -- keys -----------------------------------------------------------------------------------
+
+def target_of(milestone: str | None) -> str:
+    """What a reminder is about: the activity itself, or one milestone (by a hash of its title,
+    so that reordering milestones in the programme file does not send a reminder twice)."""
+    if milestone is None:
+        return ACTIVITY_TARGET
+    return "milestone:" + hashlib.sha1(milestone.encode("utf-8")).hexdigest()[:12]
+
+
+def reminder_key(activity_id: ActivityId, target: str, due: date, kind: str) -> str:
+    return f"reminder:{activity_id}:{target}:{due.isoformat()}:{kind}"
+
+
+def channel_problem_key(channel: str, error: str, admin_channel: str) -> str:
+    return f"channel-problem:{channel}:{error}:{admin_channel}"
+
+
+def local_day(deps: Deps, moment: datetime) -> date:
+    if moment.tzinfo is None:
+        raise ValueError("a sweep moment needs a time zone")
+    return moment.astimezone(ZoneInfo(deps.timezone)).date()
+
+
+def next_working_moment(deps: Deps, moment: datetime) -> datetime:
+    """``moment`` if it falls on a working day (programme time zone), else 09:00 on the next
+    working day: a failed reminder is never retried on a weekend or a public holiday."""
+    zone = ZoneInfo(deps.timezone)
+    day = moment.astimezone(zone).date()
+    if deps.calendar.is_working_day(day):
+        return moment
+    following = deps.calendar.next_working_day(day)
+    return datetime.combine(following, time(SWEEP_HOUR), zone).astimezone(UTC)
+
+
+# -- the sweep ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PinnedClock:
+    """The clock of a sweep run "as of" a given moment (`actiebot remind --at`)."""
+
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def sweep_reminders(deps: Deps, at: datetime | None = None, dry_run: bool = False) -> r.SweepReport:
+    """One reminder sweep as of ``at`` (default: now): post what is due, retry what failed.
+
+    With ``at`` the whole sweep runs as of that moment: what is due, and also the ledger's
+    clock (claim times, which failed posts are due for a retry)."""
+    if at is not None:
+        deps = replace(deps, clock=PinnedClock(at))
+    at = deps.now()
+    today = local_day(deps, at)
+    cal = deps.calendar
+    if not cal.is_working_day(today):
+        return r.SweepReport(at, today, False, dry_run, holiday=cal.holiday_name(today))
+
+    planned = _plan(deps, today)
+    plans = [plan for plan, _ in planned]
+    earlier = {plan.key: keys for plan, keys in planned}
+    with deps.uow() as uow:
+        existing = uow.repo.existing_delivery_keys([p.key for p in plans if p.channel])
+    todo: list[r.ReminderPlan] = []
+    for plan in plans:
+        if plan.state == "held" or plan.channel is None:
+            todo.append(plan)
+        elif plan.key not in existing:
+            todo.append(_replace_state(plan, "would-send"))
+    if dry_run:
+        return r.SweepReport(at, today, True, True, tuple(todo))
+
+    done: list[r.ReminderPlan] = []
+    outcomes: list[DeliveryOutcome] = []
+    for plan in todo:
+        if plan.state != "would-send":
+            if plan.state == "no-channel":
+                log.warning("reminder %s has no channel: set the group's channel or the "
+                            "programme's admin_channel", plan.activity_id)
+            done.append(plan)
+            continue
+        claimed = _claim(deps, plan, today, earlier[plan.key]())
+        if not claimed:
+            done.append(_replace_state(plan, "taken"))  # another process claimed it just now
+            continue
+        outcome = deliver(deps, plan.key)
+        if outcome is None:
+            done.append(_replace_state(plan, "queued"))  # the outbox posts it
+            continue
+        outcomes.append(outcome)
+        done.append(_replace_state(plan, "sent" if outcome.ok else "failed", outcome.error))
+
+    retried = deliver_pending(deps)
+    outcomes.extend(retried)
+    notices = report_channel_failures(deps, outcomes)
+    report = r.SweepReport(
+        at, today, True, False, tuple(done),
+        tuple(r.Retried(o.key, o.channel, o.ok, o.error) for o in retried), tuple(notices))
+    log.info("reminder sweep %s: %d sent, %d failed, %d retried",
+             today.isoformat(), sum(p.state == "sent" for p in done), report.failed, len(retried))
+    return report
+
+
+def _replace_state(plan: r.ReminderPlan, state: str, error: str | None = None) -> r.ReminderPlan:
+    return r.ReminderPlan(plan.key, plan.channel, plan.activity_id, plan.title, plan.milestone,
+                          plan.due, plan.kind, plan.working_days, state, error)
+
+
+def _earlier_keys(activity_id: ActivityId, target: str, due: DueDate, rules: ReminderPolicy,
+                  notice: policy.Notice, cal: WorkCalendar) -> list[str]:
+    """Keys of the notices scheduled before ``notice`` (the latest ``FOLD_AT_MOST``)."""
+    points = policy.schedule(due, rules, cal, notice.day)
+    return [reminder_key(activity_id, target, due.value, kind)
+            for _, kind in points if kind != notice.kind][-FOLD_AT_MOST:]
+
+
+def _plan(deps: Deps, today: date) -> list[tuple[r.ReminderPlan, Callable[[], list[str]]]]:
+    """Every reminder current today (before looking at the ledger), with the keys of the same
+    item's earlier notices, which it folds."""
+    cal = deps.calendar
+    with deps.uow() as uow:
+        repo = uow.repo
+        programmes = {p.key: p for p in repo.list_programmes()}
+        groups: dict[tuple[str, str], WorkingGroup] = {
+            (p, g.key): g for p, g in repo.list_groups()}
+        policies = [g.reminders for g in groups.values()] + [ReminderPolicy()]
+        items = repo.find_open_due_items(None, policy.lookahead_end(today, policies, cal))
+        ids = sorted({ActivityId(i.activity.programme_key, i.activity.key) for i in items},
+                     key=str)
+        holds = {(h.activity_id, h.target) for h in repo.list_reminder_holds(ids, today)}
+    plans: list[tuple[r.ReminderPlan, Callable[[], list[str]]]] = []
+    for item in items:
+        activity = item.activity
+        group = groups.get((activity.programme_key, activity.working_group or ""))
+        due = due_of(item)
+        rules = group.reminders if group else ReminderPolicy()
+        notice = policy.current_notice(due, rules, today, cal)
+        if notice is None:
+            continue
+        activity_id = ActivityId(activity.programme_key, activity.key)
+        target = target_of(item.milestone)
+        programme = programmes.get(activity.programme_key)
+        channel = (group.channel if group and group.channel
+                   else programme.admin_channel if programme else None)
+        state = ("held" if (activity_id, target) in holds
+                 else "no-channel" if not channel else "due")
+        key = reminder_key(activity_id, target, due.value, notice.kind)
+        earlier = functools.partial(_earlier_keys, activity_id, target, due, rules, notice, cal)
+        plans.append((r.ReminderPlan(
+            key, channel, str(activity_id), activity.title, item.milestone, due, notice.kind,
+            notice.working_days, state), earlier))
+    plans.sort(key=lambda p: (p[0].channel or "", p[0].due.value, p[0].activity_id,
+                              p[0].milestone or ""))
+    return plans
+
+
+def _claim(deps: Deps, plan: r.ReminderPlan, today: date, earlier: list[str]) -> bool:
+    """Insert the ledger row in its own short transaction; False when it already exists.
+    Earlier notices of the same item that never got through are folded into it."""
+    programme, _, activity = plan.activity_id.partition("/")
+    stage = ("overdue" if plan.kind.startswith(policy.OVERDUE_PREFIX)
+             else "due" if plan.kind == policy.DUE else "before")
+    payload = {
+        "programme": programme, "activity": activity, "milestone": plan.milestone,
+        "target": target_of(plan.milestone), "due": plan.due.value.isoformat(),
+        "precision": plan.due.precision.value, "kind": plan.kind, "stage": stage,
+        "as_of": today.isoformat(), "working_days": plan.working_days,
+    }
+    assert plan.channel is not None
+    with deps.uow() as uow:
+        claimed = uow.repo.claim_delivery(plan.key, REMINDER, plan.channel, payload, deps.now())
+        if claimed is not None and earlier:
+            uow.repo.fold_deliveries(earlier, plan.key, deps.now())
+        uow.commit()
+    return claimed is not None
+
+
+def _materialise_reminder(repo: Repository, delivery: Delivery) -> r.ReminderNotice | None:
+    """The reminder a ledger row stands for, as the database holds it now; None when there
+    is nothing left to remind of (the activity is gone or closed, the milestone removed)."""
+    p = delivery.payload
+    activity_id = ActivityId(p["programme"], p["activity"])
+    activity = repo.get_activity(activity_id)
+    if activity is None or activity.status.is_closed:
+        return None
+    milestone = p.get("milestone")
+    if milestone is not None and not any(m.title == milestone for m in activity.milestones):
+        return None
+    group = (repo.get_group(activity.programme_key, activity.working_group)
+             if activity.working_group else None)
+    mentions = {owner: group.members[owner] for owner in activity.owners
+                if group is not None and owner in group.members}
+    return r.ReminderNotice(
+        activity=activity, group=group, milestone=milestone,
+        due=DueDate(date.fromisoformat(p["due"]), Precision(p["precision"])),
+        kind=p["kind"], stage=p["stage"], as_of=date.fromisoformat(p["as_of"]),
+        working_days=int(p["working_days"]), last_update=repo.last_update(activity_id),
+        mentions=mentions, target=p.get("target", ACTIVITY_TARGET),
+        in_admin_channel=group is None or group.channel != delivery.channel,
+    )
+
+
+# -- when a channel cannot be reached -------------------------------------------------------
+
+def report_channel_failures(deps: Deps, outcomes: Iterable[DeliveryOutcome]) -> list[str]:
+    """Tell each affected programme's admin channel, once per (channel, error), that the bot
+    cannot post in a channel; the messages themselves stay in the ledger and are retried."""
+    problems = sorted({(o.channel, o.error) for o in outcomes
+                       if not o.ok and o.error in CHANNEL_ERRORS})
+    sent: list[str] = []
+    for channel, error in problems:
+        assert error is not None
+        with deps.uow() as uow:
+            repo = uow.repo
+            bound = repo.find_groups_by_channel(channel)
+            programme_keys = sorted({p for p, _ in bound})
+            programmes = [p for p in (repo.get_programme(k) for k in programme_keys) if p]
+            if not programmes:  # not a group's channel: perhaps an admin channel itself
+                programmes = [p for p in repo.list_programmes() if p.admin_channel == channel]
+            keys: list[str] = []
+            for programme in programmes:
+                admin = programme.admin_channel
+                if not admin or admin == channel:
+                    log.warning("cannot post in %s (%s) and there is no other admin channel "
+                                "to tell", channel, error)
+                    continue
+                key = channel_problem_key(channel, error, admin)
+                payload = {"channel": channel, "error": error, "programme": programme.key}
+                if repo.claim_delivery(key, CHANNEL_PROBLEM, admin, payload, deps.now()):
+                    keys.append(key)
+            uow.commit()
+        for key in keys:
+            outcome = deliver(deps, key)
+            if outcome is not None and outcome.ok:
+                sent.append(key)
+    return sent
+
+
+def _materialise_channel_problem(repo: Repository, delivery: Delivery) -> r.ChannelProblem:
+    p = delivery.payload
+    groups = tuple(g for k, g in repo.find_groups_by_channel(p["channel"])
+                   if k == p.get("programme"))
+    programme = repo.get_programme(p["programme"]) if p.get("programme") else None
+    return r.ChannelProblem(p["channel"], p["error"], programme, groups)
+
+
+# -- the buttons ----------------------------------------------------------------------------
+
+def _parse_ref(ref: str) -> ActivityId | None:
+    programme, sep, key = ref.partition("/")
+    return ActivityId(programme, key) if sep and programme and key else None
+
+
+def _milestone_for(activity_milestones: Iterable[str], target: str) -> str | None:
+    return next((m for m in activity_milestones if target_of(m) == target), None)
+
+
+def complete_from_button(deps: Deps, ref: str, target: str, actor: Actor) -> r.Result:
+    """"Gereed": the activity through the same service as `/actie update <ref> gereed` (the
+    update log names who clicked); a milestone is marked done for its reminders."""
+    from bot.services.dispatch import record_update
+
+    activity_id = _parse_ref(ref)
+    with deps.uow() as uow:
+        activity = uow.repo.get_activity(activity_id) if activity_id else None
+    if activity is None or activity_id is None:
+        return r.UnknownRef(ref, ())
+    if target == ACTIVITY_TARGET:
+        if activity.status.is_closed:
+            return r.AlreadyClosed(activity)
+        result = record_update(deps, grammar.Update(ref=str(activity_id), status=Status.DONE),
+                               actor)
+        log.info("activity %s marked done with the reminder button", activity_id)
+        return result
+    milestone = _milestone_for((m.title for m in activity.milestones), target)
+    if milestone is None:
+        return r.UnknownRef(ref, ())
+    with deps.uow() as uow:
+        uow.repo.add_reminder_hold(ReminderHold(
+            activity_id, target, "done", None, actor.user_id, deps.now(), actor.user_name,
+            actor.source))
+        uow.commit()
+    log.info("a milestone of %s marked done with the reminder button", activity_id)
+    return r.MilestoneDone(activity, milestone, actor.user_id)
+
+
+def snooze(deps: Deps, ref: str, target: str, actor: Actor,
+           days: int = SNOOZE_DAYS) -> r.Result:
+    """"Herinner me volgende week": no reminders for this item until the first working day a
+    week from now; then the current notice comes (once), as after any gap."""
+    activity_id = _parse_ref(ref)
+    with deps.uow() as uow:
+        activity = uow.repo.get_activity(activity_id) if activity_id else None
+    if activity is None or activity_id is None:
+        return r.UnknownRef(ref, ())
+    milestone = None
+    if target != ACTIVITY_TARGET:
+        milestone = _milestone_for((m.title for m in activity.milestones), target)
+        if milestone is None:
+            return r.UnknownRef(ref, ())
+    until = deps.calendar.next_working_day(deps.today() + timedelta(days=days))
+    with deps.uow() as uow:
+        uow.repo.add_reminder_hold(ReminderHold(
+            activity_id, target, "snooze", until, actor.user_id, deps.now(), actor.user_name,
+            actor.source))
+        uow.commit()
+    log.info("reminders for %s snoozed until %s", activity_id, until.isoformat())
+    return r.SnoozeRecorded(activity, milestone, until, actor.user_id)
+
+
+MATERIALISERS[REMINDER] = _materialise_reminder
+MATERIALISERS[CHANNEL_PROBLEM] = _materialise_channel_problem
+RETRY_AT[REMINDER] = next_working_moment

@@ -1,0 +1,78 @@
+"""Reminder buttons (block_actions): "Gereed" and "Herinner me volgende week".
+
+Ack first, then one service call (bot/services/reminders.py: the activity through the same
+`record_update` as `/actie update`, a milestone or a snooze as a logged hold), then tell the
+clicker ephemerally and leave a trace under the reminder for everyone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.config import Settings
+from bot.services import Actor, Deps, users
+from bot.services.delivery import deliver
+from bot.services.reminders import complete_from_button, snooze
+from bot.services.results import MilestoneDone, Result, UpdateRecorded
+from handlers import ids
+from handlers.render import blocks
+from handlers.render.messages import button_answer, button_trace, compose
+
+
+def actor_from_action(body: dict[str, Any]) -> Actor:
+    user = body.get("user") or {}
+    return Actor(
+        user_id=str(user.get("id") or "unknown"),
+        user_name=user.get("username") or user.get("name"),
+        channel_id=(body.get("channel") or {}).get("id")
+        or (body.get("container") or {}).get("channel_id"),
+        team_id=(body.get("team") or {}).get("id"),
+        source="button",
+    )
+
+
+def clicked_value(body: dict[str, Any]) -> tuple[str, str]:
+    """(ref "programme/key", target "activity" | "milestone:<hash>") from the button's value."""
+    action = (body.get("actions") or [{}])[0]
+    ref, _, target = str(action.get("value") or "").partition("|")
+    return ref, target or "activity"
+
+
+def _tell(client: Any, body: dict[str, Any], actor: Actor, result: Result, lang: str,
+          tz: str) -> None:
+    reply = (compose(result, lang, tz) if isinstance(result, UpdateRecorded)
+             else button_answer(result, lang))
+    if actor.channel_id:
+        client.chat_postEphemeral(channel=actor.channel_id, user=actor.user_id,
+                                  **blocks.message(reply))
+    container = body.get("container") or {}
+    trace = button_trace(result, actor.user_id, lang)
+    message = body.get("message") or {}
+    if trace and actor.channel_id and container.get("message_ts") and not container.get(
+            "is_ephemeral"):
+        done = isinstance(result, UpdateRecorded | MilestoneDone)
+        client.chat_update(channel=actor.channel_id, ts=container["message_ts"],
+                           text=message.get("text") or trace,
+                           blocks=blocks.after_click(message.get("blocks") or [], trace, done))
+
+
+def register(app: App, deps: Deps, settings: Settings) -> None:
+    @app.action(ids.ACTION_DONE)
+    def on_done_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        ack()
+        actor = actor_from_action(body)
+        result = complete_from_button(deps, *clicked_value(body), actor)
+        if isinstance(result, UpdateRecorded) and result.delivery_key:
+            deliver(deps, result.delivery_key)  # announced in the channel, after the commit
+        lang = users.language(deps, actor.user_id, settings.language)
+        _tell(client, body, actor, result, lang, deps.timezone)
+
+    @app.action(ids.ACTION_SNOOZE)
+    def on_snooze_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        ack()
+        actor = actor_from_action(body)
+        result = snooze(deps, *clicked_value(body), actor)
+        lang = users.language(deps, actor.user_id, settings.language)
+        _tell(client, body, actor, result, lang, deps.timezone)
