@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
@@ -25,14 +25,17 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/ensure-postgres
 	@$(BIN)/lint-imports --config pyproject.toml
+	@$(BIN)/python scripts/audit
 	@$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot handlers storage tests
 	@$(BIN)/lint-imports --config pyproject.toml
 
+## Speed targets: ratios and growth factors, not timed tests (shared, noisy machines).
 bench: $(STAMP)
 	@$(BIN)/python scripts/bench_commands.py
+	@$(BIN)/python scripts/bench_reminders.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis actiebot.db*
