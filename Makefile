@@ -25,11 +25,14 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/ensure-postgres
 	@$(BIN)/lint-imports --config pyproject.toml
+	@$(BIN)/ruff check --quiet bot handlers storage
+	@$(BIN)/mypy bot storage
 	@$(BIN)/python scripts/audit
 	@$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	@$(BIN)/ruff check bot handlers storage tests
+	@$(BIN)/ruff check bot handlers storage
+	@$(BIN)/mypy bot storage
 	@$(BIN)/lint-imports --config pyproject.toml
 
 ## Speed targets: ratios and growth factors, not timed tests (shared, noisy machines).

@@ -208,7 +208,7 @@ def _privacy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 EXTENSIONS.append(_privacy_commands)  # forget-user (AVG); `export --all` branches in cmd_export
-from bot.cli_schedule import add_commands as _schedule_commands  # noqa: E402
+from bot.cli_schedule import add_commands as _schedule_commands
 
 EXTENSIONS.append(_schedule_commands)  # remind, digest (issue 4)
 

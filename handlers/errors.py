@@ -56,7 +56,7 @@ def register(app: App, settings: Settings) -> None:
     if settings.slack_team_id or settings.slack_app_id:
 
         @app.middleware
-        def only_our_workspace(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
+        def only_our_workspace(body: dict[str, Any], next: Any) -> Any:
             team, app_id = team_of(body), body.get("api_app_id")
             if settings.slack_team_id and team and team != settings.slack_team_id:
                 log.warning("rejected a request from another workspace")

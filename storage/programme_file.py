@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -25,7 +25,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from bot.domain.dates import InvalidDate, canonical, parse_due
@@ -78,7 +77,7 @@ def _due_value(value: Any) -> DueDate | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(int(value))
     if not isinstance(value, (str, date)):
-        raise ValueError("a deadline must be text such as 'maart 2021' or null")
+        raise ValueError("a deadline must be text such as 'maart 2021' or null")  # noqa: TRY004
     try:
         return parse_due(value)
     except InvalidDate as error:
@@ -137,7 +136,7 @@ class ProgrammeModel(_Model):
     def _zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except Exception:
+        except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; expected e.g. Europe/Amsterdam") from None
         return value
 

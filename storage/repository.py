@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -249,45 +249,6 @@ class SqlRepository:
         query = query.order_by(ProgrammeRow.id, ActivityRow.position, ActivityRow.id)
         return [self._activity(*found) for found in self.session.execute(query)]
 
-    def list_due_items(
-        self, start: date | None, end: date | None, open_only: bool = True,
-        programme_key: str | None = None, group_key: str | None = None,
-    ) -> list[DueItem]:
-        """Activities and dated milestones due in [start, end], using the due-date indexes."""
-
-        def within(column: Any) -> Any:
-            conditions = [column.is_not(None)]
-            if start is not None:
-                conditions.append(column >= start)
-            if end is not None:
-                conditions.append(column <= end)
-            return and_(*conditions)
-
-        milestone_hits = (
-            select(MilestoneRow.activity_id).where(within(MilestoneRow.due_date)).scalar_subquery()
-        )
-        query = self._activity_query().where(
-            or_(within(ActivityRow.due_date), ActivityRow.id.in_(milestone_hits))
-        )
-        if open_only:
-            query = query.where(ActivityRow.status.in_(OPEN_STATUSES))
-        if programme_key:
-            query = query.where(ProgrammeRow.key == programme_key)
-        if group_key:
-            query = query.where(WorkingGroupRow.key == group_key)
-        items: list[DueItem] = []
-        for found in self.session.execute(query):
-            activity = self._activity(*found)
-            if activity.due and _in_range(activity.due.value, start, end):
-                items.append(DueItem(activity, None, activity.due.value))
-            for milestone in activity.milestones:
-                if milestone.due and _in_range(milestone.due.value, start, end) and not (
-                    activity.due and milestone.due == activity.due
-                ):
-                    items.append(DueItem(activity, milestone.title, milestone.due.value))
-        items.sort(key=lambda i: (i.due_value, i.activity.programme_key, i.activity.key))
-        return items
-
     def count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]:
@@ -497,15 +458,8 @@ class SqlRepository:
             .exists())
         ids.update(self.session.scalars(
             select(ActivityRow.id).where(open_status, *scope, dated_milestone)))
-        items: list[DueItem] = []
-        for activity in self._activities_by_ids(sorted(ids)):
-            if activity.due and _in_range(activity.due.value, start, end):
-                items.append(DueItem(activity, None, activity.due.value))
-            for milestone in activity.milestones:
-                if milestone.due and _in_range(milestone.due.value, start, end) and not (
-                    activity.due and milestone.due == activity.due
-                ):
-                    items.append(DueItem(activity, milestone.title, milestone.due.value))
+        items = [item for activity in self._activities_by_ids(sorted(ids))
+                 for item in _due_items(activity, start, end)]
         items.sort(key=lambda i: (i.due_value, i.activity.programme_key, i.activity.key,
                                   i.milestone or ""))
         return items
@@ -773,6 +727,19 @@ def _replace_in(value: Any, old: str, new: str) -> Any:
     if isinstance(value, list):
         return [_replace_in(v, old, new) for v in value]
     return value
+
+
+def _due_items(activity: Activity, start: date | None, end: date | None) -> list[DueItem]:
+    """The activity and its dated milestones that fall due in [start, end]."""
+    items: list[DueItem] = []
+    if activity.due and _in_range(activity.due.value, start, end):
+        items.append(DueItem(activity, None, activity.due.value))
+    for milestone in activity.milestones:
+        if milestone.due and _in_range(milestone.due.value, start, end) and not (
+            activity.due and milestone.due == activity.due
+        ):
+            items.append(DueItem(activity, milestone.title, milestone.due.value))
+    return items
 
 
 def _in_range(value: date, start: date | None, end: date | None) -> bool:

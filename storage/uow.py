@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +21,7 @@ class SqlUnitOfWork:
         assert self._repo is not None, "use the unit of work in a with-block"
         return self._repo
 
-    def __enter__(self) -> SqlUnitOfWork:
+    def __enter__(self) -> Self:
         self._session = self._factory()
         self._repo = SqlRepository(self._session)
         return self

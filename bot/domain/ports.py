@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from bot.domain.model import Activity, Programme, ProgrammeFile, Status, StatusUpdate, WorkingGroup
 
@@ -99,10 +99,6 @@ class Repository(Protocol):
         self, programme_key: str | None = None, group_key: str | None = None,
         open_only: bool = False,
     ) -> list[Activity]: ...
-    def list_due_items(
-        self, start: date | None, end: date | None, open_only: bool = True,
-        programme_key: str | None = None, group_key: str | None = None,
-    ) -> list[DueItem]: ...
     def count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]: ...
@@ -163,7 +159,7 @@ class UnitOfWork(Protocol):
     @property
     def repo(self) -> Repository: ...
 
-    def __enter__(self) -> UnitOfWork: ...
+    def __enter__(self) -> Self: ...
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None,
         tb: TracebackType | None,

@@ -8,8 +8,8 @@ same row at once; a Slack failure is recorded with its reason and retried on a l
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.ports import ActivityId, Delivery, Repository

@@ -156,8 +156,8 @@ def upcoming(deps: Deps, days: int, actor: Actor) -> r.Result:
     today = deps.today()
     with deps.uow() as uow:
         bound = _channel_group(uow.repo, actor)
-        items = uow.repo.list_due_items(
-            today, today + timedelta(days=days), open_only=True,
+        items = uow.repo.find_open_due_items(
+            today, today + timedelta(days=days),
             programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
     return r.DueListAnswer("upcoming", today, days, _due_entries(deps, items),
                            bound[1] if bound else None)
@@ -167,8 +167,8 @@ def overdue(deps: Deps, actor: Actor) -> r.Result:
     today = deps.today()
     with deps.uow() as uow:
         bound = _channel_group(uow.repo, actor)
-        items = uow.repo.list_due_items(
-            None, today - timedelta(days=1), open_only=True,
+        items = uow.repo.find_open_due_items(
+            None, today - timedelta(days=1),
             programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
     return r.DueListAnswer("overdue", today, None, _due_entries(deps, items),
                            bound[1] if bound else None)
