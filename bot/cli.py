@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.domain.model import Status
+from bot.domain.ports import ImportCounts
 
 log = logging.getLogger("actiebot")
 
@@ -52,8 +54,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         return 1
     runtime = _runtime(settings)
-    with runtime.deps.uow() as uow:
-        totals: dict[str, dict[str, int]] = {}
+    with runtime.deps.uow() as uow:  # one transaction for every programme in the file
+        totals: dict[str, ImportCounts] = {}
         for file in files:
             totals[file.programme.key] = uow.repo.save_programme(file)
         uow.commit()
@@ -63,7 +65,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"imported {key}: {len(file.activities)} activities, "
               f"{len(file.working_groups)} working groups"
               + (f" ({changes})" if changes else " (no changes)"))
+        _print_statuses("status changed (the file's status changed since the last import)",
+                        counts.changed)
+        _print_statuses("status kept (set in Slack; the file's status did not change)",
+                        counts.kept)
     return 0
+
+
+def _print_statuses(head: str, rows: list[tuple[str, Status, Status]], shown: int = 10) -> None:
+    if not rows:
+        return
+    print(f"  {head}:")
+    for key, before, in_file in rows[:shown]:
+        print(f"    {key}: {before.value}" + (
+            f" -> {in_file.value}" if "changed" in head else f" (file: {in_file.value})"))
+    if len(rows) > shown:
+        print(f"    … and {len(rows) - shown} more")
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:

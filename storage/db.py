@@ -51,7 +51,11 @@ def _sqlite_on_begin(connection: Any) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False, future=True)
+    from storage.versioning import bump_on_programme_change
+
+    factory = sessionmaker(engine, expire_on_commit=False, future=True)
+    event.listen(factory, "before_flush", bump_on_programme_change)
+    return factory
 
 
 def alembic_config(url: str) -> Any:

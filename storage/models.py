@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -137,6 +138,8 @@ class ActivityRow(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     due_precision: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="not-started")
+    # the file's status at the last import (None: unknown); see storage/programme_store.py
+    imported_status: Mapped[str | None] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer, default=0)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -248,6 +251,16 @@ class ReminderHoldRow(Base):
     by_name: Mapped[str | None] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     source: Mapped[str] = mapped_column(String(16), default="button")
+
+
+class ProgrammeVersionRow(Base):
+    """One row: goes up in the same transaction as every programme change, so each process
+    knows with one cheap query whether its cached resolution index is still current."""
+
+    __tablename__ = "programme_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
 class SchedulerLeaseRow(Base):

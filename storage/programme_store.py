@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain.model import (
@@ -17,6 +18,7 @@ from bot.domain.model import (
     Status,
     StatusUpdate,
 )
+from bot.domain.ports import ImportCounts
 from storage.models import (
     ActivityRow,
     GoalRow,
@@ -28,6 +30,7 @@ from storage.models import (
     WorkingGroupRow,
 )
 from storage.repository import SqlRepository, _policy_data
+from storage.versioning import bump_programme_version
 
 IMPORT_AUTHOR = "import"
 
@@ -36,9 +39,48 @@ def _due_columns(due: DueDate | None) -> tuple[Any, str | None]:
     return (due.value, due.precision.value) if due else (None, None)
 
 
-def save_programme(session: Session, file: ProgrammeFile) -> dict[str, int]:
-    """Insert or update everything in `file`; never deletes. Returns counts of what changed."""
-    counts: Counter[str] = Counter()
+_CHUNK = 500  # ids per IN (...) list: well inside every backend's parameter limit
+
+
+def _chunks(values: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+def _upsert(session: Session, table: Any, wanted: list[dict[str, Any]],
+            existing: dict[str, dict[str, Any]]) -> tuple[int, int]:
+    """Bulk insert the rows of `wanted` whose key is not in `existing`, bulk update those that
+    differ (by primary key); one statement each. Returns (created, updated)."""
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for values in wanted:
+        current = existing.get(values["key"])
+        if current is None:
+            inserts.append(values)
+        elif any(current[k] != v for k, v in values.items()):
+            updates.append({"id": current["id"], **values})
+    if inserts:
+        session.execute(insert(table), inserts)
+    if updates:
+        session.execute(update(table), updates)
+    return len(inserts), len(updates)
+
+
+def _rows_by_key(session: Session, table: Any, columns: list[str],
+                 programme_id: int) -> dict[str, dict[str, Any]]:
+    query = select(table.id, table.key, *(getattr(table, c) for c in columns)).where(
+        table.programme_id == programme_id)
+    return {row.key: row._asdict() for row in session.execute(query)}
+
+
+def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
+    """Insert or update everything in `file`; never deletes. Returns counts of what changed,
+    and which statuses it changed and which (set in Slack) it kept.
+
+    Linear in the file: per table one query for what is there and one bulk statement for what
+    changes; no query per activity. The caller commits once.
+    """
+    counts = ImportCounts()
     p = file.programme
     programme = session.scalar(select(ProgrammeRow).where(ProgrammeRow.key == p.key))
     if programme is None:
@@ -49,100 +91,200 @@ def save_programme(session: Session, file: ProgrammeFile) -> dict[str, int]:
     programme.admin_channel, programme.extra, programme.file_extra = (
         p.admin_channel, dict(p.extra), dict(file.extra))
     session.flush()
+    pid = programme.id
 
-    goals = {g.key: g for g in session.scalars(
-        select(GoalRow).where(GoalRow.programme_id == programme.id))}
-    for position, goal in enumerate(file.goals):
-        goal_row = goals.get(goal.key)
-        if goal_row is None:
-            goal_row = goals[goal.key] = GoalRow(programme_id=programme.id, key=goal.key)
-            session.add(goal_row)
-            counts["goals_created"] += 1
-        goal_row.name, goal_row.position, goal_row.extra = goal.name, position, dict(goal.extra)
+    # goals
+    created, changed = _upsert(session, GoalRow, [
+        {"programme_id": pid, "key": g.key, "name": g.name, "position": i, "extra": dict(g.extra)}
+        for i, g in enumerate(file.goals)
+    ], _rows_by_key(session, GoalRow, ["programme_id", "name", "position", "extra"], pid))
+    counts["goals_created"] += created
+    touched = created + changed
+    goal_ids = {k: v["id"] for k, v in _rows_by_key(session, GoalRow, [], pid).items()}
 
-    groups = {g.key: g for g in session.scalars(
-        select(WorkingGroupRow).where(WorkingGroupRow.programme_id == programme.id)
-        .options(selectinload(WorkingGroupRow.members)))}
-    for position, group in enumerate(file.working_groups):
-        grow = groups.get(group.key)
-        if grow is None:
-            grow = groups[group.key] = WorkingGroupRow(programme_id=programme.id, key=group.key)
-            session.add(grow)
-            counts["working_groups_created"] += 1
-        grow.name, grow.aliases, grow.channel = group.name, list(group.aliases), group.channel
-        grow.reminders, grow.position, grow.extra = (
-            _policy_data(group.reminders), position, dict(group.extra))
-        wanted = [(name, uid) for name, ids in group.members.items() for uid in ids]
-        if [(m.owner_name, m.slack_user_id) for m in grow.members] != wanted:
-            grow.members = [
-                MemberRow(owner_name=name, slack_user_id=uid, position=i)
-                for i, (name, uid) in enumerate(wanted)
-            ]
-    session.flush()
-
-    activities = {a.key: a for a in session.scalars(
-        select(ActivityRow).where(ActivityRow.programme_id == programme.id)
-        .options(selectinload(ActivityRow.owners), selectinload(ActivityRow.milestones)))}
-    for position, activity in enumerate(file.activities):
-        row = activities.get(activity.key)
-        created = row is None
-        if row is None:
-            row = activities[activity.key] = ActivityRow(
-                programme_id=programme.id, key=activity.key, status=Status.NOT_STARTED.value)
-            session.add(row)
-            counts["activities_created"] += 1
-        row.title, row.theme, row.result = activity.title, activity.theme, activity.result
-        row.goal_id = goals[activity.goal].id if activity.goal else None
-        row.working_group_id = groups[activity.working_group].id if activity.working_group else None
-        row.due_date, row.due_precision = _due_columns(activity.due)
-        row.position, row.extra = position, dict(activity.extra)
-        if [o.name for o in row.owners] != list(activity.owners):
-            row.owners = [OwnerRow(position=i, name=n) for i, n in enumerate(activity.owners)]
-        milestones = [(m.title, *_due_columns(m.due), m.extra) for m in activity.milestones]
-        if [(m.title, m.due_date, m.due_precision, m.extra) for m in row.milestones] != milestones:
-            row.milestones = [
-                MilestoneRow(position=i, title=t, due_date=d, due_precision=pr, extra=dict(x))
-                for i, (t, d, pr, x) in enumerate(milestones)
-            ]
-        session.flush()
-        counts["updates_added"] += _merge_updates(session, row, activity, created)
-    return dict(counts)
-
-
-def _merge_updates(session: Session, row: ActivityRow, activity: Activity, created: bool) -> int:
-    """Append the file's updates that the log lacks; a changed `status` becomes an update too."""
-    existing = {
-        (u.at, u.author, u.new_status, u.note)
-        for u in session.scalars(select(StatusUpdateRow).where(StatusUpdateRow.activity_id == row.id))
+    # working groups and their member links
+    created, changed = _upsert(session, WorkingGroupRow, [
+        {"programme_id": pid, "key": g.key, "name": g.name, "aliases": list(g.aliases),
+         "channel": g.channel, "reminders": _policy_data(g.reminders), "position": i,
+         "extra": dict(g.extra)}
+        for i, g in enumerate(file.working_groups)
+    ], _rows_by_key(session, WorkingGroupRow,
+                    ["programme_id", "name", "aliases", "channel", "reminders", "position",
+                     "extra"], pid))
+    counts["working_groups_created"] += created
+    touched += created + changed
+    group_ids = {k: v["id"] for k, v in _rows_by_key(session, WorkingGroupRow, [], pid).items()}
+    members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for group_id, owner_name, user in session.execute(
+        select(MemberRow.working_group_id, MemberRow.owner_name, MemberRow.slack_user_id)
+        .join(WorkingGroupRow, WorkingGroupRow.id == MemberRow.working_group_id)
+        .where(WorkingGroupRow.programme_id == pid)
+        .order_by(MemberRow.working_group_id, MemberRow.position, MemberRow.id)
+    ):
+        members[group_id].append((owner_name, user))
+    wanted_members = {
+        group_ids[g.key]: [(name, uid) for name, ids in g.members.items() for uid in ids]
+        for g in file.working_groups
     }
-    added = 0
-    current = Status(row.status)
-    for update in sorted(activity.updates, key=lambda u: u.at):
-        identity = (update.at, update.author, update.new_status.value, update.note)
-        if identity in existing:
-            continue
-        session.add(StatusUpdateRow(
-            activity_id=row.id, at=update.at, author=update.author,
-            author_name=update.author_name,
-            old_status=(update.old_status or current).value, new_status=update.new_status.value,
-            note=update.note, source="import",
-        ))
-        existing.add(identity)
-        current = update.new_status
-        added += 1
-    if activity.status != current:
-        if created and not activity.updates:
-            current = activity.status  # a new activity simply starts in its given status
+    stale = [gid for gid, wanted in wanted_members.items() if members.get(gid, []) != wanted]
+    touched += _replace_children(session, MemberRow, MemberRow.working_group_id, stale, [
+        {"working_group_id": gid, "owner_name": name, "slack_user_id": uid, "position": i}
+        for gid in stale for i, (name, uid) in enumerate(wanted_members[gid])
+    ])
+
+    # activities: their own columns first; status after the update log is merged
+    existing = _rows_by_key(session, ActivityRow, [
+        "programme_id", "title", "theme", "result", "goal_id", "working_group_id", "due_date",
+        "due_precision", "position", "extra", "status", "imported_status"], pid)
+    created, changed = _upsert(session, ActivityRow, [
+        {"programme_id": pid, "key": a.key, "title": a.title, "theme": a.theme,
+         "result": a.result, "goal_id": goal_ids[a.goal] if a.goal else None,
+         "working_group_id": group_ids[a.working_group] if a.working_group else None,
+         "due_date": _due_columns(a.due)[0], "due_precision": _due_columns(a.due)[1],
+         "position": i, "extra": dict(a.extra)}
+        | ({"status": a.status.value, "imported_status": a.status.value}
+           if a.key not in existing else {})
+        for i, a in enumerate(file.activities)
+    ], existing)
+    counts["activities_created"] += created
+    touched += created + changed
+    activity_ids = (
+        {k: v["id"] for k, v in existing.items()} if not created
+        else {k: v["id"] for k, v in _rows_by_key(session, ActivityRow, [], pid).items()})
+    fresh = {a.key for a in file.activities if a.key not in existing}
+
+    # owners and milestones: the lists of the activities whose list changed are replaced
+    owners: dict[int, list[str]] = defaultdict(list)
+    for activity_id, name in session.execute(
+        select(OwnerRow.activity_id, OwnerRow.name)
+        .join(ActivityRow, ActivityRow.id == OwnerRow.activity_id)
+        .where(ActivityRow.programme_id == pid)
+        .order_by(OwnerRow.activity_id, OwnerRow.position)
+    ):
+        owners[activity_id].append(name)
+    stale = [activity_ids[a.key] for a in file.activities
+             if owners.get(activity_ids[a.key], []) != list(a.owners)]
+    by_id = {activity_ids[a.key]: a for a in file.activities}
+    touched += _replace_children(session, OwnerRow, OwnerRow.activity_id, stale, [
+        {"activity_id": aid, "position": i, "name": name}
+        for aid in stale for i, name in enumerate(by_id[aid].owners)
+    ])
+    milestones: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for activity_id, title, due_date, precision, extra in session.execute(
+        select(MilestoneRow.activity_id, MilestoneRow.title, MilestoneRow.due_date,
+               MilestoneRow.due_precision, MilestoneRow.extra)
+        .join(ActivityRow, ActivityRow.id == MilestoneRow.activity_id)
+        .where(ActivityRow.programme_id == pid)
+        .order_by(MilestoneRow.activity_id, MilestoneRow.position)
+    ):
+        milestones[activity_id].append((title, due_date, precision, extra))
+
+    def wanted_milestones(activity: Activity) -> list[tuple[Any, ...]]:
+        return [(m.title, *_due_columns(m.due), dict(m.extra)) for m in activity.milestones]
+
+    stale = [aid for aid, a in by_id.items() if milestones.get(aid, []) != wanted_milestones(a)]
+    touched += _replace_children(session, MilestoneRow, MilestoneRow.activity_id, stale, [
+        {"activity_id": aid, "position": i, "title": t, "due_date": d, "due_precision": pr,
+         "extra": x}
+        for aid in stale for i, (t, d, pr, x) in enumerate(wanted_milestones(by_id[aid]))
+    ])
+
+    # the update log and the statuses
+    touched += _merge_statuses(session, file, existing, activity_ids, fresh, counts)
+    if touched or counts.get("programmes_created"):
+        bump_programme_version(session)
+    return counts
+
+
+def _replace_children(session: Session, table: Any, parent: Any, parent_ids: list[int],
+                      rows: list[dict[str, Any]]) -> int:
+    """Delete the children of `parent_ids` and insert `rows` in their place (bulk)."""
+    for chunk in _chunks(parent_ids):
+        session.execute(delete(table).where(parent.in_(chunk)))
+    if rows:
+        session.execute(insert(table), rows)
+    return len(parent_ids)
+
+
+def _merge_statuses(session: Session, file: ProgrammeFile, existing: dict[str, dict[str, Any]],
+                    activity_ids: dict[str, int], fresh: set[str], counts: ImportCounts) -> int:
+    """Append the file's updates that the log lacks, and set each activity's status.
+
+    A status in the file is the starting status. For an activity already in the database the
+    file's status changes it only when the file's status itself changed since the last import
+    (`imported_status`); otherwise what was set in Slack is kept. File updates newer than the
+    log's newest move the status as they did when they were made.
+    """
+    with_updates = [a for a in file.activities if a.updates]
+    logged: dict[int, set[tuple[Any, ...]]] = defaultdict(set)
+    newest: dict[int, Any] = {}
+    if with_updates:
+        wanted = sorted(activity_ids[a.key] for a in with_updates)
+        for chunk in _chunks(wanted):
+            for aid, at, author, new_status, note in session.execute(
+                select(StatusUpdateRow.activity_id, StatusUpdateRow.at, StatusUpdateRow.author,
+                       StatusUpdateRow.new_status, StatusUpdateRow.note)
+                .where(StatusUpdateRow.activity_id.in_(chunk))
+            ):
+                logged[aid].add((at, author, new_status, note))
+                newest[aid] = max(newest.get(aid, at), at)
+    log_rows: list[dict[str, Any]] = []
+    status_rows: list[dict[str, Any]] = []
+    now = _now()
+    for activity in file.activities:
+        aid = activity_ids[activity.key]
+        row = existing.get(activity.key)
+        current = Status(row["status"]) if row else activity.status
+        added: list[StatusUpdate] = []
+        running = current
+        for u in sorted(activity.updates, key=lambda u: u.at):
+            identity = (u.at, u.author, u.new_status.value, u.note)
+            if identity in logged[aid]:
+                continue
+            logged[aid].add(identity)
+            log_rows.append({
+                "activity_id": aid, "at": u.at, "author": u.author,
+                "author_name": u.author_name,
+                "old_status": (u.old_status or running).value, "new_status": u.new_status.value,
+                "note": u.note, "source": "import"})
+            running = u.new_status
+            added.append(u)
+        counts["updates_added"] += len(added)
+        if added and (aid not in newest or added[-1].at >= newest[aid]):
+            current = added[-1].new_status
+        if activity.key in fresh:
+            if activity.updates and activity.status != current:
+                log_rows.append(_import_update(aid, now, current, activity.status))
+                counts["updates_added"] += 1
+                current = activity.status
         else:
-            session.add(StatusUpdateRow(
-                activity_id=row.id, at=_now(), author=IMPORT_AUTHOR, author_name=None,
-                old_status=current.value, new_status=activity.status.value, note="",
-                source="import",
-            ))
-            current = activity.status
-            added += 1
-    row.status = current.value
-    return added
+            assert row is not None
+            file_changed = (row["imported_status"] is not None
+                            and row["imported_status"] != activity.status.value)
+            if activity.status != current:
+                if file_changed:
+                    log_rows.append(_import_update(aid, now, current, activity.status))
+                    counts["updates_added"] += 1
+                    counts.changed.append((activity.key, current, activity.status))
+                    current = activity.status
+                else:
+                    counts.kept.append((activity.key, current, activity.status))
+        if not row or (current.value, activity.status.value) != (
+                row["status"], row["imported_status"]):
+            status_rows.append({"id": aid, "status": current.value,
+                                "imported_status": activity.status.value})
+    counts["statuses_changed"] += len(counts.changed)
+    counts["statuses_kept"] += len(counts.kept)
+    if log_rows:
+        session.execute(insert(StatusUpdateRow), log_rows)
+    if status_rows:
+        session.execute(update(ActivityRow), status_rows)
+    return len(log_rows) + len(status_rows)
+
+
+def _import_update(activity_id: int, at: Any, old: Status, new: Status) -> dict[str, Any]:
+    return {"activity_id": activity_id, "at": at, "author": IMPORT_AUTHOR, "author_name": None,
+            "old_status": old.value, "new_status": new.value, "note": "", "source": "import"}
 
 
 def _now() -> Any:

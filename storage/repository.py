@@ -29,6 +29,7 @@ from bot.domain.ports import (
     Delivery,
     DueItem,
     GroupEntry,
+    ImportCounts,
     RefIndex,
     ReminderHold,
 )
@@ -319,7 +320,7 @@ class SqlRepository:
 
         return load_programme(self.session, key)
 
-    def save_programme(self, file: ProgrammeFile) -> dict[str, int]:
+    def save_programme(self, file: ProgrammeFile) -> ImportCounts:
         from storage.programme_store import save_programme
 
         return save_programme(self.session, file)

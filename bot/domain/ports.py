@@ -84,6 +84,20 @@ class ReminderHold:
     source: str = "button"
 
 
+class ImportCounts(dict[str, int]):
+    """What an import changed, by kind (missing kinds count 0), and per activity which
+    statuses it changed (the file's status had changed since the last import) and which it
+    kept (set in Slack; the file's status had not changed): (key, before, file's status)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed: list[tuple[str, Status, Status]] = []
+        self.kept: list[tuple[str, Status, Status]] = []
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
 class Repository(Protocol):
     # programmes and groups
     def list_programmes(self) -> list[Programme]: ...
@@ -111,7 +125,7 @@ class Repository(Protocol):
     def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> None: ...
     # programme files
     def load_programme(self, key: str) -> ProgrammeFile | None: ...
-    def save_programme(self, file: ProgrammeFile) -> dict[str, int]: ...
+    def save_programme(self, file: ProgrammeFile) -> ImportCounts: ...
     # outbox / delivery ledger
     def claim_delivery(
         self, key: str, kind: str, channel: str, payload: dict[str, Any], now: datetime,

@@ -226,6 +226,8 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
         if not isinstance(found, tuple):
             return found
         activity, group = found
+        if command.status == activity.status and not command.note.strip():
+            return r.Refused("same_status_no_note")  # nothing new: not stored, not announced
         activity_id = ActivityId(activity.programme_key, activity.key)
         now = deps.now()
         update = StatusUpdate(

@@ -436,6 +436,11 @@ def _refused(result: r.Refused, lang: Lang) -> Reply:
                      "Only Actiebot administrators may do this. Nothing was changed.")
         case "no_channel":
             text = t(lang, "Dit werkt alleen in een Slack-kanaal.", "This only works in a Slack channel.")
+        case "same_status_no_note":
+            text = t(lang, "Die status stond er al en je gaf geen toelichting: er is niets "
+                     "veranderd en niets opnieuw aangekondigd.",
+                     "It already had that status and you gave no note: nothing was changed "
+                     "and nothing was announced again.")
         case _:
             text = t(lang, "Dat kan niet. Er is niets veranderd.", "That is not possible. Nothing was changed.")
     return Reply(text, (text,))
