@@ -44,9 +44,23 @@ Slack markup is tolerated: ``*bold*``, ``<tel:...|...>`` and ``<mailto:...>`` ar
 any other text, while user, channel and special mentions (``<@U123|bob>``, ``<#C123|team>``,
 ``<!here>``) are blanked out first: a mention is not personal data to refuse.
 
-Only ASCII digits count as digits. Every pattern runs in linear time: quantifiers are bounded or
-possessive (Python >= 3.11), lookbehinds have a fixed width, and candidates are validated in
-plain Python (checksums, digit counts, group shapes) instead of in the regexes.
+Disguises do not hide data. Before matching, the text is normalised character by character
+(so every span still points into the original): any Unicode decimal digit becomes its ASCII digit
+(full-width ``１２３``, Arabic-Indic, ...), NFKC folds full-width punctuation (``／``, ``－``),
+every kind of space becomes a space, dashes and the minus sign become ``-``, and invisible
+characters (zero-width space, soft hyphen) become a space. A second pass then reads numbers
+written with *any* separator between digit groups -- spaces, dots, dashes, slashes,
+underscores, up to three of them repeated (``123/456/782``, ``123 45 6782``, ``12-34-56-782``,
+``123  456  782``, ``0 6 1 2 3 4 5 6 7 8``) -- as long as one number uses one separator
+throughout: nine digits passing the 11-test (python-stdnum's ``nl.bsn``) are a BSN, ten digits
+starting with ``0`` that libphonenumber accepts as a Dutch number are a phone number. Runs with
+mixed separators are dates, times and ranges (``06-04-2021 12``, ``09.00-17.00``), so they are
+left to the first pass; so are table rows (``Huizen 250 215 465``: a + b = c), amounts
+(``€``, ``,-``, decimals) and runs that continue an IBAN.
+
+Every pattern runs in linear time: quantifiers are bounded or possessive (Python >= 3.11),
+lookbehinds have a fixed width, and candidates are validated in plain Python (checksums, digit
+counts, group shapes) instead of in the regexes.
 
 Pure: no I/O, no Slack, no configuration.
 """
@@ -54,11 +68,17 @@ Pure: no I/O, no Slack, no configuration.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
-__all__ = ["MASK", "Finding", "PiiKind", "is_clean", "kinds", "mask", "scan"]
+import phonenumbers
+from stdnum.nl import bsn as stdnum_bsn
+
+__all__ = ["MASK", "Finding", "PiiKind", "is_clean", "kinds", "mask", "normalise", "safe_name",
+           "scan"]
 
 
 class PiiKind(StrEnum):
@@ -84,13 +104,14 @@ def scan(text: str) -> tuple[Finding, ...]:
     Where findings of different kinds overlap, the more specific one wins (e-mail, then IBAN,
     phone, BSN, birth date), so the digits of an IBAN are not reported as a phone number too.
     """
-    blanked = _MENTION.sub(lambda m: " " * len(m.group()), text)
+    blanked = _MENTION.sub(lambda m: " " * len(m.group()), normalise(text))
     found = [
         *_find_emails(blanked),
         *_find_ibans(blanked),
         *_find_phones(blanked),
         *_find_bsns(blanked),
         *_find_birth_dates(blanked),
+        *_find_separated_numbers(blanked),
     ]
     kept: list[Finding] = []
     for finding in sorted(set(found), key=lambda f: (_PRIORITY[f.kind], f.start, f.end)):
@@ -101,6 +122,36 @@ def scan(text: str) -> tuple[Finding, ...]:
     return tuple(sorted(kept, key=lambda f: (f.start, f.end, _PRIORITY[f.kind])))
 
 
+def normalise(text: str) -> str:
+    """``text`` with look-alike characters folded to ASCII, one character for one character.
+
+    Any decimal digit becomes ``0``-``9``; spaces of every width and invisible format
+    characters (zero-width space, soft hyphen, ...) become a space; dashes and the minus sign
+    become ``-``; anything NFKC folds into one ASCII character (full-width ``／``, ``．``,
+    ``＿``, superscript digits) is folded. The length never changes, so a finding's span in the
+    normalised text is its span in the original.
+    """
+    if text.isascii():
+        return text
+    return "".join(_normal_char(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _normal_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    digit = unicodedata.decimal(ch, None)
+    if digit is not None:
+        return str(digit)
+    category = unicodedata.category(ch)
+    if category in ("Zs", "Zl", "Zp", "Cf"):
+        return " "
+    if category == "Pd" or ch == "\u2212":
+        return "-"
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 and folded.isascii() else ch
+
+
 def kinds(text: str) -> frozenset[PiiKind]:
     """The kinds of personal data in ``text`` (empty when it is clean)."""
     return frozenset(finding.kind for finding in scan(text))
@@ -109,6 +160,24 @@ def kinds(text: str) -> frozenset[PiiKind]:
 def is_clean(text: str) -> bool:
     """True when ``text`` holds no personal data that :func:`scan` recognises."""
     return not scan(text)
+
+
+NAME_MAX = 80
+
+
+def safe_name(name: str | None) -> str | None:
+    """A display name fit to store (a Slack ``user_name``, a clicker's name), or None.
+
+    A name is never refused like a note (the user cannot fix it mid-command), but one holding
+    personal data ("jan 0612345678", an e-mail address as user name) is not kept at all: the
+    Slack user id still signs the log. Control characters go, and the name is cut at 80.
+    """
+    if name is None:
+        return None
+    cleaned = " ".join("".join(ch for ch in name if ch.isprintable()).split())[:NAME_MAX]
+    if not cleaned or not is_clean(cleaned):
+        return None
+    return cleaned
 
 
 _PRIORITY: dict[PiiKind, int] = {
@@ -152,15 +221,11 @@ _BSN_KEYWORD_8 = re.compile(
 )
 
 _CURRENCY_BEFORE = re.compile(rf"(?:€|(?<!{_WORD_CHAR})euro?)\s{{0,2}}$", re.IGNORECASE)
-_ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 
 def _passes_elfproef(digits: str) -> bool:
-    """The BSN 11-test on nine digits: sum(9*d1 … 2*d8, -1*d9) is a multiple of 11, not all zero."""
-    if len(digits) != 9 or digits == "000000000":
-        return False
-    total = sum(w * int(d) for w, d in zip(_ELFPROEF_WEIGHTS, digits, strict=True))
-    return total % 11 == 0
+    """The BSN 11-test on nine digits (python-stdnum's ``nl.bsn``): not all zero."""
+    return len(digits) == 9 and digits.isascii() and bool(stdnum_bsn.is_valid(digits))
 
 
 def _find_bsns(text: str) -> Iterator[Finding]:
@@ -312,6 +377,59 @@ _DATE_START = re.compile(
 def _starts_with_date(run: str) -> bool:
     m = _DATE_START.match(run)
     return m is not None and 1 <= int(m.group("d")) <= 31 and 1 <= int(m.group("m")) <= 12
+
+
+# --- Numbers with any separator between their digit groups -----------------------------------
+
+# One separator (1-3 of space . _ / -) used throughout the run: "123/456/782", "12-34-56-782",
+# "123  456  782", "0 6 1 2 3 4 5 6 7 8". A run may not start right after "digit + separator"
+# (it would be the tail of a date or a longer number).
+_SEPARATED = re.compile(
+    r"""
+    (?<![0-9])(?<![0-9][-./_ ])(?<![0-9][-./_ ]{2})(?<![0-9][-./_ ]{3})
+    (?P<run>[0-9]{1,10}+(?P<sep>[-./_ ]{1,3}+)[0-9]{1,10}+(?:(?P=sep)[0-9]{1,10}+){0,12}+)
+    (?![0-9])
+    """,
+    re.VERBOSE,
+)
+_AMOUNT_AFTER = re.compile(r",(?:[0-9]|-|=)")
+_CONTINUES = re.compile(r"[-./_][0-9]")
+
+
+def _find_separated_numbers(text: str) -> Iterator[Finding]:
+    for m in _SEPARATED.finditer(text):
+        start, end = m.span("run")
+        run, sep = m.group("run"), m.group("sep")
+        groups = run.split(sep)
+        if len(groups) < 2 or not all(group.isdigit() for group in groups):
+            continue  # a separator such as "-." read as two: not one number
+        digits = "".join(groups)
+        after, before = text[end : end + 2], text[max(0, start - 2) : start]
+        if _AMOUNT_AFTER.match(after) or _CONTINUES.match(after) or before.endswith(","):
+            continue
+        if _CURRENCY_BEFORE.search(text, max(0, start - 8), start):
+            continue
+        if len(digits) == 9 and _passes_elfproef(digits):
+            if sep.isspace() and len(groups) == 3 and int(groups[0]) + int(groups[1]) == int(
+                    groups[2]):
+                continue  # a "melding advies totaal" table row
+            yield Finding(PiiKind.BSN, start, end)
+        elif len(digits) == 10 and _is_dutch_phone(digits):
+            if _starts_with_date(run) or _IBAN_GROUPS_BEFORE.search(text, max(0, start - 50),
+                                                                     start):
+                continue
+            yield Finding(PiiKind.PHONE, start, end)
+
+
+def _is_dutch_phone(digits: str) -> bool:
+    """Ten national digits (0 and a non-zero digit) that libphonenumber accepts for NL."""
+    if not digits.startswith("0") or digits[1] == "0":
+        return False
+    try:
+        number = phonenumbers.parse(digits, "NL")
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
 
 
 # --- E-mail ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.ports import Clock, Notifier, UnitOfWork
+from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
 
 
@@ -26,6 +27,11 @@ class Actor:
     team_id: str | None = None
     locale: str | None = None
     source: str = "slack"  # "slack" | "console" | "button"
+
+    def __post_init__(self) -> None:
+        # The one guard for names that come with a request (the slash command's `user_name`,
+        # a button's `user.username`): every surface builds an Actor, the log stores its name.
+        object.__setattr__(self, "user_name", safe_name(self.user_name))
 
     @classmethod
     def console(cls) -> Actor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import string
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from bot.domain.privacy import Finding, PiiKind, is_clean, kinds, scan
 # first call compiles nothing, but CI machines stall; correctness, not speed, is under test).
 BUDGET = settings(max_examples=300, deadline=None)
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(os.environ.get("ACTIEBOT_SEEDS",
+                           Path(__file__).resolve().parents[3] / "shared" / "seeds"))
 
 # The only personal data in the seed documents: a contact person's phone numbers and e-mail.
 SEED_CONTACT_DATA: dict[str, PiiKind] = {
@@ -96,6 +98,31 @@ POSITIVE = [
     ("born on April 3rd, 2015", PiiKind.BIRTH_DATE, "born on April 3rd, 2015"),
     ("geboren in Hilversum op 3-4-2015", PiiKind.BIRTH_DATE, "geboren in Hilversum op 3-4-2015"),
     ("geb. 3 mrt. 2015", PiiKind.BIRTH_DATE, "geb. 3 mrt. 2015"),
+    # disguised: Unicode digits, any separator between digit groups, digit-by-digit spacing
+    ("BSN 123/456/782", PiiKind.BSN, "123/456/782"),
+    ("kind 123 45 6782 aangemeld", PiiKind.BSN, "123 45 6782"),
+    ("nr 12-34-56-782", PiiKind.BSN, "12-34-56-782"),
+    ("nr 123  456  782.", PiiKind.BSN, "123  456  782"),
+    ("nr 123_456_782", PiiKind.BSN, "123_456_782"),
+    ("nr 123 - 456 - 782", PiiKind.BSN, "123 - 456 - 782"),
+    ("nr 1 2 3 4 5 6 7 8 2", PiiKind.BSN, "1 2 3 4 5 6 7 8 2"),
+    ("BSN \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff12", PiiKind.BSN,
+     "\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff12"),
+    ("BSN \uff11\uff12\uff13\uff0f\uff14\uff15\uff16\uff0f\uff17\uff18\uff12", PiiKind.BSN,
+     "\uff11\uff12\uff13\uff0f\uff14\uff15\uff16\uff0f\uff17\uff18\uff12"),
+    ("BSN \u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0662", PiiKind.BSN,
+     "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0662"),
+    ("nr 123\u200b456\u200b782", PiiKind.BSN, "123\u200b456\u200b782"),
+    ("nr 123\u2009456\u2009782", PiiKind.BSN, "123\u2009456\u2009782"),
+    ("bel 0 6 1 2 3 4 5 6 7 8 vanavond", PiiKind.PHONE, "0 6 1 2 3 4 5 6 7 8"),
+    ("bel 0-6-1-2-3-4-5-6-7-8", PiiKind.PHONE, "0-6-1-2-3-4-5-6-7-8"),
+    ("bel 06/12/34/56/78", PiiKind.PHONE, "06/12/34/56/78"),
+    ("bel 06__12345678", PiiKind.PHONE, "06__12345678"),
+    ("bel \uff10\uff16-\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", PiiKind.PHONE,
+     "\uff10\uff16-\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"),
+    # decision (issue 8): odd grouping no longer hides a number ("0 6 12345678" was clean before)
+    ("0 6 12345678", PiiKind.PHONE, "0 6 12345678"),
+    ("06123 45678", PiiKind.PHONE, "06123 45678"),
     # Slack markup around the data
     ("<tel:+31612345678|+31 6 12345678>", PiiKind.PHONE, "+31 6 12345678"),
     ("<@U123|bob> belt *06-12345678*", PiiKind.PHONE, "06-12345678"),
@@ -238,8 +265,6 @@ NEAR_MISSES = [
     "06-123456789",
     "+31 6 1234567",
     "1234567890",
-    "0 6 12345678",
-    "06123 45678",
     # e-mail: no domain or no top-level domain
     "foo@bar",
     "@@@ team",
