@@ -47,6 +47,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         files = read_file(args.file)
     except ProgrammeFileError as error:
+        if len(error.problems) == 1 and error.problems[0].key == "-":  # the file as a whole
+            print(f"{error.problems[0]}; not imported, nothing was changed", file=sys.stderr)
+            return 1
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"{args.file}: not imported, nothing was changed "

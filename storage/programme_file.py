@@ -44,6 +44,7 @@ from bot.domain.model import (
 )
 from bot.domain.privacy import kinds as privacy_kinds
 from bot.domain.privacy import mask as privacy_mask
+from storage.yaml_limits import FileLimitError, load_documents, read_text_limited
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
 STATUS_WORDS_EXPECTED = "niet-gestart, op-schema, risico, vertraagd, gereed, vervallen"
@@ -59,7 +60,7 @@ class FileProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.key}: {self.problem}"
+        text = f"{where}: {self.problem}" if self.key == "-" else f"{where}: {self.key}: {self.problem}"
         return text + (f" (expected {self.expected})" if self.expected else "")
 
 
@@ -240,12 +241,26 @@ class FileModel(_Model):
 # -- reading --------------------------------------------------------------------------------
 
 def read_file(path: str | Path) -> list[ProgrammeFile]:
-    """Read and validate a programme file (one or more YAML documents, or JSON)."""
+    """Read and validate a programme file (one or more YAML documents, or JSON).
+
+    Hostile files are refused before they cost memory or time (storage/yaml_limits.py): more
+    than 5 MB (never read whole), nested more than 32 levels, aliases that expand too far.
+    """
     path = Path(path)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        raise ProgrammeFileError([FileProblem(
+            str(path), None, "-", "CSV is export-only (a spreadsheet view) and cannot be imported",
+            "the YAML or JSON programme file, e.g. from `actiebot export --format yaml`")])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_limited(path)
     except FileNotFoundError:
         raise ProgrammeFileError([FileProblem(str(path), None, "-", "file not found")]) from None
+    except IsADirectoryError:
+        raise ProgrammeFileError([FileProblem(str(path), None, "-", "is a directory",
+                                              "a YAML or JSON file")]) from None
+    except FileLimitError as error:
+        raise ProgrammeFileError([FileProblem(str(path), error.line, "-", error.problem,
+                                              error.expected)]) from None
     except UnicodeDecodeError:
         raise ProgrammeFileError(
             [FileProblem(str(path), None, "-", "not UTF-8 text", "a YAML or JSON file")]
@@ -255,8 +270,10 @@ def read_file(path: str | Path) -> list[ProgrammeFile]:
 
 def read_text(text: str, filename: str = "<text>") -> list[ProgrammeFile]:
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        documents = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+        loaded = load_documents(text)
+    except FileLimitError as error:
+        raise ProgrammeFileError([FileProblem(filename, error.line, "-", error.problem,
+                                              error.expected)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -264,7 +281,7 @@ def read_text(text: str, filename: str = "<text>") -> list[ProgrammeFile]:
         raise ProgrammeFileError([FileProblem(filename, line, "-", f"syntax error: {problem}",
                                               "YAML or JSON")]) from None
     pairs: list[tuple[Any, Any]] = []
-    for node, document in zip(nodes, documents, strict=True):
+    for node, document in loaded:
         if document is None:
             continue
         if isinstance(document, dict) and "programmes" in document and "programme" not in document:
