@@ -20,3 +20,8 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
     actions.register(app, deps, settings)
     events.register(app, deps, settings)
+    from handlers import options, shortcuts, views  # modals, picker, shortcut (issue 10)
+
+    views.register(app, deps, settings)
+    options.register(app, deps, settings)
+    shortcuts.register(app, deps, settings)

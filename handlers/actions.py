@@ -12,13 +12,20 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.config import Settings
-from bot.services import Actor, Deps, users
+from bot.services import Actor, Deps, changes, users
 from bot.services.delivery import deliver
 from bot.services.reminders import complete_from_button, snooze
-from bot.services.results import MilestoneDone, Result, UpdateRecorded
+from bot.services.results import (
+    MilestoneDone,
+    NewActivityForm,
+    Result,
+    UpdateForm,
+    UpdateRecorded,
+)
 from handlers import ids
 from handlers.render import blocks
 from handlers.render.messages import button_answer, button_trace, compose
+from handlers.views import open_form
 
 
 def actor_from_action(body: dict[str, Any]) -> Actor:
@@ -68,6 +75,33 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             deliver(deps, result.delivery_key)  # announced in the channel, after the commit
         lang = users.language(deps, actor.user_id, settings.language)
         _tell(client, body, actor, result, lang, deps.timezone)
+
+    @app.action(ids.ACTION_OPEN_UPDATE)
+    def on_update_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        """"Bijwerken" (reminders, App Home): the update modal for that activity."""
+        ack()
+        actor = actor_from_action(body)
+        ref, _target = clicked_value(body)
+        lang = users.language(deps, actor.user_id, settings.language)
+        origin = "home" if (body.get("view") or {}).get("type") == "home" else None
+        result = changes.update_form(deps, ref if "/" in ref else None, actor)
+        if isinstance(result, UpdateForm):
+            open_form(client, str(body.get("trigger_id") or ""), result, lang,
+                      actor.channel_id, origin)
+        elif actor.channel_id:  # the activity is gone
+            client.chat_postEphemeral(channel=actor.channel_id, user=actor.user_id,
+                                      **blocks.message(compose(result, lang)))
+
+    @app.action(ids.ACTION_OPEN_NEW)
+    def on_new_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        ack()
+        actor = actor_from_action(body)
+        lang = users.language(deps, actor.user_id, settings.language)
+        result = changes.new_activity_form(deps, "", actor)
+        if isinstance(result, NewActivityForm):
+            open_form(client, str(body.get("trigger_id") or ""), result, lang, actor.channel_id)
+        else:
+            client.chat_postMessage(channel=actor.user_id, **blocks.message(compose(result, lang)))
 
     @app.action(ids.ACTION_SNOOZE)
     def on_snooze_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:

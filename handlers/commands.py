@@ -10,9 +10,10 @@ from bot.config import Settings
 from bot.domain import grammar
 from bot.services import Actor, Deps, execute, users
 from bot.services.delivery import deliver
-from bot.services.results import UpdateRecorded
+from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
 from handlers.render import blocks
 from handlers.render.messages import compose
+from handlers.views import open_form
 
 
 def actor_from_command(command: dict[str, Any]) -> Actor:
@@ -30,6 +31,10 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         actor = actor_from_command(command)
         lang = users.language(deps, actor.user_id, settings.language)
         result = execute(deps, grammar.parse(command.get("text"), settings.command), actor)
+        if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
+            ack()
+            open_form(client, str(command.get("trigger_id") or ""), result, lang, actor.channel_id)
+            return
         ack(response_type="ephemeral", **blocks.message(compose(result, lang, deps.timezone)))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             deliver(deps, result.delivery_key)

@@ -1,4 +1,4 @@
-"""Events API: the App Home tab shows how to use the bot."""
+"""Events API: the App Home tab is a dashboard of the user's work (views.publish)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,19 @@ import logging
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.models.views import View
 
 from bot.config import Settings
-from bot.services import Deps, users
-from bot.services.results import HelpAnswer
-from handlers.render import blocks
-from handlers.render.messages import compose
+from bot.services import Actor, Deps, changes, users
+from handlers.render import home
 
 log = logging.getLogger(__name__)
 
 
-def home_view(command: str, lang: str) -> View:
-    reply = compose(HelpAnswer(command), lang)
-    return View(type="home", blocks=blocks.to_blocks(reply))
+def publish_home(deps: Deps, settings: Settings, client: Any, user: str) -> None:
+    lang = users.language(deps, user, settings.language)
+    result = changes.dashboard(deps, Actor(user_id=user, source="home"))
+    view = home.home_view(result, lang, settings.command, deps.timezone)
+    client.views_publish(user_id=user, view=view.to_dict())
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
@@ -28,5 +27,4 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         user = str(event.get("user") or "")
         if not user or event.get("tab", "home") != "home":
             return
-        lang = users.language(deps, user, settings.language)
-        client.views_publish(user_id=user, view=home_view(settings.command, lang).to_dict())
+        publish_home(deps, settings, client, user)

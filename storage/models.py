@@ -193,6 +193,12 @@ class StatusUpdateRow(Base):
     new_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(16), default="slack")
+    # 0003: a moved deadline (old -> new, the note is the reason) and activities added in Slack
+    event: Mapped[str] = mapped_column(String(16), default="update", server_default="update")
+    old_due_date: Mapped[date | None] = mapped_column(Date)
+    old_due_precision: Mapped[str | None] = mapped_column(String(16))
+    new_due_date: Mapped[date | None] = mapped_column(Date)
+    new_due_precision: Mapped[str | None] = mapped_column(String(16))
 
 
 class DeliveryRow(Base):

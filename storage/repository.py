@@ -7,13 +7,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain.model import (
     Activity,
     DueDate,
+    Goal,
     Milestone,
     Precision,
     Programme,
@@ -38,6 +39,7 @@ from storage.models import (
     DeliveryRow,
     GoalRow,
     MilestoneRow,
+    OwnerRow,
     ProgrammeRow,
     ReminderHoldRow,
     SchedulerLeaseRow,
@@ -86,6 +88,9 @@ def _update(row: StatusUpdateRow) -> StatusUpdate:
         new_status=Status(row.new_status),
         note=row.note,
         author_name=row.author_name,
+        event=row.event or "update",
+        old_due=_due(row.old_due_date, row.old_due_precision),
+        new_due=_due(row.new_due_date, row.new_due_precision),
     )
 
 
@@ -310,8 +315,104 @@ class SqlRepository:
             author_name=update.author_name,
             old_status=update.old_status.value if update.old_status else None,
             new_status=update.new_status.value, note=update.note, source=source,
+            event=update.event,
+            old_due_date=update.old_due.value if update.old_due else None,
+            old_due_precision=update.old_due.precision.value if update.old_due else None,
+            new_due_date=update.new_due.value if update.new_due else None,
+            new_due_precision=update.new_due.precision.value if update.new_due else None,
         ))
         row.status = update.new_status.value
+        if update.moved:
+            row.due_date = update.new_due.value if update.new_due else None
+            row.due_precision = update.new_due.precision.value if update.new_due else None
+
+    # -- changes made in Slack (bot/services/changes.py) -----------------------------------
+
+    def last_reschedule(self, activity_id: ActivityId) -> StatusUpdate | None:
+        row = self.session.scalar(
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ProgrammeRow.key == activity_id.programme_key,
+                   ActivityRow.key == activity_id.key, StatusUpdateRow.event == "reschedule")
+            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+            .limit(1))
+        return _update(row) if row is not None else None
+
+    def list_goals(self, programme_key: str) -> list[Goal]:
+        rows = self.session.scalars(
+            select(GoalRow).join(ProgrammeRow, ProgrammeRow.id == GoalRow.programme_id)
+            .where(ProgrammeRow.key == programme_key).order_by(GoalRow.position, GoalRow.id))
+        return [Goal(g.key, g.name, dict(g.extra or {})) for g in rows]
+
+    def activity_keys(self, programme_key: str) -> set[str]:
+        return set(self.session.scalars(
+            select(ActivityRow.key).join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ProgrammeRow.key == programme_key)))
+
+    def add_activity(self, activity: Activity) -> None:
+        """Insert a new activity (with owners and milestones) at the end of its programme; the
+        caller checked that its key is free (a race ends in an IntegrityError: a bug, retried
+        by nobody)."""
+        programme = self._programme_row(activity.programme_key)
+        if programme is None:
+            raise LookupError(activity.programme_key)
+        group_id = goal_id = None
+        if activity.working_group:
+            group_id = self.session.scalar(select(WorkingGroupRow.id).where(
+                WorkingGroupRow.programme_id == programme.id,
+                WorkingGroupRow.key == activity.working_group))
+            if group_id is None:
+                raise LookupError(activity.working_group)
+        if activity.goal:
+            goal_id = self.session.scalar(select(GoalRow.id).where(
+                GoalRow.programme_id == programme.id, GoalRow.key == activity.goal))
+        position = int(self.session.scalar(
+            select(func.max(ActivityRow.position)).where(ActivityRow.programme_id == programme.id))
+            or 0) + 1
+        row = ActivityRow(
+            programme_id=programme.id, key=activity.key, title=activity.title,
+            theme=activity.theme, result=activity.result, goal_id=goal_id,
+            working_group_id=group_id,
+            due_date=activity.due.value if activity.due else None,
+            due_precision=activity.due.precision.value if activity.due else None,
+            status=activity.status.value, position=position, extra=dict(activity.extra),
+            owners=[OwnerRow(position=i, name=n) for i, n in enumerate(activity.owners)],
+            milestones=[
+                MilestoneRow(position=i, title=m.title,
+                             due_date=m.due.value if m.due else None,
+                             due_precision=m.due.precision.value if m.due else None,
+                             extra=dict(m.extra))
+                for i, m in enumerate(activity.milestones)],
+        )
+        self.session.add(row)
+        self.session.flush()
+
+    def list_latest_updates(
+        self, limit: int, programme_key: str | None = None,
+        groups: list[tuple[str, str]] | None = None,
+    ) -> list[tuple[Activity, StatusUpdate]]:
+        """The latest `limit` log rows, newest first, of a programme or of some working groups
+        ((programme, group) pairs; an empty list: none); two queries whatever the log's size."""
+        if groups is not None and not groups:
+            return []
+        query = (
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+            .limit(limit))
+        if programme_key:
+            query = query.where(ProgrammeRow.key == programme_key)
+        if groups is not None:
+            group_ids = select(WorkingGroupRow.id).join(
+                ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id).where(
+                or_(*(and_(ProgrammeRow.key == p, WorkingGroupRow.key == g) for p, g in groups)))
+            query = query.where(ActivityRow.working_group_id.in_(group_ids))
+        rows = list(self.session.scalars(query))
+        activities = self._activities_by_id(sorted({r.activity_id for r in rows}))
+        return [(activities[r.activity_id], _update(r)) for r in rows
+                if r.activity_id in activities]
 
     # -- programme files -------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ Grammar (Dutch first, English aliases), see ../shared/CONTRACT.md:
     update|bijwerken <ref> <status> [toelichting] · binnenkort|upcoming [dagen] ·
     te-laat|overdue · lijst|list [<groep>] · overzicht|digest · geschiedenis|history <ref> ·
     koppel|link <groep>
+Additions (CONTRACT "`/actie` additions"): update [<ref>] without a status opens the update
+modal · verplaats|reschedule <ref> <deadline> <reden> · nieuw|new opens the new-activity modal
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from bot.domain.model import STATUS_WORDS, Status, fold, parse_status
+from bot.domain.dates import InvalidDate, parse_due
+from bot.domain.model import STATUS_WORDS, DueDate, Status, fold, parse_status
 
 MAX_TEXT = 4000  # Slack's own limit on a slash command's text
 MAX_REF = 200
@@ -82,9 +85,31 @@ class Link:
     group: str
 
 
+@dataclass(frozen=True, slots=True)
+class OpenUpdate:
+    """`update [<ref>]` without a status: the update modal (in Slack), for this activity or,
+    without a ref, with an activity picker. ``fallback`` is what the text meant if the ref
+    turns out not to be an activity (a status word nobody recognises)."""
+
+    ref: str | None = None
+    fallback: Usage | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reschedule:
+    ref: str
+    due: DueDate
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewActivity:
+    title: str = ""  # prefilled in the modal
+
+
 Command = (
     Help | Who | When | StatusOf | Update | Upcoming | Overdue | ListActivities | Overview
-    | History | Link
+    | History | Link | OpenUpdate | Reschedule | NewActivity
 )
 
 
@@ -98,6 +123,8 @@ class Problem(StrEnum):
     NOTE_TOO_LONG = "note_too_long"
     MISSING_GROUP = "missing_group"
     EXTRA_WORDS = "extra_words"
+    MISSING_DEADLINE = "missing_deadline"
+    MISSING_REASON = "missing_reason"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +149,8 @@ VERBS: dict[str, tuple[str, ...]] = {
     "overzicht": ("overzicht", "digest"),
     "geschiedenis": ("geschiedenis", "history", "log"),
     "koppel": ("koppel", "link"),
+    "verplaats": ("verplaats", "reschedule", "verschuif"),
+    "nieuw": ("nieuw", "new", "nieuwe"),
 }
 _VERB_OF = {spelling: verb for verb, spellings in VERBS.items() for spelling in spellings}
 
@@ -191,6 +220,12 @@ def _parse_verb(verb: str, rest: str) -> Command | Usage:
         return StatusOf(ref or None)
     if verb == "update":
         return _parse_update(rest)
+    if verb == "verplaats":
+        return _parse_reschedule(rest)
+    if verb == "nieuw":
+        if len(rest) > MAX_REF:
+            return Usage(Problem.TOO_LONG, verb)
+        return NewActivity(rest)
     if verb == "binnenkort":
         if not ref:
             return Upcoming()
@@ -214,7 +249,36 @@ def _parse_verb(verb: str, rest: str) -> Command | Usage:
     return Link(ref)
 
 
-def _parse_update(rest: str) -> Update | Usage:
+def _parse_reschedule(rest: str) -> Reschedule | Usage:
+    """`<ref> <deadline> <reden>`: the first words that read as a deadline split ref from reason
+    (the longest such phrase, up to six words)."""
+    tokens = list(re.finditer(r"\S+", rest))
+    if not plain_ref(rest):
+        return Usage(Problem.MISSING_REF, "verplaats")
+    for start in range(1, len(tokens)):
+        for end in range(min(len(tokens), start + 6), start, -1):
+            phrase = rest[tokens[start].start(): tokens[end - 1].end()]
+            try:
+                due = parse_due(phrase.strip(":;,"))
+            except InvalidDate:
+                continue
+            if due is None:
+                continue
+            ref = plain_ref(rest[: tokens[start].start()])
+            reason = rest[tokens[end - 1].end():].strip().lstrip(":-–— ").strip()
+            if not ref:
+                return Usage(Problem.MISSING_REF, "verplaats")
+            if len(ref) > MAX_REF:
+                return Usage(Problem.TOO_LONG, "verplaats")
+            if not reason:
+                return Usage(Problem.MISSING_REASON, "verplaats")
+            if len(reason) > MAX_NOTE:
+                return Usage(Problem.NOTE_TOO_LONG, "verplaats")
+            return Reschedule(ref, due, reason)
+    return Usage(Problem.MISSING_DEADLINE, "verplaats")
+
+
+def _parse_update(rest: str) -> Update | OpenUpdate | Usage:
     """`<ref> <status> [toelichting]`: the first status word splits ref from note."""
     tokens = list(re.finditer(r"\S+", rest))
     for index, token in enumerate(tokens):
@@ -231,7 +295,7 @@ def _parse_update(rest: str) -> Update | Usage:
             return Usage(Problem.NOTE_TOO_LONG, "update")
         return Update(ref, status, note)
     if not plain_ref(rest):
-        return Usage(Problem.MISSING_REF, "update")
+        return OpenUpdate(None)  # `update` alone: the modal with an activity picker
     # No status word: suggest the closest status for any word that looks like one.
     suggestions: list[str] = []
     for token in tokens[1:4]:
@@ -240,8 +304,14 @@ def _parse_update(rest: str) -> Update | Usage:
         )
         if match and match[0] not in suggestions:
             suggestions.append(match[0])
-    problem = Problem.UNKNOWN_STATUS if len(tokens) > 1 else Problem.MISSING_STATUS
-    return Usage(problem, "update", tuple(suggestions))
+    if len(tokens) > 1 and suggestions:
+        return Usage(Problem.UNKNOWN_STATUS, "update", tuple(suggestions))
+    if len(plain_ref(rest)) > MAX_REF:
+        return Usage(Problem.TOO_LONG, "update")
+    # `update <ref>`: the modal; should the words not name an activity, they were a ref and a
+    # status word nobody recognises
+    fallback = Usage(Problem.UNKNOWN_STATUS, "update", ()) if len(tokens) > 1 else None
+    return OpenUpdate(plain_ref(rest), fallback)
 
 
 def _suggest_verbs(word: str) -> tuple[str, ...]:

@@ -131,6 +131,21 @@ class StatusUpdate:
     new_status: Status
     note: str = ""
     author_name: str | None = None
+    # "update" (a status and/or a note), "reschedule" (the deadline moved from old_due to
+    # new_due; the note is the reason) or "created" (the activity was added in Slack)
+    event: str = "update"
+    old_due: DueDate | None = None
+    new_due: DueDate | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.event == UpdateEvent.RESCHEDULE
+
+
+class UpdateEvent(StrEnum):
+    UPDATE = "update"
+    RESCHEDULE = "reschedule"
+    CREATED = "created"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,15 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from bot.domain.model import Activity, Programme, ProgrammeFile, Status, StatusUpdate, WorkingGroup
+from bot.domain.model import (
+    Activity,
+    Goal,
+    Programme,
+    ProgrammeFile,
+    Status,
+    StatusUpdate,
+    WorkingGroup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +175,15 @@ class Repository(Protocol):
         self, user: str, pseudonym: str, rewrite_note: Callable[[str], str],
     ) -> dict[str, int]: ...
     def count_mentions(self, text: str) -> dict[str, int]: ...
+    # changes made in Slack: rescheduling, new activities, App Home (bot/services/changes.py)
+    def last_reschedule(self, activity_id: ActivityId) -> StatusUpdate | None: ...
+    def list_goals(self, programme_key: str) -> list[Goal]: ...
+    def activity_keys(self, programme_key: str) -> set[str]: ...
+    def add_activity(self, activity: Activity) -> None: ...
+    def list_latest_updates(
+        self, limit: int, programme_key: str | None = None,
+        groups: list[tuple[str, str]] | None = None,
+    ) -> list[tuple[Activity, StatusUpdate]]: ...
 
 
 class UnitOfWork(Protocol):

@@ -43,7 +43,23 @@ def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
             return overview(deps, actor)
         case grammar.Link(group=group):
             return link(deps, group, actor)
+        case grammar.OpenUpdate() | grammar.Reschedule() | grammar.NewActivity():
+            return _change_on_surface(deps, command, actor)
     raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+
+def _change_on_surface(deps: Deps, command: Command, actor: Actor) -> r.Result:
+    """The update modal, `verplaats` and `nieuw` (bot/services/changes.py)."""
+    from bot.services import changes
+
+    match command:
+        case grammar.OpenUpdate(ref=ref, fallback=fallback):
+            return changes.update_form(deps, ref, actor, fallback=fallback)
+        case grammar.Reschedule():
+            return changes.reschedule(deps, command, actor)
+        case grammar.NewActivity(title=title):
+            return changes.new_activity_form(deps, title, actor)
+    raise AssertionError(command)  # pragma: no cover
 
 
 # -- resolution -----------------------------------------------------------------------------
@@ -97,6 +113,8 @@ def when(deps: Deps, query: str) -> r.Result:
     today = deps.today()
     with deps.uow() as uow:
         found = _resolve_activity(uow.repo, query)
+        moved = (uow.repo.last_reschedule(ActivityId(found[0].programme_key, found[0].key))
+                 if isinstance(found, tuple) else None)
     if not isinstance(found, tuple):
         return found
     activity, group = found
@@ -107,7 +125,7 @@ def when(deps: Deps, query: str) -> r.Result:
         for m in activity.milestones
     )
     days = cal.working_days_between(today, activity.due.value) if activity.due else None
-    return r.DeadlineAnswer(activity, group, today, days, milestones)
+    return r.DeadlineAnswer(activity, group, today, days, milestones, moved)
 
 
 def status(deps: Deps, query: str | None, actor: Actor) -> r.Result:

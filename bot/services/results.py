@@ -66,6 +66,7 @@ class DeadlineAnswer:
     today: date
     working_days: int | None
     milestones: tuple[MilestoneDeadline, ...] = ()
+    moved: StatusUpdate | None = None  # the latest reschedule (old -> new, the reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +305,84 @@ class AlreadyClosed:
     activity: Activity
 
 
+# -- Slack surfaces: the update modal, rescheduling, new activities, App Home (issue 10) ------
+
+@dataclass(frozen=True, slots=True)
+class UpdateForm:
+    """Open the update modal: for one activity, or (activity None) with an activity picker."""
+
+    activity: Activity | None
+    group: WorkingGroup | None
+    today: date
+    note: str = ""  # prefilled (the message shortcut puts the message's link here)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupChoice:
+    programme_key: str
+    group: WorkingGroup
+
+
+@dataclass(frozen=True, slots=True)
+class NewActivityForm:
+    """Open the modal that adds an activity: the groups the user may add to, the goals."""
+
+    title: str
+    groups: tuple[GroupChoice, ...]
+    goals: tuple[tuple[str, str, str], ...]  # (programme key, goal key, goal name)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldErrors:
+    """A modal submission that cannot be carried out: one problem per field, nothing stored.
+
+    Fields: "activity", "status", "note", "due", "reason", "title", "group", "goal", "owners",
+    "milestones". Problems: "required", "missing_reason", "bad_date", "two_dates",
+    "same_due", "too_long", "bad_milestone", "no_change"; or a Refused (personal data,
+    no permission)."""
+
+    errors: tuple[tuple[str, str | Refused], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityOption:
+    id: str  # "programme/key"
+    title: str
+    status: Status
+    mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityOptions:
+    """The activity picker's type-ahead (block_suggestion): the user's groups first."""
+
+    options: tuple[ActivityOption, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class HomeItem:
+    activity: Activity
+    due: DueDate | None
+    milestone: str | None
+    working_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeDashboard:
+    """The App Home tab of one user: their work at a glance."""
+
+    user_id: str
+    today: date
+    is_admin: bool
+    groups: tuple[GroupChoice, ...]
+    mine: tuple[Activity, ...]
+    upcoming: tuple[HomeItem, ...]
+    overdue: tuple[HomeItem, ...]
+    latest: tuple[tuple[Activity, StatusUpdate], ...]
+    horizon_days: int = 60
+
+
 Result = (
     HelpAnswer | UsageAnswer | UnknownRef | AmbiguousRef | EmptyGroup | OwnersAnswer
     | DeadlineAnswer | StatusAnswer | GroupStatusAnswer | UpdateRecorded | Refused
@@ -311,4 +390,5 @@ Result = (
     | OverviewAnswer | Announcement
     | ReminderNotice | SweepReport | DigestMessage | DigestReport | ChannelProblem
     | SnoozeRecorded | MilestoneDone | AlreadyClosed
+    | UpdateForm | NewActivityForm | FieldErrors | ActivityOptions | HomeDashboard
 )

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.grammar import Problem
-from bot.domain.model import Activity, Status, StatusUpdate, WorkingGroup
+from bot.domain.model import (
+    Activity,
+    DueDate,
+    Precision,
+    Status,
+    StatusUpdate,
+    UpdateEvent,
+    WorkingGroup,
+)
 from bot.domain.privacy import PiiKind, mask
 from bot.services import results as r
 from handlers.render.dates import format_date, format_datetime, format_due
@@ -100,11 +108,34 @@ def author(update: StatusUpdate) -> str:
     return escape(update.author_name or who)
 
 
-def update_line(update: StatusUpdate, lang: Lang, tz: str) -> str:
-    when = format_datetime(update.at, lang, tz)
+def moved_text(old: DueDate | None, new: DueDate | None, lang: Lang) -> str:
+    """"van oktober naar december 2021": the year once when both are months of one year."""
+    new_text = format_due(new, lang) if new else t(lang, "geen deadline", "no deadline")
+    if old is None:
+        return t(lang, f"naar {new_text}", f"to {new_text}")
+    old_text = format_due(old, lang)
+    if (new is not None and old.value.year == new.value.year
+            and old.precision == new.precision == Precision.MONTH):
+        old_text = old_text.removesuffix(f" {old.value.year}")
+    return t(lang, f"van {old_text} naar {new_text}", f"from {old_text} to {new_text}")
+
+
+def change_text(update: StatusUpdate, lang: Lang) -> str:
+    """What one log row did: a status change, a moved deadline, or an activity added."""
+    if update.event == UpdateEvent.RESCHEDULE:
+        return "📆 " + t(lang, "deadline verplaatst ", "deadline moved ") + moved_text(
+            update.old_due, update.new_due, lang)
+    if update.event == UpdateEvent.CREATED:
+        return "➕ " + t(lang, "activiteit toegevoegd", "activity added")
     change = status_label(update.new_status, lang)
     if update.old_status and update.old_status != update.new_status:
         change = f"{status_label(update.old_status, lang, emoji=False)} → {change}"
+    return change
+
+
+def update_line(update: StatusUpdate, lang: Lang, tz: str) -> str:
+    when = format_datetime(update.at, lang, tz)
+    change = change_text(update, lang)
     line = f"{when} · {author(update)} · {change}"
     if update.note:
         line += f"\n> {escape(update.note)}".replace("\n", "\n> ").replace("> > ", "> ", 1)
@@ -201,6 +232,9 @@ def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply
             return digest_summary(result, lang)
         case r.Announcement(activity=activity, update=update, group=group):
             return announcement(activity, update, group, lang, tz)
+        case (r.UpdateForm() | r.NewActivityForm() | r.FieldErrors() | r.ActivityOptions()
+              | r.HomeDashboard()):
+            return surface_text(result, lang)
     raise AssertionError(result)  # pragma: no cover
 
 
@@ -215,7 +249,9 @@ def _help(result: r.HelpAnswer, lang: Lang) -> Reply:
         f"• `{c} geschiedenis <activiteit>` — alle updates\n"
         f"• `{c} binnenkort [dagen]` · `{c} te-laat` — deadlines\n"
         f"• `{c} lijst [<werkgroep>]` · `{c} overzicht` — overzichten\n"
-        f"• `{c} koppel <werkgroep>` — koppel dit kanaal aan een werkgroep"
+        f"• `{c} koppel <werkgroep>` — koppel dit kanaal aan een werkgroep\n"
+        f"• `{c} update [<activiteit>]` — bijwerken in een venster · "
+        f"`{c} verplaats <activiteit> <deadline> <reden>` · `{c} nieuw` — activiteit toevoegen"
     )
     en = (
         f"*Actiebot* — who, when and where things stand in the action programme.\n"
@@ -226,7 +262,9 @@ def _help(result: r.HelpAnswer, lang: Lang) -> Reply:
         f"• `{c} history <activity>` — all updates\n"
         f"• `{c} upcoming [days]` · `{c} overdue` — deadlines\n"
         f"• `{c} list [<group>]` · `{c} digest` — overviews\n"
-        f"• `{c} link <group>` — link this channel to a working group"
+        f"• `{c} link <group>` — link this channel to a working group\n"
+        f"• `{c} update [<activity>]` — update in a form · "
+        f"`{c} reschedule <activity> <deadline> <reason>` · `{c} new` — add an activity"
     )
     statuses = t(
         lang,
@@ -256,6 +294,8 @@ def _usage(result: r.UsageAnswer, lang: Lang) -> Reply:
                     f"`{c} update <activity> <status> [note]`"),
         "binnenkort": t(lang, f"`{c} binnenkort [dagen]` (1–366)", f"`{c} upcoming [days]` (1–366)"),
         "koppel": t(lang, f"`{c} koppel <werkgroep>`", f"`{c} link <group>`"),
+        "verplaats": t(lang, f"`{c} verplaats <activiteit> <deadline> <reden>`",
+                       f"`{c} reschedule <activity> <deadline> <reason>`"),
         "te-laat": f"`{c} te-laat`", "overzicht": f"`{c} overzicht`",
     }.get(verb, f"`{c} help`")
     syntax = escape(syntax)
@@ -296,6 +336,14 @@ def _usage(result: r.UsageAnswer, lang: Lang) -> Reply:
                      "The note is too long (at most 2000 characters). Nothing was saved.")
         case Problem.MISSING_GROUP:
             text = t(lang, f"Welke werkgroep? Gebruik {syntax}.", f"Which group? Use {syntax}.")
+        case Problem.MISSING_DEADLINE:
+            text = t(lang, f"Welke nieuwe deadline? Gebruik {syntax}, bijvoorbeeld "
+                           f"`{c} verplaats THV december 2021 wachten op cijfers politie`.",
+                     f"Which new deadline? Use {syntax}, for example "
+                     f"`{c} reschedule THV december 2021 waiting for police figures`.")
+        case Problem.MISSING_REASON:
+            text = t(lang, f"Waarom verschuift de deadline? De reden is verplicht: {syntax}.",
+                     f"Why does the deadline move? The reason is required: {syntax}.")
         case Problem.EXTRA_WORDS:
             text = t(lang, f"Dit commando heeft geen extra woorden nodig: {syntax}.",
                      f"This command takes no extra words: {syntax}.")
@@ -347,6 +395,12 @@ def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
             else:
                 lines.append(f"• {escape(m.title)}: " + t(lang, "nog geen datum", "no date yet"))
         sections.append(t(lang, "*Mijlpalen*", "*Milestones*") + "\n" + "\n".join(lines))
+    if result.moved is not None:
+        moved = t(lang, "_Verplaatst ", "_Moved ") + moved_text(
+            result.moved.old_due, result.moved.new_due, lang) + "_"
+        if result.moved.note:
+            moved += t(lang, f": {escape(result.moved.note)}", f": {escape(result.moved.note)}")
+        sections.insert(1, moved)
     text = f"{a.title}: {format_due(a.due, lang) if a.due else t(lang, 'geen deadline', 'no deadline')}"
     context = t(lang, f"Status: {status_label(a.status, lang)}", f"Status: {status_label(a.status, lang)}")
     return Reply(text, tuple(sections), context)
@@ -387,8 +441,30 @@ def _group_status(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
 
 def _recorded(result: r.UpdateRecorded, lang: Lang) -> Reply:
     a, u = result.activity, result.update
+    if u.event != UpdateEvent.UPDATE:
+        return _change_recorded(result, lang)
     text = t(lang, f"Opgeslagen: {title(a)} staat nu op *{status_label(u.new_status, lang)}*.",
              f"Saved: {title(a)} is now *{status_label(u.new_status, lang)}*.")
+    sections = [text]
+    if u.note:
+        sections.append(f"> {escape(u.note)}".replace("\n", "\n> "))
+    context = None
+    if result.announce_channel:
+        context = t(lang, f"Aangekondigd in <#{result.announce_channel}>.",
+                    f"Announced in <#{result.announce_channel}>.")
+    return Reply(text.replace("*", ""), tuple(sections), context)
+
+
+def _change_recorded(result: r.UpdateRecorded, lang: Lang) -> Reply:
+    a, u = result.activity, result.update
+    if u.event == UpdateEvent.RESCHEDULE:
+        text = t(lang, f"Opgeslagen: de deadline van {title(a)} is verplaatst "
+                       f"*{moved_text(u.old_due, u.new_due, lang)}*.",
+                 f"Saved: the deadline of {title(a)} moved "
+                 f"*{moved_text(u.old_due, u.new_due, lang)}*.")
+    else:
+        text = t(lang, f"Toegevoegd: {title(a)}. Vraag ernaar met `/actie wie {escape(a.key)}`.",
+                 f"Added: {title(a)}. Ask about it with `/actie owner {escape(a.key)}`.")
     sections = [text]
     if u.note:
         sections.append(f"> {escape(u.note)}".replace("\n", "\n> "))
@@ -402,6 +478,8 @@ def _recorded(result: r.UpdateRecorded, lang: Lang) -> Reply:
 def announcement(activity: Activity, update: StatusUpdate, group: WorkingGroup | None,
                  lang: Lang, tz: str) -> Reply:
     """The message posted in the group's channel after an update."""
+    if update.event != UpdateEvent.UPDATE:
+        return _change_announcement(activity, update, lang, tz)
     change = status_label(update.new_status, lang)
     if update.old_status and update.old_status != update.new_status:
         change = f"{status_label(update.old_status, lang, emoji=False)} → {change}"
@@ -417,6 +495,36 @@ def announcement(activity: Activity, update: StatusUpdate, group: WorkingGroup |
     text = t(lang, f"Update: {activity.title} — {status_label(update.new_status, lang, False)}",
              f"Update: {activity.title} — {status_label(update.new_status, lang, False)}")
     return Reply(text, tuple(sections), context)
+
+
+def _change_announcement(activity: Activity, update: StatusUpdate, lang: Lang,
+                         tz: str) -> Reply:
+    """A moved deadline (with its reason) or an activity added in Slack, in the channel."""
+    if update.event == UpdateEvent.RESCHEDULE:
+        moved = moved_text(update.old_due, update.new_due, lang)
+        head = t(lang, f"📆 {author(update)} heeft de deadline van {title(activity)} verplaatst "
+                       f"*{moved}*.",
+                 f"📆 {author(update)} moved the deadline of {title(activity)} *{moved}*.")
+        text = t(lang, f"Deadline verplaatst: {activity.title} ({moved})",
+                 f"Deadline moved: {activity.title} ({moved})")
+        sections = [head]
+        if update.note:
+            sections.append(t(lang, "Reden:", "Reason:") + "\n"
+                            + f"> {escape(update.note)}".replace("\n", "\n> "))
+    else:
+        head = t(lang, f"➕ {author(update)} heeft een activiteit toegevoegd: {title(activity)}",
+                 f"➕ {author(update)} added an activity: {title(activity)}")
+        text = t(lang, f"Nieuwe activiteit: {activity.title}", f"New activity: {activity.title}")
+        lines = []
+        if activity.owners:
+            lines.append(t(lang, "Eigenaren: ", "Owners: ")
+                         + "; ".join(escape(o) for o in activity.owners))
+        if activity.due:
+            lines.append(t(lang, "Deadline: ", "Due: ") + format_due(activity.due, lang))
+        for m in activity.milestones[:MAX_LINES]:
+            lines.append(f"• {escape(m.title)}" + (f": {format_due(m.due, lang)}" if m.due else ""))
+        sections = [head + ("\n" + "\n".join(lines) if lines else "")]
+    return Reply(text, tuple(sections), format_datetime(update.at, lang, tz))
 
 
 def _refused(result: r.Refused, lang: Lang) -> Reply:
@@ -441,6 +549,14 @@ def _refused(result: r.Refused, lang: Lang) -> Reply:
                      "veranderd en niets opnieuw aangekondigd.",
                      "It already had that status and you gave no note: nothing was changed "
                      "and nothing was announced again.")
+        case "same_due":
+            text = t(lang, "Die deadline staat er al. Er is niets veranderd.",
+                     "That is already the deadline. Nothing was changed.")
+        case "no_group":
+            text = t(lang, "Je kunt (nog) aan geen enkele werkgroep een activiteit toevoegen: "
+                           "vraag een beheerder of een lid van het werkgroepkanaal.",
+                     "You cannot add an activity to any working group (yet): ask an "
+                     "administrator or a member of the group's channel.")
         case _:
             text = t(lang, "Dat kan niet. Er is niets veranderd.", "That is not possible. Nothing was changed.")
     return Reply(text, (text,))
@@ -523,7 +639,7 @@ def overview(result: r.OverviewAnswer, lang: Lang) -> Reply:
                           f"*Deadlines in the next {result.horizon_days} days*") + "\n"
                         + "\n".join(_limited([due_line(e, lang) for e in result.upcoming], lang)))
     if result.changes:
-        lines = [f"• {escape(a.title)}: {status_label(u.new_status, lang)}" for a, u in result.changes]
+        lines = [f"• {escape(a.title)}: {change_text(u, lang)}" for a, u in result.changes]
         sections.append(t(lang, "*Recent gewijzigd*", "*Recently changed*") + "\n"
                         + "\n".join(_limited(lines, lang)))
     if result.stale:
@@ -641,6 +757,7 @@ def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
         Button(ids.ACTION_DONE, t(lang, "Gereed", "Done"), value, "primary"),
         Button(ids.ACTION_SNOOZE, t(lang, "Herinner me volgende week", "Remind me next week"),
                value),
+        Button(ids.ACTION_OPEN_UPDATE, t(lang, "Bijwerken", "Update"), value),
     )
     return ActionReply(text, (head + "\n" + "\n".join(lines),), context, buttons)
 
@@ -753,9 +870,7 @@ def digest_reply(result: r.DigestMessage, lang: Lang, tz: str) -> Reply:
     if g.changes:
         lines = []
         for a, u in g.changes:
-            change = status_label(u.new_status, lang)
-            if u.old_status and u.old_status != u.new_status:
-                change = f"{status_label(u.old_status, lang, emoji=False)} → {change}"
+            change = change_text(u, lang)
             lines.append(f"• {format_date(u.at.astimezone(zone).date(), lang)} · "
                          f"{escape(_short(a.title, DIGEST_TITLE_MAX))} (`{escape(a.key)}`): "
                          f"{change} · {author(u)}")
@@ -887,3 +1002,30 @@ def personal_data_field_error(kinds: tuple[PiiKind, ...], lang: Lang) -> str:
                    "of contactgegevens. Er is niets opgeslagen.",
              f"This seems to contain {found}. Remove it: Actiebot keeps no case or contact "
              "details. Nothing was saved.")
+
+
+# -- Slack surfaces as text (the console cannot open a modal) --------------------------------
+
+def surface_text(result: r.Result, lang: Lang) -> Reply:
+    match result:
+        case r.UpdateForm(activity=a):
+            what = f"`{escape(a.key)}`" if a else t(lang, "<activiteit>", "<activity>")
+            text = t(lang, f"In Slack opent dit een venster. Hier: `update {what} <status> "
+                           f"[toelichting]` of `verplaats {what} <deadline> <reden>`.",
+                     f"In Slack this opens a form. Here: `update {what} <status> [note]` or "
+                     f"`reschedule {what} <deadline> <reason>`.").replace("``", "`")
+        case r.NewActivityForm():
+            text = t(lang, "Een activiteit toevoegen gaat in Slack, met `/actie nieuw`, of met "
+                           "`actiebot import` van het programmabestand.",
+                     "Add an activity in Slack with `/actie new`, or with `actiebot import` "
+                     "of the programme file.")
+        case r.FieldErrors(errors=errors):
+            text = t(lang, "Niet opgeslagen: ", "Not saved: ") + ", ".join(
+                field for field, _ in errors)
+        case r.ActivityOptions(options=options):
+            text = "\n".join(f"• {escape(o.title)} (`{escape(o.id)}`)" for o in options)
+        case r.HomeDashboard(mine=mine):
+            text = "\n".join(f"• {escape(a.title)} (`{escape(a.key)}`)" for a in mine)
+        case _:  # pragma: no cover
+            text = ""
+    return Reply(text or "…", (text or "…",))

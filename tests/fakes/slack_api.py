@@ -161,7 +161,15 @@ class FakeSlack:
                 return 200, {"ok": True, "user": user}, {}
             if method == "auth.test":
                 return 200, {"ok": True, "user_id": "UBOT", "team_id": "T0001", "bot_id": "B1"}, {}
-            if method in ("chat.postEphemeral", "chat.update", "views.open", "views.publish",
-                          "reactions.add"):
+            if method in ("views.open", "views.update", "views.publish"):  # issue 10
+                view = body.get("view")
+                view = json.loads(view) if isinstance(view, str) else view or {}
+                body["view"] = view
+                return 200, {"ok": True, "view": {"id": "V0FAKE", **view}}, {}
+            if method == "chat.getPermalink":
+                ts = str(body.get("message_ts") or "").replace(".", "")
+                return 200, {"ok": True, "channel": body.get("channel"), "permalink":
+                             f"https://gemeente.slack.com/archives/{body.get('channel')}/p{ts}"}, {}
+            if method in ("chat.postEphemeral", "chat.update", "reactions.add"):
                 return 200, {"ok": True, "ts": f"{self._ts:.6f}"}, {}
             return 200, {"ok": False, "error": "unknown_method"}, {}

@@ -13,7 +13,7 @@ def event_body(event: dict) -> str:  # type: ignore[type-arg]
                        "event": event})
 
 
-def test_app_home_shows_the_help(app, fake_slack) -> None:
+def test_app_home_shows_the_dashboard(app, fake_slack) -> None:
     reply = app.client.post(event_body({"type": "app_home_opened", "user": "U0HOME001",
                                         "tab": "home", "channel": "D1"}), "application/json")
     assert reply.status == 200
@@ -22,7 +22,8 @@ def test_app_home_shows_the_help(app, fake_slack) -> None:
     view = call.body["view"]
     view = json.loads(view) if isinstance(view, str) else view
     View(**view).validate_json()
-    assert "wanneer" in json.dumps(view, ensure_ascii=False)
+    assert "Mijn open activiteiten" in json.dumps(view, ensure_ascii=False)
+    assert "help" in json.dumps(view, ensure_ascii=False)
 
 
 def test_url_verification_challenge_is_answered(app) -> None:

@@ -82,10 +82,10 @@ def test_an_october_deadline_reminds_on_the_right_working_days(rapp: Any, fake_s
     assert "oktober 2021" in text and "<@U0VT00001>" in text  # owner linked to a Slack user
     assert "Teamleider CJG" in text and "niet gestart" in text
     actions = [b for b in first["blocks"] if b["type"] == "actions"]
-    assert [e["action_id"] for e in actions[0]["elements"]] == ["actie_done", "actie_snooze"]
+    assert [e["action_id"] for e in actions[0]["elements"]] == ["actie_done", "actie_snooze", "actie_open_update"]
     assert actions[0]["elements"][0]["value"] == "test-2021/a-oktober|activity"
     assert [e["text"]["text"] for e in actions[0]["elements"]] == [
-        "Gereed", "Herinner me volgende week"]
+        "Gereed", "Herinner me volgende week", "Bijwerken"]
     for body in fake_slack.posted():
         assert len(body["blocks"]) <= 50
         for block in body["blocks"]:

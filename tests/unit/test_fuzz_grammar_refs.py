@@ -29,7 +29,8 @@ SLOW = settings(max_examples=100 * FUZZ_SCALE, deadline=None,
 
 COMMAND_TYPES = (grammar.Help, grammar.Who, grammar.When, grammar.StatusOf, grammar.Update,
                  grammar.Upcoming, grammar.Overdue, grammar.ListActivities, grammar.Overview,
-                 grammar.History, grammar.Link, grammar.Usage)
+                 grammar.History, grammar.Link, grammar.Usage, grammar.OpenUpdate,
+                 grammar.Reschedule, grammar.NewActivity)
 SPELLINGS = sorted(spelling for spellings in grammar.VERBS.values() for spelling in spellings)
 
 
@@ -108,6 +109,11 @@ def check_parsed(result: object) -> None:
         assert len(result.note) <= grammar.MAX_NOTE and result.note == result.note.strip()
     if isinstance(result, grammar.Upcoming):
         assert 1 <= result.days <= grammar.MAX_DAYS
+    if isinstance(result, grammar.Reschedule):
+        assert result.reason and result.reason == result.reason.strip()
+        assert len(result.reason) <= grammar.MAX_NOTE
+    if isinstance(result, grammar.NewActivity):
+        assert result.title == result.title.strip() and len(result.title) <= grammar.MAX_REF
 
 
 @FAST

@@ -56,8 +56,6 @@ def test_text_becomes_a_command(text: str, expected: object) -> None:
         ("🎉", g.Problem.UNKNOWN_VERB, ()),
         ("wie", g.Problem.MISSING_REF, ()),
         ("wanneer    ", g.Problem.MISSING_REF, ()),
-        ("update", g.Problem.MISSING_REF, ()),
-        ("update THV", g.Problem.MISSING_STATUS, ()),
         ("update THV riscio het loopt uit", g.Problem.UNKNOWN_STATUS, ("risico",)),
         ("binnenkort veel", g.Problem.BAD_DAYS, ()),
         ("binnenkort 0", g.Problem.BAD_DAYS, ()),

@@ -66,10 +66,11 @@ def test_reminder_wording_in_dutch_and_english(stage: str, kind: str, days: int,
     buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [(b["text"]["text"], b["value"]) for b in buttons] == [
         ("Gereed", "test-2021/a-oktober|activity"),
-        ("Herinner me volgende week", "test-2021/a-oktober|activity")]
+        ("Herinner me volgende week", "test-2021/a-oktober|activity"),
+        ("Bijwerken", "test-2021/a-oktober|activity")]
     english_buttons = [e["text"]["text"] for b in blocks.message(english)["blocks"]
                        if b["type"] == "actions" for e in b["elements"]]
-    assert english_buttons == ["Done", "Remind me next week"]
+    assert english_buttons == ["Done", "Remind me next week", "Update"]
 
 
 def test_a_sunday_deadline_says_today_is_the_last_working_day() -> None:
