@@ -123,6 +123,8 @@ class ActivityRow(Base):
         Index("ix_activities_status_due", "status", "due_date"),
         Index("ix_activities_working_group", "working_group_id", "status"),
         Index("ix_activities_programme_status", "programme_id", "status", "due_date"),
+        Index("ix_activities_programme_position", "programme_id", "position", "id"),
+        Index("ix_activities_group_position", "working_group_id", "position", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

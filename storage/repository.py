@@ -34,6 +34,8 @@ from bot.domain.ports import (
     RefIndex,
     ReminderHold,
 )
+from bot.domain.refs import prepare
+from storage.cache import programme_cache
 from storage.models import (
     ActivityRow,
     DeliveryRow,
@@ -167,6 +169,12 @@ class SqlRepository:
     # -- activities ------------------------------------------------------------------------
 
     def ref_index(self) -> RefIndex:
+        """The resolution index with its lookup tables, built once per programme version
+        and process (storage/cache.py); a request that finds it current pays one query."""
+        return programme_cache(self.session).get(
+            self.session, "ref_index", lambda: prepare(self._load_ref_index()))
+
+    def _load_ref_index(self) -> RefIndex:
         activity_rows = self.session.execute(
             select(
                 ProgrammeRow.key, ActivityRow.key, ActivityRow.title, ActivityRow.theme,
@@ -243,19 +251,54 @@ class SqlRepository:
 
     def list_activities(
         self, programme_key: str | None = None, group_key: str | None = None,
-        open_only: bool = False,
+        open_only: bool = False, limit: int | None = None,
     ) -> list[Activity]:
-        query = self._activity_query()
-        if programme_key:
-            query = query.where(ProgrammeRow.key == programme_key)
-        if group_key:
-            query = query.where(WorkingGroupRow.key == group_key)
+        """In programme order; with `limit` only the first ones are read (through
+        ix_activities_programme_position / ix_activities_group_position)."""
+        conditions = self._scope(programme_key, group_key)
         if open_only:
-            query = query.where(ActivityRow.status.in_(OPEN_STATUSES))
-        query = query.order_by(ProgrammeRow.id, ActivityRow.position, ActivityRow.id)
-        return [self._activity(*found) for found in self.session.execute(query)]
+            conditions.append(ActivityRow.status.in_(OPEN_STATUSES))
+        order = ((ActivityRow.working_group_id, ActivityRow.position, ActivityRow.id)
+                 if group_key and programme_key
+                 else (ActivityRow.programme_id, ActivityRow.position, ActivityRow.id))
+        ids = list(self.session.scalars(
+            select(ActivityRow.id).where(*conditions).order_by(*order).limit(limit)))
+        return self._activities_by_ids(ids)
+
+    def list_last_updates(self, activity_ids: list[ActivityId]) -> dict[ActivityId, StatusUpdate]:
+        """The latest update of each activity, in one query (ix_status_updates_activity_at)."""
+        found: dict[ActivityId, StatusUpdate] = {}
+        if not activity_ids:
+            return found
+        latest = (
+            select(StatusUpdateRow.id)
+            .where(StatusUpdateRow.activity_id == ActivityRow.id)
+            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+            .limit(1).correlate(ActivityRow).scalar_subquery())
+        wanted = set(activity_ids)
+        keys = sorted({a.key for a in wanted})
+        for start in range(0, len(keys), 500):
+            rows = self.session.execute(
+                select(StatusUpdateRow, ProgrammeRow.key, ActivityRow.key)
+                .join(ActivityRow, StatusUpdateRow.id == latest)
+                .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+                .where(ActivityRow.key.in_(keys[start:start + 500])))
+            for row, programme_key, key in rows:
+                activity_id = ActivityId(programme_key, key)
+                if activity_id in wanted:
+                    found[activity_id] = _update(row)
+        return found
 
     def count_by_status(
+        self, programme_key: str | None = None, group_key: str | None = None,
+    ) -> dict[Status, int]:
+        """Activities per status in the scope; cached per programme version (every status
+        change bumps it), so a repeated `status` does not count the whole table again."""
+        return dict(programme_cache(self.session).get(
+            self.session, ("count_by_status", programme_key, group_key),
+            lambda: self._count_by_status(programme_key, group_key)))
+
+    def _count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]:
         # No joins: the scope is matched by id, so the count runs on an index alone
@@ -538,8 +581,8 @@ class SqlRepository:
 
         Two queries on the open activities only (ix_activities_status_due, or the scoped
         ix_activities_programme_status / ix_activities_working_group): those due in the window,
-        and those with a milestone due in it (probed per open activity, so the milestones of
-        closed activities are never read); then the few activities found, by id.
+        and those with a milestone due in it (from ix_milestones_due, joined to the open
+        activities); then the few activities found, by id.
         """
 
         def window(column: Any) -> list[Any]:
@@ -554,12 +597,10 @@ class SqlRepository:
         open_status = ActivityRow.status.in_(OPEN_STATUSES)
         ids = set(self.session.scalars(
             select(ActivityRow.id).where(open_status, *window(ActivityRow.due_date), *scope)))
-        dated_milestone = (
-            select(MilestoneRow.id)
-            .where(MilestoneRow.activity_id == ActivityRow.id, *window(MilestoneRow.due_date))
-            .exists())
         ids.update(self.session.scalars(
-            select(ActivityRow.id).where(open_status, *scope, dated_milestone)))
+            select(MilestoneRow.activity_id).distinct()
+            .join(ActivityRow, ActivityRow.id == MilestoneRow.activity_id)
+            .where(*window(MilestoneRow.due_date), open_status, *scope)))
         items = [item for activity in self._activities_by_ids(sorted(ids))
                  for item in _due_items(activity, start, end)]
         items.sort(key=lambda i: (i.due_value, i.activity.programme_key, i.activity.key,

@@ -53,6 +53,8 @@ class GroupEntry:
 class RefIndex:
     groups: tuple[GroupEntry, ...] = ()
     activities: tuple[ActivityEntry, ...] = ()
+    # lookup tables built once by bot.domain.refs.prepare (None: built per resolve)
+    search: object | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +121,16 @@ class Repository(Protocol):
     def get_activity(self, activity_id: ActivityId) -> Activity | None: ...
     def list_activities(
         self, programme_key: str | None = None, group_key: str | None = None,
-        open_only: bool = False,
+        open_only: bool = False, limit: int | None = None,
     ) -> list[Activity]: ...
     def count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]: ...
     # the update log
     def last_update(self, activity_id: ActivityId) -> StatusUpdate | None: ...
+    def list_last_updates(
+        self, activity_ids: list[ActivityId],
+    ) -> dict[ActivityId, StatusUpdate]: ...
     def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]: ...
     def list_updates_since(
         self, since: datetime, programme_key: str | None = None, group_key: str | None = None,

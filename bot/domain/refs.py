@@ -6,8 +6,11 @@ Case- and accent-insensitive. Ambiguous -> the candidates; unknown -> closest su
 
 from __future__ import annotations
 
+import heapq
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process, utils
 
@@ -16,6 +19,7 @@ from bot.domain.ports import ActivityEntry, ActivityId, GroupEntry, RefIndex
 
 MAX_CANDIDATES = 10
 MAX_SUGGESTIONS = 3
+FULL_SCAN_SUGGESTIONS = 2_000  # up to this many activities "did you mean" looks at every title
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +60,75 @@ def _squash(text: str) -> str:
     return "".join(_words(text))
 
 
+class Search:
+    """Lookup tables over a RefIndex, built once per index (linear in its size), so that one
+    resolve costs what its answer needs: dictionaries for keys and group names, and a sorted
+    vocabulary with postings for the words of titles, themes and keys."""
+
+    def __init__(self, index: RefIndex) -> None:
+        self.index = index
+        self.by_id = {a.id: a for a in index.activities}
+        self.by_key: dict[str, list[ActivityEntry]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, activity in enumerate(index.activities):
+            self.by_key[_squash(activity.id.key)].append(activity)
+            for word in set(_haystack(activity)):
+                postings[word].append(position)
+        self.postings = dict(postings)
+        self.vocabulary = sorted(postings)
+        self.groups_by_name: dict[str, list[GroupEntry]] = defaultdict(list)
+        for group in index.groups:
+            for name in _group_names(group):
+                self.groups_by_name[name].append(group)
+        self.group_words = [
+            (g, set(_words(" ".join((g.key, g.name, *g.aliases))))) for g in index.groups]
+
+    def with_prefix(self, prefix: str) -> set[int]:
+        """Positions of the activities with a word that starts with `prefix`."""
+        found: set[int] = set()
+        start = bisect_left(self.vocabulary, prefix)
+        for word in self.vocabulary[start:]:
+            if not word.startswith(prefix):
+                break
+            found.update(self.postings[word])
+        return found
+
+    def with_words(self, query_words: list[str]) -> list[ActivityEntry]:
+        """The activities in which every query word occurs as a word prefix, in index order."""
+        if not query_words:
+            return []
+        found: set[int] | None = None
+        for word in sorted(set(query_words), key=len, reverse=True):  # longest: fewest
+            matches = self.with_prefix(word)
+            found = matches if found is None else found & matches
+            if not found:
+                return []
+        return [self.index.activities[i] for i in sorted(found or ())]
+
+
+def prepare(index: RefIndex) -> RefIndex:
+    """The index with its lookup tables built, for callers that resolve against it often."""
+    return index if isinstance(index.search, Search) else replace(index, search=Search(index))
+
+
+def _search(index: RefIndex) -> Search:
+    return index.search if isinstance(index.search, Search) else Search(index)
+
+
+def _haystack(activity: ActivityEntry) -> list[str]:
+    return _words(" ".join(filter(None, (activity.title, activity.theme, activity.id.key))))
+
+
 def resolve_group(query: str, index: RefIndex) -> GroupEntry | Ambiguous | Unknown:
     """A working group by key, alias or name (used by `lijst` and `koppel`)."""
+    search = _search(index)
     squashed = _squash(query)
-    exact = [g for g in index.groups if squashed in _group_names(g)]
+    exact = _unique(search.groups_by_name.get(squashed, []))
     if len(exact) == 1:
         return exact[0]
     if not exact:
         words = set(_words(query))
-        exact = [
-            g for g in index.groups
-            if words and words <= set(_words(" ".join((g.key, g.name, *g.aliases))))
-        ]
+        exact = [g for g, names in search.group_words if words and words <= names]
         if len(exact) == 1:
             return exact[0]
     if exact:
@@ -86,6 +147,14 @@ def resolve_group(query: str, index: RefIndex) -> GroupEntry | Ambiguous | Unkno
     return Unknown(query, tuple(suggestions[:MAX_SUGGESTIONS]))
 
 
+def _unique(groups: list[GroupEntry]) -> list[GroupEntry]:
+    seen: list[GroupEntry] = []
+    for group in groups:
+        if not any(g is group for g in seen):
+            seen.append(group)
+    return seen
+
+
 def _group_names(group: GroupEntry) -> set[str]:
     return {_squash(n) for n in (group.key, group.name, *group.aliases)}
 
@@ -95,7 +164,8 @@ def resolve(query: str, index: RefIndex) -> Resolution:
     squashed = _squash(query)
     if not squashed:
         return Unknown(query, ())
-    by_id = {a.id: a for a in index.activities}
+    search = _search(index)
+    by_id = search.by_id
 
     # 1. an activity key, optionally qualified "programme/key"
     if "/" in query:
@@ -103,14 +173,14 @@ def resolve(query: str, index: RefIndex) -> Resolution:
         wanted = ActivityId(programme.strip(), key.strip())
         if wanted in by_id:
             return Match(wanted)
-    keyed = [a for a in index.activities if _squash(a.id.key) == squashed]
+    keyed = search.by_key.get(squashed, [])
     if len(keyed) == 1:
         return Match(keyed[0].id)
     if len(keyed) > 1:
         return _ambiguous(query, keyed)
 
     # 2. a working group by key, alias or name
-    groups = [g for g in index.groups if squashed in _group_names(g)]
+    groups = _unique(search.groups_by_name.get(squashed, []))
     if len(groups) == 1:
         return _group_as_activity(groups[0], by_id)
     if len(groups) > 1:
@@ -118,8 +188,7 @@ def resolve(query: str, index: RefIndex) -> Resolution:
         return _ambiguous(query, members)
 
     # 3. words of title or theme (every query word must occur, as a word prefix)
-    query_words = _words(query)
-    hits = [a for a in index.activities if _contains_words(a, query_words)]
+    hits = search.with_words(_words(query))
     if len(hits) > 1:
         exact_theme = [a for a in hits if a.theme and _squash(a.theme) == squashed]
         if len(exact_theme) == 1:
@@ -131,7 +200,7 @@ def resolve(query: str, index: RefIndex) -> Resolution:
         return Match(hits[0].id)
     if hits:
         return _ambiguous(query, hits)
-    return Unknown(query, _suggest(query, index))
+    return Unknown(query, _suggest(query, index, search))
 
 
 def _group_as_activity(group: GroupEntry, by_id: dict[ActivityId, ActivityEntry]) -> Resolution:
@@ -145,27 +214,31 @@ def _group_as_activity(group: GroupEntry, by_id: dict[ActivityId, ActivityEntry]
     return _ambiguous(group.name, [by_id[ActivityId(group.programme_key, k)] for k in keys])
 
 
-def _contains_words(activity: ActivityEntry, query_words: list[str]) -> bool:
-    if not query_words:
-        return False
-    haystack = _words(" ".join(filter(None, (activity.title, activity.theme, activity.id.key))))
-    return all(any(word.startswith(q) for word in haystack) for q in query_words)
-
-
 def _ambiguous(query: str, candidates: list[ActivityEntry]) -> Ambiguous:
-    ordered = sorted(candidates, key=lambda a: (not a.is_open, a.id.programme_key, a.id.key))
-    return Ambiguous(query, tuple(ordered[:MAX_CANDIDATES]), len(ordered))
+    ordered = heapq.nsmallest(
+        MAX_CANDIDATES, candidates, key=lambda a: (not a.is_open, a.id.programme_key, a.id.key))
+    return Ambiguous(query, tuple(ordered), len(candidates))
 
 
-def _suggest(query: str, index: RefIndex) -> tuple[str, ...]:
-    """The closest keys, aliases and themes, for "did you mean …?"."""
+def _suggest(query: str, index: RefIndex, search: Search) -> tuple[str, ...]:
+    """The closest keys, aliases and themes, for "did you mean …?". A large index is not
+    scanned whole: the activities that have a word close to one of the query's words are."""
     if len(query) > 100:
         query = query[:100]
     labels: dict[str, str] = {}
     for group in index.groups:
         for name in (*group.aliases, group.key):
             labels.setdefault(name, group.aliases[0] if group.aliases else group.key)
-    for activity in index.activities:
+    candidates: list[ActivityEntry] | tuple[ActivityEntry, ...] = index.activities
+    if len(index.activities) > FULL_SCAN_SUGGESTIONS:
+        positions: set[int] = set()
+        for word in _words(query)[:5]:
+            for close, _score, _ in process.extract(
+                word, search.vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=5,
+            ):
+                positions.update(search.postings[close][:FULL_SCAN_SUGGESTIONS // 10])
+        candidates = [index.activities[i] for i in sorted(positions)]
+    for activity in candidates:
         labels.setdefault(activity.id.key, activity.id.key)
         if activity.theme:
             labels.setdefault(activity.theme, activity.id.key)

@@ -14,6 +14,8 @@ from bot.services.deps import Actor, Deps
 from bot.services.privacy import refuse_personal_data
 
 STALE_DAYS = 60
+STATUS_LINES = 20  # activities listed by `status` without a ref (the rest are counted)
+LIST_LINES = 50  # activities listed by `lijst <groep>` (the rest are counted)
 OVERVIEW_HORIZON_DAYS = 60
 
 
@@ -140,15 +142,16 @@ def status(deps: Deps, query: str | None, actor: Actor) -> r.Result:
             return r.StatusAnswer(activity, group, last)
         bound = _channel_group(repo, actor)
         programme_key, group = bound if bound else (None, None)
-        activities = repo.list_activities(
-            programme_key=programme_key, group_key=group.key if group else None)
-        counts = repo.count_by_status(programme_key, group.key if group else None)
-        shown = [a for a in activities if a.is_open] or activities
-        lines = tuple(
-            r.StatusLine(a, repo.last_update(ActivityId(a.programme_key, a.key)))
-            for a in shown[:20]
-        )
-        return r.GroupStatusAnswer(group, counts, lines, len(shown))
+        group_key = group.key if group else None
+        # counts by an aggregate, the first lines by a LIMIT: never every activity
+        counts = repo.count_by_status(programme_key, group_key)
+        open_total = sum(n for s, n in counts.items() if not s.is_closed)
+        shown = repo.list_activities(programme_key=programme_key, group_key=group_key,
+                                     open_only=open_total > 0, limit=STATUS_LINES)
+        latest = repo.list_last_updates([ActivityId(a.programme_key, a.key) for a in shown])
+        lines = tuple(r.StatusLine(a, latest.get(ActivityId(a.programme_key, a.key)))
+                      for a in shown)
+        return r.GroupStatusAnswer(group, counts, lines, open_total or sum(counts.values()))
 
 
 def history(deps: Deps, query: str, limit: int = 20) -> r.Result:
@@ -218,8 +221,10 @@ def list_activities(deps: Deps, query: str | None, actor: Actor) -> r.Result:
             group_or_none = repo.get_group(programme_key, found.key)
             assert group_or_none is not None
             group = group_or_none
-        activities = repo.list_activities(programme_key=programme_key, group_key=group.key)
-    return r.ActivityListAnswer(group, tuple(activities))
+        activities = repo.list_activities(programme_key=programme_key, group_key=group.key,
+                                          limit=LIST_LINES)
+        total = sum(repo.count_by_status(programme_key, group.key).values())
+    return r.ActivityListAnswer(group, tuple(activities), total)
 
 
 def overview(deps: Deps, actor: Actor) -> r.Result:

@@ -146,6 +146,7 @@ class GroupsAnswer:
 class ActivityListAnswer:
     group: WorkingGroup
     activities: tuple[Activity, ...]
+    total: int | None = None  # all of the group's activities (None: as many as listed)
 
 
 @dataclass(frozen=True, slots=True)

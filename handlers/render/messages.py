@@ -621,7 +621,8 @@ def _activity_list(result: r.ActivityListAnswer, lang: Lang) -> Reply:
         + (f" · {format_due(a.due, lang)}" if a.due else "")
         for a in result.activities
     ] or [t(lang, "_Geen activiteiten._", "_No activities._")]
-    return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang))))
+    total = result.total if result.activities and result.total is not None else None
+    return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang, total))))
 
 
 def overview(result: r.OverviewAnswer, lang: Lang) -> Reply:

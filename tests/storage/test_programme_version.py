@@ -1,0 +1,82 @@
+"""Each process caches its resolution index and counts per programme version; a change made
+through any other process (engine) is seen by the next request, because every change bumps
+the version in its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.domain import grammar
+from bot.domain.model import Activity
+from bot.services import dispatch
+from bot.services import results as r
+from bot.services.deps import Actor
+from storage.programme_file import read_file
+from storage.versioning import programme_version
+from tests.conftest import KENNEMERLAND
+
+
+def ask(deps, text: str, channel: str | None = None) -> r.Result:  # type: ignore[no-untyped-def]
+    return dispatch.execute(deps, grammar.parse(text), Actor("U0ALICE01", channel_id=channel))
+
+
+def version(runtime) -> int:  # type: ignore[no-untyped-def]
+    with runtime.deps.uow() as uow:
+        return programme_version(uow.repo.session)
+
+
+def test_a_change_in_one_process_is_seen_by_the_other_at_once(db_url, settings_for) -> None:
+    from bot.app import build_runtime
+
+    first, second = build_runtime(settings_for(db_url)), build_runtime(settings_for(db_url))
+    try:
+        file = read_file(KENNEMERLAND)[0]
+        with first.deps.uow() as uow:
+            uow.repo.save_programme(file)
+            uow.commit()
+        assert isinstance(ask(second.deps, "wie zelfscan-nieuw"), r.UnknownRef)
+        before = ask(second.deps, "status")
+        assert isinstance(before, r.GroupStatusAnswer)
+
+        # an import through the first: a new activity, resolvable through the second
+        added = replace(file, activities=(*file.activities, Activity(
+            key="zelfscan-nieuw", title="Nieuwe zelfscan", working_group="wg-thv")))
+        v0 = version(second)
+        with first.deps.uow() as uow:
+            uow.repo.save_programme(added)
+            uow.commit()
+        assert version(second) > v0
+        found = ask(second.deps, "wie zelfscan-nieuw")
+        assert isinstance(found, r.OwnersAnswer) and found.activity.key == "zelfscan-nieuw"
+        # THV now has two open activities: ambiguous through the second as well
+        assert isinstance(ask(second.deps, "wie THV"), r.AmbiguousRef)
+
+        # a status update through the first: counts and the one-open-activity rule follow
+        assert isinstance(ask(first.deps, "update zelfscan-nieuw gereed"), r.UpdateRecorded)
+        found = ask(second.deps, "wie THV")
+        assert isinstance(found, r.OwnersAnswer) and found.activity.key == "thv-onderzoek"
+        after = ask(second.deps, "status")
+        assert isinstance(after, r.GroupStatusAnswer)
+        assert after.total == before.total  # the new one is done: the open count is unchanged
+        assert sum(after.counts.values()) == sum(before.counts.values()) + 1
+
+        # koppel through the second binds the channel for the first
+        assert isinstance(ask(second.deps, "koppel THV", channel="C0NEWTHV1"), r.LinkAnswer)
+        listed = ask(first.deps, "status", channel="C0NEWTHV1")
+        assert isinstance(listed, r.GroupStatusAnswer)
+        assert listed.group is not None and listed.group.key == "wg-thv"
+    finally:
+        first.engine.dispose()
+        second.engine.dispose()
+
+
+def test_an_import_without_changes_leaves_the_version_alone(runtime) -> None:
+    file = read_file(KENNEMERLAND)[0]
+    with runtime.deps.uow() as uow:
+        uow.repo.save_programme(file)
+        uow.commit()
+    v = version(runtime)
+    with runtime.deps.uow() as uow:
+        uow.repo.save_programme(file)
+        uow.commit()
+    assert version(runtime) == v
