@@ -1,7 +1,7 @@
 """indexes for the first activities in programme order (status and lijst with a LIMIT)
 
-Revision ID: 0004_activity_order_indexes
-Revises: 0003_programme_version
+Revision ID: 0005_activity_order_indexes
+Revises: 0004_update_log_reschedules
 Create Date: 2026-11-24
 
 `status` and `lijst` list the first activities of a programme or a group in programme order
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0004_activity_order_indexes"
-down_revision = "0003_programme_version"
+revision = "0005_activity_order_indexes"
+down_revision = "0004_update_log_reschedules"
 branch_labels = None
 depends_on = None
 
