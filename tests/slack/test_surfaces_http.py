@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import ActivityRow, StatusUpdateRow
@@ -19,6 +20,15 @@ from tests.slack.test_events_http import event_body
 THV = "kennemerland-2021/thv-onderzoek"
 THV_CHANNEL = "C0THV0001"
 MEMBER = "U0ALICE01"
+STRANGER = "U0STRANGE"
+
+
+@pytest.fixture(autouse=True)
+def member_of_thv(fake_slack: Any) -> None:
+    """MEMBER is in THV's channel (conversations.members, once the fake answers it)."""
+    join = getattr(fake_slack, "join", None)
+    if join is not None:
+        join(THV_CHANNEL, MEMBER)
 
 
 def updates(app: Any, key: str = "thv-onderzoek") -> list[StatusUpdateRow]:
@@ -281,3 +291,21 @@ def test_app_home_is_a_dashboard_with_bijwerken_buttons(app: Any, fake_slack: An
     buttons = [b["accessory"] for b in view["blocks"] if b.get("accessory")]
     assert buttons and all(b["action_id"] == "actie_open_update" for b in buttons)
     assert len(view["blocks"]) <= 100
+
+
+def test_a_stranger_is_refused_inline_and_nothing_changes(app: Any, fake_slack: Any) -> None:
+    from bot.services import permissions
+
+    if not hasattr(permissions, "decide_link"):  # pragma: no cover - until authz lands
+        pytest.skip("the permission rule (bot/services/permissions.py, authz) has not landed")
+    app.client.command("update THV", user=STRANGER, channel="C0OTHER01")
+    view = opened_view(fake_slack)
+    before = len(updates(app))
+    answer = app.client.action(submission(view, update_values("done", "klaar"),
+                                          user=STRANGER)).json()
+    assert answer["response_action"] == "errors" and "status" in answer["errors"]
+    reply = app.client.command("verplaats THV maart 2022 wachten", user=STRANGER)
+    assert "verplaatst" not in reply.text
+    assert len(updates(app)) == before
+    assert activity_row(app, "thv-onderzoek").due_date.isoformat() == "2021-12-31"
+    assert fake_slack.calls_to("chat.postMessage") == []
