@@ -36,9 +36,10 @@ lint: $(STAMP)
 	@$(BIN)/lint-imports --config pyproject.toml
 
 ## Speed targets: ratios and growth factors, not timed tests (shared, noisy machines).
+## BENCH_SIZES=1000,10000 BENCH_DBS=sqlite make bench  for a quick run (README: Performance).
 bench: $(STAMP)
-	@$(BIN)/python scripts/bench_commands.py
-	@$(BIN)/python scripts/bench_reminders.py
+	@bash scripts/ensure-postgres
+	@$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis actiebot.db*
