@@ -42,10 +42,16 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_export import is_workbook
     from storage.programme_file import ProgrammeFileError, read_file
 
     try:
-        files = read_file(args.file)
+        if is_workbook(args.file):  # Excel, as `export --format xlsx` writes it
+            from storage.programme_xlsx import read_xlsx
+
+            files = read_xlsx(args.file)
+        else:
+            files = read_file(args.file)
     except ProgrammeFileError as error:
         if len(error.problems) == 1 and error.problems[0].key == "-":  # the file as a whole
             print(f"{error.problems[0]}; not imported, nothing was changed", file=sys.stderr)
@@ -105,6 +111,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             files.append(file)
     if not files:
         raise Failure("nothing to export: the database holds no programme yet")
+    from bot.cli_export import BINARY_FORMATS, only_group, write_binary
+
+    if args.group:
+        files = only_group(files, args.group)
+    if args.format in BINARY_FORMATS:
+        return write_binary(args, files)
     text = {"yaml": dump_yaml, "json": dump_json, "csv": dump_csv}[args.format or "yaml"](files)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
@@ -191,14 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="+", help="e.g. wie MDA++")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("import", help="load or update a programme file (YAML or JSON)")
+    p = sub.add_parser("import", help="load or update a programme file (YAML, JSON or .xlsx)")
     p.add_argument("file")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="write programmes as YAML, JSON or CSV")
+    p = sub.add_parser("export", help="write programmes as YAML, JSON, CSV, Excel or iCalendar")
     p.add_argument("--programme", default=None, help="programme key (default: all)")
-    p.add_argument("--format", choices=("yaml", "csv", "json"), default=None,
-                   help="yaml (default), csv or json")
+    p.add_argument("--format", choices=("yaml", "csv", "json", "xlsx", "ics"), default=None,
+                   help="yaml (default), csv, json, xlsx (Excel, imports back) or ics (calendar)")
+    p.add_argument("--group", default=None, help="only this working group (key or alias)")
     p.add_argument("-o", "--output", default=None, help="file (default: stdout)")
     p.add_argument("--all", action="store_true",
                    help="AVG: everything stored (update log, authors, deliveries, users) as JSON")
