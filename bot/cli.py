@@ -244,6 +244,9 @@ EXTENSIONS.append(_privacy_commands)  # forget-user (AVG); `export --all` branch
 from bot.cli_schedule import add_commands as _schedule_commands
 
 EXTENSIONS.append(_schedule_commands)  # remind, digest (issue 4)
+from bot.cli_rollover import add_commands as _rollover_commands
+
+EXTENSIONS.append(_rollover_commands)  # rollover (CONTRACT: CLI additions)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

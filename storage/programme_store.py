@@ -33,6 +33,7 @@ from storage.repository import SqlRepository, _policy_data
 from storage.versioning import bump_programme_version
 
 IMPORT_AUTHOR = "import"
+SUCCEEDED_BY = "succeeded_by"  # programme key in the file <-> programmes.succeeded_by
 
 
 def _due_columns(due: DueDate | None) -> tuple[Any, str | None]:
@@ -88,8 +89,12 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
         session.add(programme)
         counts["programmes_created"] += 1
     programme.name, programme.region, programme.timezone = p.name, p.region, p.timezone
+    extra = dict(p.extra)
+    if extra.get(SUCCEEDED_BY):  # archived by a rollover (a file never un-archives)
+        programme.succeeded_by = str(extra.pop(SUCCEEDED_BY))
+    extra.pop(SUCCEEDED_BY, None)
     programme.admin_channel, programme.extra, programme.file_extra = (
-        p.admin_channel, dict(p.extra), dict(file.extra))
+        p.admin_channel, extra, dict(file.extra))
     session.flush()
     pid = programme.id
 
@@ -322,7 +327,8 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
         programme=Programme(
             key=programme.key, name=programme.name, region=programme.region,
             timezone=programme.timezone, admin_channel=programme.admin_channel,
-            extra=dict(programme.extra or {})),
+            extra=dict(programme.extra or {}) | (
+                {SUCCEEDED_BY: programme.succeeded_by} if programme.succeeded_by else {})),
         working_groups=tuple(g for _, g in repo.list_groups(key)),
         goals=tuple(Goal(g.key, g.name, dict(g.extra or {})) for g in goals),
         activities=tuple(

@@ -112,9 +112,19 @@ class SqlRepository:
             admin_channel=row.admin_channel, extra=dict(row.extra or {}),
         )
 
-    def list_programmes(self) -> list[Programme]:
-        rows = self.session.scalars(select(ProgrammeRow).order_by(ProgrammeRow.id))
+    def list_programmes(self, live_only: bool = False) -> list[Programme]:
+        query = select(ProgrammeRow).order_by(ProgrammeRow.id)
+        if live_only:  # leave out programmes archived by a rollover
+            query = query.where(ProgrammeRow.succeeded_by.is_(None))
+        rows = self.session.scalars(query)
         return [self._programme(r) for r in rows]
+
+    def archive_programme(self, key: str, successor: str) -> None:
+        """`actiebot rollover`: `key` continues as `successor` and stops being live."""
+        row = self._programme_row(key)
+        if row is None:
+            raise LookupError(key)
+        row.succeeded_by = successor
 
     def get_programme(self, key: str) -> Programme | None:
         row = self._programme_row(key)
@@ -150,10 +160,13 @@ class SqlRepository:
         query = self._group_query()
         if programme_key:
             query = query.where(ProgrammeRow.key == programme_key)
+        else:
+            query = query.where(ProgrammeRow.succeeded_by.is_(None))
         return [(p, self._group(g)) for p, g in self.session.execute(query)]
 
     def find_groups_by_channel(self, channel: str) -> list[tuple[str, WorkingGroup]]:
-        query = self._group_query().where(WorkingGroupRow.channel == channel)
+        query = self._group_query().where(WorkingGroupRow.channel == channel,
+                                          ProgrammeRow.succeeded_by.is_(None))
         return [(p, self._group(g)) for p, g in self.session.execute(query)]
 
     def set_group_channel(self, programme_key: str, key: str, channel: str) -> None:
@@ -182,6 +195,7 @@ class SqlRepository:
             )
             .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
             .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
+            .where(ProgrammeRow.succeeded_by.is_(None))  # archived by a rollover: not live
             .order_by(ProgrammeRow.id, ActivityRow.position, ActivityRow.id)
         ).all()
         activities = tuple(
@@ -196,6 +210,7 @@ class SqlRepository:
             select(ProgrammeRow.key, WorkingGroupRow.key, WorkingGroupRow.name,
                    WorkingGroupRow.aliases)
             .join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
+            .where(ProgrammeRow.succeeded_by.is_(None))
             .order_by(ProgrammeRow.id, WorkingGroupRow.position)
         ).all()
         groups = tuple(
@@ -546,7 +561,8 @@ class SqlRepository:
         if group_key:
             groups = select(WorkingGroupRow.id).where(WorkingGroupRow.key == group_key)
             if not programme_key:  # a group key alone may exist in several programmes
-                return [ActivityRow.working_group_id.in_(groups)]
+                return [ActivityRow.working_group_id.in_(
+                    groups.where(WorkingGroupRow.programme_id.in_(_live_programme_ids())))]
             group_id = (
                 groups.join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
                 .where(ProgrammeRow.key == programme_key).scalar_subquery())
@@ -555,7 +571,8 @@ class SqlRepository:
             return [ActivityRow.programme_id == (
                 select(ProgrammeRow.id).where(ProgrammeRow.key == programme_key)
                 .scalar_subquery())]
-        return []
+        # no scope: every live programme (one archived by a rollover is history)
+        return [ActivityRow.programme_id.in_(_live_programme_ids())]
 
     def _activities_by_id(self, ids: list[int]) -> dict[int, Activity]:
         """Activities (with owners and milestones) by row id; ids deleted meanwhile are absent."""
@@ -835,6 +852,11 @@ class SqlRepository:
                 if count:
                     found[f"{table.name}.{column.name}"] = count
         return found
+
+
+def _live_programme_ids() -> Any:
+    """Programmes not archived by `actiebot rollover` (few rows; the subquery stays cheap)."""
+    return select(ProgrammeRow.id).where(ProgrammeRow.succeeded_by.is_(None))
 
 
 def _json_ready(value: Any) -> Any:

@@ -76,7 +76,7 @@ def targets(repo: Repository) -> list[Scope]:
     """Each programme's admin channel (the whole programme), then each group's own channel."""
     scopes: list[Scope] = []
     admin_channels: dict[str, str] = {}
-    for programme in repo.list_programmes():
+    for programme in repo.list_programmes(live_only=True):
         if programme.admin_channel:
             admin_channels[programme.key] = programme.admin_channel
             scopes.append(Scope(programme.admin_channel, programme.key, None))
@@ -93,10 +93,10 @@ def scope_for_channel(repo: Repository, channel: str | None) -> Scope:
         groups = repo.find_groups_by_channel(channel)
         if len(groups) == 1:
             return Scope(channel, groups[0][0], groups[0][1].key)
-        for programme in repo.list_programmes():
+        for programme in repo.list_programmes(live_only=True):
             if programme.admin_channel == channel:
                 return Scope(channel, programme.key, None)
-    programmes = repo.list_programmes()
+    programmes = repo.list_programmes(live_only=True)
     if len(programmes) == 1:
         return Scope(channel or "", programmes[0].key, None)
     return Scope(channel or "", None, None)

@@ -12,6 +12,7 @@ from bot.services import results as r
 from bot.services.delivery import announcement_key
 from bot.services.deps import Actor, Deps
 from bot.services.privacy import refuse_personal_data
+from bot.services.rollover import MAX_CHAIN, carried_from
 
 STALE_DAYS = 60
 STATUS_LINES = 20  # activities listed by `status` without a ref (the rest are counted)
@@ -162,7 +163,26 @@ def history(deps: Deps, query: str, limit: int = 20) -> r.Result:
         activity, _group = found
         activity_id = ActivityId(activity.programme_key, activity.key)
         updates = uow.repo.list_updates(activity_id, limit=limit + 1)
-    return r.HistoryAnswer(activity, tuple(updates[:limit]), len(updates))
+        earlier = _earlier_history(uow.repo, activity, limit)
+    return r.HistoryAnswer(activity, tuple(updates[:limit]), len(updates), earlier)
+
+
+def _earlier_history(repo: Repository, activity: Activity,
+                     limit: int) -> tuple[r.EarlierHistory, ...]:
+    """The logs of the activities this one was carried over from (`actiebot rollover`)."""
+    found: list[r.EarlierHistory] = []
+    seen = {(activity.programme_key, activity.key)}
+    source = carried_from(activity)
+    while source is not None and source not in seen and len(found) < MAX_CHAIN:
+        seen.add(source)
+        previous = repo.get_activity(ActivityId(*source))
+        if previous is None:  # the old programme was removed: nothing to show
+            break
+        updates = repo.list_updates(ActivityId(*source), limit=limit + 1)
+        found.append(r.EarlierHistory(source[0], source[1], tuple(updates[:limit]),
+                                      len(updates)))
+        source = carried_from(previous)
+    return tuple(found)
 
 
 def _due_entries(deps: Deps, items: list[DueItem]) -> tuple[r.DueEntry, ...]:

@@ -112,6 +112,16 @@ class HistoryAnswer:
     activity: Activity
     updates: tuple[StatusUpdate, ...]
     total: int
+    # the log of the activity it was carried over from (rollover), newest year first
+    earlier: tuple[EarlierHistory, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierHistory:
+    programme_key: str
+    activity_key: str
+    updates: tuple[StatusUpdate, ...]
+    total: int
 
 
 @dataclass(frozen=True, slots=True)

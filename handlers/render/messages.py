@@ -572,6 +572,15 @@ def _history(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
     sections = [head] + lines
     if result.total > len(result.updates):
         sections.append(t(lang, "_Oudere updates niet getoond._", "_Older updates not shown._"))
+    for earlier in result.earlier:  # carried over from last year's programme (rollover)
+        where = f"{escape(earlier.programme_key)} (`{escape(earlier.activity_key)}`)"
+        part = [t(lang, f"_Eerder, in {where}:_", f"_Earlier, in {where}:_")]
+        part += [update_line(u, lang, tz) for u in earlier.updates]
+        if not earlier.total:
+            part.append(t(lang, "_Geen updates._", "_No updates._"))
+        elif earlier.total > len(earlier.updates):
+            part.append(t(lang, "_Oudere updates niet getoond._", "_Older updates not shown._"))
+        sections.append("\n".join(part))  # one section per year: few blocks
     return Reply(head.replace("*", ""), tuple(sections))
 
 
