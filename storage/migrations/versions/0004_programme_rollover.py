@@ -1,6 +1,6 @@
 """programme rollover: a programme that was carried over into next year's names its successor
 
-Revision ID: 0003_programme_rollover
+Revision ID: 0004_programme_rollover
 Revises: 0003_programme_version
 Create Date: 2026-11-30
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_programme_rollover"
+revision = "0004_programme_rollover"
 down_revision = "0003_programme_version"
 branch_labels = None
 depends_on = None
