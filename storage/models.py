@@ -68,7 +68,7 @@ class ProgrammeRow(Base):
     admin_channel: Mapped[str | None] = mapped_column(String(100))
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     file_extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # the programme `actiebot rollover` continued this one in; set: archived (0004)
+    # the programme `actiebot rollover` continued this one in; set: archived (0006)
     succeeded_by: Mapped[str | None] = mapped_column(String(80))
 
 

@@ -1,7 +1,7 @@
 """programme rollover: a programme that was carried over into next year's names its successor
 
-Revision ID: 0004_programme_rollover
-Revises: 0003_programme_version
+Revision ID: 0006_programme_rollover
+Revises: 0005_activity_order_indexes
 Create Date: 2026-11-30
 
 `programmes.succeeded_by` holds the key of the programme that `actiebot rollover` carried its
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_programme_rollover"
-down_revision = "0003_programme_version"
+revision = "0006_programme_rollover"
+down_revision = "0005_activity_order_indexes"
 branch_labels = None
 depends_on = None
 
