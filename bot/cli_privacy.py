@@ -22,6 +22,7 @@ CHANGE_LABELS = {
     "locale_removed": "remembered Slack locale removed",
     "reminder_holds": "reminder snooze/done record(s): who replaced",
     "deliveries": "delivery ledger row(s) addressed to or naming the user: replaced",
+    "other_rows": "other row(s) holding the user id: replaced",
 }
 
 
@@ -76,9 +77,13 @@ def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
         print(f"actiebot: {user[:40]!r} is not a Slack user id (U… or W…, e.g. U0123ABCD)",
               file=sys.stderr)
         return 2
+    from storage.maintenance import OPERATOR_DUTIES, purge_deleted_data
+
     runtime = build_runtime(settings)
     try:
         report = forget_user(runtime.deps, user, dry_run=args.dry_run)
+        runtime.engine.dispose()  # no pooled connection may hold the WAL open
+        purged = None if args.dry_run else purge_deleted_data(runtime.engine)
     finally:
         runtime.engine.dispose()
     if not report.changed:
@@ -88,11 +93,17 @@ def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{user} {verb} {report.pseudonym}:")
         for name, count in report.changes.items():
             print(f"  {count} {CHANGE_LABELS.get(name, name)}")
-        if not args.dry_run:
-            print("Messages already posted in Slack and earlier exports are not changed; "
-                  "remove the user from programme files too, or the next import links them again.")
     for where, count in report.remaining.items():
         print(f"  still named in {where}: {count} row(s) (not changed by forget-user)",
               file=sys.stderr)
+    if purged is not None:
+        print("In the database files (old versions of the changed rows):")
+        for line in purged.done:
+            print(f"  {line}")
+        for line in purged.not_done:
+            print(f"actiebot: not done: {line}", file=sys.stderr)
+        print("Not reachable from here; the operator must purge or let expire:")
+        for line in OPERATOR_DUTIES:
+            print(f"  - {line}")
     return 0
 

@@ -14,6 +14,7 @@ from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
 from handlers.render import blocks
 from handlers.render.messages import compose
 from handlers.views import open_form
+from handlers.render.mrkdwn import from_slack
 
 
 def actor_from_command(command: dict[str, Any]) -> Actor:
@@ -30,7 +31,8 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     def on_actie(ack: Ack, command: dict[str, Any], client: Any) -> None:
         actor = actor_from_command(command)
         lang = users.language(deps, actor.user_id, settings.language)
-        result = execute(deps, grammar.parse(command.get("text"), settings.command), actor)
+        text = from_slack(command.get("text"))  # Slack's &amp; &lt; &gt; undone, once
+        result = execute(deps, grammar.parse(text, settings.command), actor)
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
             ack()
             open_form(client, str(command.get("trigger_id") or ""), result, lang, actor.channel_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -796,6 +798,7 @@ class SqlRepository:
 
         changed = {"updates_authored": 0, "notes_mentioning": 0, "member_links_removed": 0,
                    "locale_removed": 0, "deliveries": 0}
+        exact = _exact_id(user)
         like = _like_pattern(user)
         for update in self.session.scalars(
                 select(StatusUpdateRow).where(StatusUpdateRow.author == user)):
@@ -823,19 +826,50 @@ class SqlRepository:
             changed["reminder_holds"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
         for delivery in self.session.scalars(select(DeliveryRow)):
             channel = pseudonym if delivery.channel == user else delivery.channel
-            key = delivery.key.replace(user, pseudonym)
-            payload = _replace_in(delivery.payload or {}, user, pseudonym)
+            key = exact.sub(pseudonym, delivery.key)
+            payload = _replace_in(delivery.payload or {}, exact, pseudonym)
             if (channel, key, payload) != (delivery.channel, delivery.key, delivery.payload or {}):
                 delivery.channel, delivery.key, delivery.payload = channel, key, payload
                 changed["deliveries"] += 1
         self.session.flush()
+        changed["other_rows"] = self._pseudonymise_everywhere(exact, _like_pattern(user), pseudonym)
+        return changed
+
+    def _pseudonymise_everywhere(self, exact: re.Pattern[str], like: str, pseudonym: str) -> int:
+        """The catch-all: the id in any other text or JSON column of any table (a later
+        migration's cache of channel members, say) becomes the pseudonym. Returns the rows."""
+        from sqlalchemy import JSON, String, Text, and_, cast
+        from sqlalchemy import update as sql_update
+
+        changed = 0
+        for table in self._all_tables():
+            keys = list(table.primary_key.columns)
+            if not keys:
+                continue
+            for column in table.columns:
+                if not isinstance(column.type, JSON | String):
+                    continue
+                expression = cast(column, Text) if isinstance(column.type, JSON) else column
+                rows = self.session.execute(
+                    select(*keys, column).where(expression.like(like, escape="\\"))).all()
+                for row in rows:
+                    value = row[-1]
+                    new = _replace_in(value, exact, pseudonym)
+                    if new != value:
+                        self.session.execute(
+                            sql_update(table)
+                            .where(and_(*(key == row[i] for i, key in enumerate(keys))))
+                            .values({column.name: new}))
+                        changed += 1
         return changed
 
     def count_mentions(self, text: str) -> dict[str, int]:
-        """'table.column' -> how many rows hold `text` in that text or JSON column."""
+        """'table.column' -> how many rows hold the id `text` in that text or JSON column, as
+        a whole id ("U12" is not counted inside "U123")."""
         from sqlalchemy import JSON, String, Text, cast
 
         like = _like_pattern(text)
+        exact = _exact_id(text)
         found: dict[str, int] = {}
         for table in self._all_tables():
             for column in table.columns:
@@ -848,7 +882,8 @@ class SqlRepository:
                 # LIKE narrows it down (SQLite's ignores case); the exact test is in Python
                 values = self.session.scalars(
                     select(expression).where(expression.like(like, escape="\\")))
-                count = sum(1 for value in values if text in str(value))
+                count = sum(1 for value in values if exact.search(
+                    value if isinstance(value, str) else json.dumps(value)))
                 if count:
                     found[f"{table.name}.{column.name}"] = count
         return found
@@ -883,14 +918,19 @@ def _like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _replace_in(value: Any, old: str, new: str) -> Any:
-    """`old` replaced by `new` in every string of a JSON value."""
+def _exact_id(user: str) -> re.Pattern[str]:
+    """The id as a whole word: "U12" matches in "<@U12>" and "dm:U12:x", not in "U123"."""
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(user)}(?![A-Za-z0-9])")
+
+
+def _replace_in(value: Any, exact: re.Pattern[str], new: str) -> Any:
+    """Every whole-id match of `exact` replaced by `new` in every string of a JSON value."""
     if isinstance(value, str):
-        return value.replace(old, new)
+        return exact.sub(new, value)
     if isinstance(value, dict):
-        return {k: _replace_in(v, old, new) for k, v in value.items()}
+        return {exact.sub(new, k): _replace_in(v, exact, new) for k, v in value.items()}
     if isinstance(value, list):
-        return [_replace_in(v, old, new) for v in value]
+        return [_replace_in(v, exact, new) for v in value]
     return value
 
 

@@ -74,13 +74,41 @@ def export_everything(deps: Deps) -> dict[str, Any]:
     }
 
 
+# A Slack user id anywhere in a stored value: a whole value, a mention, a token in a key.
+_USER_TOKEN = re.compile(r"(?<![A-Za-z0-9])[UW](?=[A-Z0-9]*[0-9])[A-Z0-9]{7,30}(?![A-Za-z0-9])")
+
+
+def _user_ids_in(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return set(_USER_TOKEN.findall(value))
+    if isinstance(value, dict):
+        return set().union(*(_user_ids_in(k) | _user_ids_in(v) for k, v in value.items()))
+    if isinstance(value, list):
+        return set().union(*(_user_ids_in(v) for v in value))
+    return set()
+
+
 def _people(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Per Slack user id: how many updates they wrote, the names and links the bot keeps."""
+    """Per Slack user id: how many updates they wrote, the names and links the bot keeps, and
+    every table.column that holds the id (snoozes, deliveries, caches: any table, so a user
+    known only from a reminder snooze is listed too)."""
     people: dict[str, dict[str, Any]] = {}
 
     def person(user: str) -> dict[str, Any]:
         return people.setdefault(user, {"slack_user_id": user, "updates": 0, "names": [],
-                                        "member_links": [], "locale": None})
+                                        "member_links": [], "locale": None, "appears_in": {}})
+
+    for table, rows in tables.items():
+        for row in rows:
+            for column, value in row.items():
+                for user in _user_ids_in(value):
+                    where = person(user)["appears_in"]
+                    where[f"{table}.{column}"] = where.get(f"{table}.{column}", 0) + 1
+    for row in tables.get("reminder_holds", []):
+        user = str(row.get("by_user") or "")
+        name = row.get("by_name")
+        if is_slack_user_id(user) and name and name not in person(user)["names"]:
+            person(user)["names"].append(name)
 
     for row in tables.get("status_updates", []):
         author = str(row.get("author") or "")

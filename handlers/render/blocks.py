@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 
 from handlers.render.messages import ActionReply, Reply
+from handlers.render.mrkdwn import cut
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -87,9 +88,10 @@ def actions_block(reply: Reply) -> ActionsBlock | None:
 
 
 def message(reply: Reply) -> dict[str, Any]:
-    """`text` + `blocks` for ack(), respond() or chat.postMessage."""
-    text = reply.text if len(reply.text) <= MAX_FALLBACK else reply.text[: MAX_FALLBACK - 1] + "…"
-    return {"text": text, "blocks": [b.to_dict() for b in to_blocks(reply)]}
+    """`text` + `blocks` for ack(), respond() or chat.postMessage. Both are mrkdwn that
+    messages.py escaped once (handlers/render/mrkdwn.py); nothing is escaped again here."""
+    return {"text": cut(reply.text, MAX_FALLBACK),
+            "blocks": [b.to_dict() for b in to_blocks(reply)]}
 
 
 def after_click(blocks: list[dict[str, Any]], trace: str,

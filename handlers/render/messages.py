@@ -2,6 +2,9 @@
 
 `compose(result, lang)` turns a service result into a `Reply`: a short fallback text plus
 mrkdwn sections. `blocks.py` turns a Reply into Block Kit; `text.py` into console text.
+A Reply's `text` is mrkdwn like its sections (Slack parses the fallback the same way): every
+stored or user-supplied value in either goes through `escape` (handlers/render/mrkdwn.py)
+exactly once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bot.domain.model import (
 from bot.domain.privacy import PiiKind, mask
 from bot.services import results as r
 from handlers.render.dates import format_date, format_datetime, format_due
+from handlers.render.mrkdwn import escape
 
 Lang = str  # "nl" | "en"
 MAX_LINES = 15
@@ -44,11 +48,6 @@ def language_for(locale: str | None, default: str = "nl") -> Lang:
 
 def t(lang: Lang, nl: str, en: str) -> str:
     return en if lang == "en" else nl
-
-
-def escape(text: str) -> str:
-    """Slack mrkdwn control characters; user text can never ping or format as a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 STATUS_LABEL = {
@@ -369,16 +368,19 @@ def _owners(result: r.OwnersAnswer, lang: Lang) -> Reply:
         context = t(lang, f"Werkgroep: {group_name(result.group)}",
                     f"Working group: {group_name(result.group)}")
     first = a.owners[0] if a.owners else t(lang, "niemand", "nobody")
-    text = t(lang, f"{a.title}: {first}", f"{a.title}: {first}")
+    text = f"{escape(a.title)}: {escape(first)}"
+    if len(a.owners) > 1:  # the fallback names one; the list below names them all
+        others = len(a.owners) - 1
+        text += t(lang, f" (en {others} meer)", f" (and {others} more)")
     return Reply(text, (head + "\n" + "\n".join(lines),), context)
 
 
 def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
     a = result.activity
     if a.due:
-        main = t(lang, f"{title(a)} moet gereed zijn in/op *{format_due(a.due, lang)}* "
+        main = t(lang, f"Deadline van {title(a)}: *{format_due(a.due, lang)}* "
                        f"({working_days(result.working_days, lang)}).",
-                 f"{title(a)} is due *{format_due(a.due, lang)}* "
+                 f"Deadline of {title(a)}: *{format_due(a.due, lang)}* "
                  f"({working_days(result.working_days, lang)}).")
         if a.status.is_closed:
             main = main.replace(working_days(result.working_days, lang),
@@ -401,7 +403,8 @@ def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
         if result.moved.note:
             moved += t(lang, f": {escape(result.moved.note)}", f": {escape(result.moved.note)}")
         sections.insert(1, moved)
-    text = f"{a.title}: {format_due(a.due, lang) if a.due else t(lang, 'geen deadline', 'no deadline')}"
+    text = (f"{escape(a.title)}: "
+            f"{format_due(a.due, lang) if a.due else t(lang, 'geen deadline', 'no deadline')}")
     context = t(lang, f"Status: {status_label(a.status, lang)}", f"Status: {status_label(a.status, lang)}")
     return Reply(text, tuple(sections), context)
 
@@ -417,7 +420,7 @@ def _status(result: r.StatusAnswer, lang: Lang, tz: str) -> Reply:
                         + update_line(result.last_update, lang, tz))
     else:
         sections.append(t(lang, "_Nog geen updates._", "_No updates yet._"))
-    text = f"{a.title}: {status_label(a.status, lang, emoji=False)}"
+    text = f"{escape(a.title)}: {status_label(a.status, lang, emoji=False)}"
     return Reply(text, tuple(sections))
 
 
@@ -492,8 +495,8 @@ def announcement(activity: Activity, update: StatusUpdate, group: WorkingGroup |
     if activity.due:
         context += t(lang, f" · deadline {format_due(activity.due, lang)}",
                      f" · due {format_due(activity.due, lang)}")
-    text = t(lang, f"Update: {activity.title} — {status_label(update.new_status, lang, False)}",
-             f"Update: {activity.title} — {status_label(update.new_status, lang, False)}")
+    text = (f"Update: {escape(activity.title)} — "
+            f"{status_label(update.new_status, lang, False)}")
     return Reply(text, tuple(sections), context)
 
 
@@ -689,14 +692,16 @@ def _short(text: str, limit: int) -> str:
 
 
 def _mention_owners(owners: tuple[str, ...], mentions: dict[str, tuple[str, ...]]) -> str:
+    """Owners as a list, one per line: a name may itself contain a comma ("Werkgroep MDA++,
+    Hoe verder?"), so a comma-joined line would be ambiguous."""
     parts = []
     for owner in owners:
         users = mentions.get(owner, ())
-        part = escape(owner)
+        part = "• " + escape(owner)
         if users:
-            part += " (" + ", ".join(f"<@{u}>" for u in users) + ")"
+            part += " (" + " ".join(f"<@{u}>" for u in users) + ")"
         parts.append(part)
-    return ", ".join(parts)
+    return "\n".join(parts)
 
 
 def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
@@ -705,11 +710,11 @@ def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
 
     a = result.activity
     what = title(a)
-    plain_what = a.title
+    plain_what = escape(a.title)
     if result.milestone:
         what = t(lang, f"mijlpaal „{escape(result.milestone)}” van {title(a)}",
                  f"milestone “{escape(result.milestone)}” of {title(a)}")
-        plain_what = f"{result.milestone} — {a.title}"
+        plain_what = f"{escape(result.milestone)} — {escape(a.title)}"
     when = format_due(result.due, lang)
     days = working_days(result.working_days, lang)
     match result.stage:
@@ -731,7 +736,7 @@ def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
                      f"Reminder: {plain_what} ({days})")
     lines = [f"Status: {status_label(a.status, lang)}"]
     if a.owners:
-        lines.append(t(lang, "Eigenaren: ", "Owners: ")
+        lines.append(t(lang, "Eigenaren:", "Owners:") + "\n"
                      + _mention_owners(a.owners, result.mentions))
     update = result.last_update
     if update is not None:
@@ -926,8 +931,8 @@ def channel_problem(result: r.ChannelProblem, lang: Lang) -> Reply:
              "Reminders and digests for this channel are not lost: they are kept and sent "
              "again on a later sweep. Invite Actiebot to the channel (`/invite @Actiebot`) or "
              "link another channel with `/actie link <group>`.")
-    text = t(lang, f"Actiebot kan niet posten in een kanaal ({result.error})",
-             f"Actiebot cannot post in a channel ({result.error})")
+    text = t(lang, f"Actiebot kan niet posten in een kanaal ({escape(result.error)})",
+             f"Actiebot cannot post in a channel ({escape(result.error)})")
     return Reply(text, (head, body))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.render.messages import Reply
+from handlers.render.mrkdwn import unescape
 
 _MENTION = re.compile(r"<([@#])([A-Z0-9]+)(?:\|([^>]*))?>")
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
@@ -16,7 +17,7 @@ def plain(mrkdwn: str) -> str:
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     text = text.replace("`", "")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape(text)
 
 
 def render(reply: Reply) -> str:
