@@ -13,8 +13,8 @@ from bot.services.delivery import deliver
 from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
 from handlers.render import blocks
 from handlers.render.messages import compose
-from handlers.views import open_form
 from handlers.render.mrkdwn import from_slack
+from handlers.views import open_form
 
 
 def actor_from_command(command: dict[str, Any]) -> Actor:
