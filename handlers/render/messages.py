@@ -24,7 +24,7 @@ from bot.domain.model import (
 from bot.domain.privacy import PiiKind, mask
 from bot.services import results as r
 from handlers.render.dates import format_date, format_datetime, format_due
-from handlers.render.mrkdwn import escape
+from handlers.render.mrkdwn import escape as escape  # noqa: PLC0414 - re-exported
 
 Lang = str  # "nl" | "en"
 MAX_LINES = 15
