@@ -168,12 +168,18 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
-    """What `make run` runs: the example loaded once, then the right mode for the tokens set."""
+    """What `make run` runs: the example loaded once, then the right mode for the tokens set.
+    Any Slack variable set means Slack is meant: a missing one is named (exit 1), the console
+    opens only when none is set."""
+    if settings.slack_app_token:
+        settings.require_socket()
+    elif settings.slack_bot_token or settings.slack_signing_secret:
+        settings.require_http()
     if args.example:
         _load_example_if_empty(settings, Path(args.example))
-    if settings.slack_app_token and settings.slack_bot_token:
+    if settings.slack_app_token:  # Socket Mode; names a missing bot token
         return cmd_socket(argparse.Namespace(no_scheduler=False), settings)
-    if settings.has_slack_http:
+    if settings.slack_bot_token or settings.slack_signing_secret:  # HTTP; names what is missing
         return cmd_serve(argparse.Namespace(port=None, no_scheduler=False), settings)
     print("No Slack tokens set (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET for HTTP, or "
           "SLACK_APP_TOKEN for Socket Mode): starting the local console.", file=sys.stderr)
@@ -257,7 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        return int(args.func(args, settings))
+        status = int(args.func(args, settings))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return status
+    except BrokenPipeError:  # `actiebot ask te-laat | head -1`: the reader had enough
+        _silence_stdout()
+        return 0
     except (ConfigError, Failure) as error:
         print(f"actiebot: {error}", file=sys.stderr)
         return 1
@@ -271,6 +282,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_exception(cid, error)
         print(f"actiebot: failed ({type(error).__name__}); correlation id {cid}", file=sys.stderr)
         return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (tests capture stdout)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

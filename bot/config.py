@@ -106,10 +106,14 @@ class Settings:
             if not value
         ]
         if missing:
+            where = {"SLACK_BOT_TOKEN": ("OAuth & Permissions → Bot User OAuth Token", "xoxb-…"),
+                     "SLACK_SIGNING_SECRET": ("Basic Information → Signing Secret", "…")}
             raise ConfigError(
-                "HTTP mode needs " + " and ".join(missing) + ": copy them from your Slack app "
-                "(OAuth & Permissions → Bot User OAuth Token; Basic Information → Signing "
-                "Secret) and set them, e.g. export SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=…"
+                "HTTP mode needs " + " and ".join(missing) + ": copy "
+                + ("it" if len(missing) == 1 else "them") + " from your Slack app ("
+                + "; ".join(where[name][0] for name in missing) + ") and set "
+                + ("it" if len(missing) == 1 else "them") + ", e.g. export "
+                + " ".join(f"{name}={where[name][1]}" for name in missing)
             )
 
     def require_socket(self) -> None:
@@ -122,10 +126,15 @@ class Settings:
             if not value
         ]
         if missing:
+            where = {"SLACK_BOT_TOKEN": ("OAuth & Permissions → Bot User OAuth Token", "xoxb-…"),
+                     "SLACK_APP_TOKEN": (("Basic Information → App-Level Tokens, with "
+                                         "connections:write"), "xapp-…")}
             raise ConfigError(
-                "Socket Mode needs " + " and ".join(missing) + ": create an app-level token "
-                "with connections:write (Basic Information → App-Level Tokens, xapp-…) and set "
-                "e.g. export SLACK_APP_TOKEN=xapp-… SLACK_BOT_TOKEN=xoxb-…"
+                "Socket Mode needs " + " and ".join(missing) + ": create or copy "
+                + ("it" if len(missing) == 1 else "them") + " in your Slack app ("
+                + "; ".join(where[name][0] for name in missing) + ") and set "
+                + ("it" if len(missing) == 1 else "them") + ", e.g. export "
+                + " ".join(f"{name}={where[name][1]}" for name in missing)
             )
 
     def masked_database_url(self) -> str:

@@ -11,6 +11,7 @@ from bot.domain import grammar
 from bot.services import Actor, Deps, execute, users
 from bot.services.delivery import deliver
 from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
+from handlers.locale import locale_lookup
 from handlers.render import blocks
 from handlers.render.messages import compose
 from handlers.render.mrkdwn import from_slack
@@ -30,7 +31,9 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     @app.command(settings.command)
     def on_actie(ack: Ack, command: dict[str, Any], client: Any) -> None:
         actor = actor_from_command(command)
-        lang = users.language(deps, actor.user_id, settings.language)
+        # a new user's locale is learned first (one quick users.info), so the first answer is
+        # already in their language
+        lang = users.language(deps, actor.user_id, settings.language, locale_lookup(client))
         text = from_slack(command.get("text"))  # Slack's &amp; &lt; &gt; undone, once
         result = execute(deps, grammar.parse(text, settings.command), actor)
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
@@ -40,4 +43,3 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         ack(response_type="ephemeral", **blocks.message(compose(result, lang, deps.timezone)))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             deliver(deps, result.delivery_key)
-        users.learn_locale(deps, client, actor.user_id)

@@ -1,13 +1,23 @@
-"""Which language to answer a user in: their Slack locale, remembered, else the default."""
+"""Which language to answer a user in: their Slack locale, remembered, else the default.
+
+Slack sends no locale with a slash command, so the first command of a user asks Slack once
+(`users.info` with `include_locale`, a short timeout, outside any transaction) *before* it
+answers: an English-locale user's first answer is English. The result is remembered in the
+database (only a well-formed locale such as "en-US"; anything else is stored as "-").
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import re
+from collections.abc import Callable
 
 from bot.services.deps import Deps
 
 log = logging.getLogger(__name__)
+
+LocaleLookup = Callable[[str], str | None]  # Slack user id -> locale ("en-US"), may raise
+_LOCALE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
 
 
 def _code(locale: str | None) -> str | None:
@@ -17,25 +27,27 @@ def _code(locale: str | None) -> str | None:
     return code if code in ("nl", "en") else None
 
 
-def language(deps: Deps, user_id: str, default: str) -> str:
+def language(deps: Deps, user_id: str, default: str, lookup: LocaleLookup | None = None) -> str:
+    """The user's language; with ``lookup``, a user not seen before is looked up first."""
     with deps.uow() as uow:
         locale = uow.repo.get_user_locale(user_id)
+    if locale is None and lookup is not None:
+        locale = learn_locale(deps, lookup, user_id)
     return _code(locale) or default
 
 
-def learn_locale(deps: Deps, client: Any, user_id: str) -> None:
-    """After answering: remember the user's Slack locale once (users.info include_locale)."""
+def learn_locale(deps: Deps, lookup: LocaleLookup, user_id: str) -> str | None:
+    """Ask Slack for the user's locale once and remember it; None when Slack did not answer."""
     if not user_id or user_id in ("unknown", "console"):
-        return
-    with deps.uow() as uow:
-        if uow.repo.get_user_locale(user_id) is not None:
-            return
+        return None
     try:
-        response = client.users_info(user=user_id, include_locale=True)
-        locale = str((response.get("user") or {}).get("locale") or "")
+        locale = lookup(user_id) or ""  # the network call: never inside a transaction
     except Exception as error:  # noqa: BLE001 - a missing locale is never worth an error
         log.info("users.info unavailable (%s); using the default language", type(error).__name__)
-        return
+        return None
+    stored = locale if _LOCALE.fullmatch(locale) else "-"
     with deps.uow() as uow:
-        uow.repo.set_user_locale(user_id, locale or "-", deps.now())
-        uow.commit()
+        if uow.repo.get_user_locale(user_id) is None:
+            uow.repo.set_user_locale(user_id, stored, deps.now())
+            uow.commit()
+    return stored
