@@ -415,8 +415,9 @@ def _find_separated_numbers(text: str) -> Iterator[Finding]:
                 continue  # a "melding advies totaal" table row
             yield Finding(PiiKind.BSN, start, end)
         elif len(digits) == 10 and _is_dutch_phone(digits):
-            if _starts_with_date(run) or _IBAN_GROUPS_BEFORE.search(text, max(0, start - 50),
-                                                                     start):
+            # (a date never shares its separator with what follows it: "06-04-2021 12" is
+            # two runs, and a date alone has at most eight digits)
+            if _IBAN_GROUPS_BEFORE.search(text, max(0, start - 50), start):
                 continue
             yield Finding(PiiKind.PHONE, start, end)
 

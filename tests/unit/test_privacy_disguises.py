@@ -112,3 +112,62 @@ def test_every_text_of_the_example_programmes_is_clean(path: Path) -> None:
     for text in texts:
         assert scan(text) == (), f"{path.name}: {text[:80]!r}"
     assert scan(path.read_text(encoding="utf-8")) == ()  # the whole file, comments included
+
+
+# --- Properties: any grouping, any one separator, any digits' script -----------------------------
+
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _valid_bsn(first_eight: list[int]) -> str | None:
+    total = sum(w * d for w, d in zip((9, 8, 7, 6, 5, 4, 3, 2), first_eight, strict=True))
+    last = total % 11
+    digits = "".join(map(str, first_eight)) + str(last)
+    return digits if last < 10 and digits != "000000000" else None
+
+
+def _grouped(digits: str, cuts: list[int], separator: str) -> str:
+    points = sorted({c % len(digits) for c in cuts if 0 < c % len(digits)})
+    groups = [digits[a:b] for a, b in zip([0, *points], [*points, len(digits)], strict=True)]
+    return separator.join(groups)
+
+
+separators = st.sampled_from([" ", "  ", ".", "-", "/", "_", " - ", "--", "\u00a0", "\u2009",
+                              "\u2013", "／", "\u200b"])
+scripts = st.sampled_from([None, FULL_WIDTH, ARABIC_INDIC])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=8, max_size=8), st.lists(st.integers(1, 8), max_size=8),
+       separators, scripts)
+def test_a_valid_bsn_is_found_however_it_is_grouped(first_eight: list[int], cuts: list[int],
+                                                   separator: str, script: dict[int, str] | None
+                                                   ) -> None:
+    digits = _valid_bsn(first_eight)
+    assume(digits is not None)
+    assert digits is not None
+    written = _grouped(digits, cuts, separator)
+    groups = [g for g in written.split(separator) if g]
+    assume(not (len(groups) == 3 and separator.strip() == "" and  # a table row: a + b = c
+                int(groups[0]) + int(groups[1]) == int(groups[2])))
+    if script is not None:
+        written = written.translate(script)
+    assert PiiKind.BSN in kinds(f"kind met nummer {written} aangemeld"), written
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 5), st.lists(st.integers(0, 9), min_size=7, max_size=7),
+       st.lists(st.integers(1, 9), max_size=9), separators, scripts)
+def test_a_mobile_number_is_found_however_it_is_grouped(third: int, rest: list[int],
+                                                       cuts: list[int], separator: str,
+                                                       script: dict[int, str] | None) -> None:
+    digits = "06" + str(third) + "".join(map(str, rest))
+    written = _grouped(digits, cuts, separator)
+    if script is not None:
+        written = written.translate(script)
+    assert kinds(f"moeder bereikbaar op {written} na vijven") & {PiiKind.PHONE, PiiKind.BSN}, \
+        written
