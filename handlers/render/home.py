@@ -128,7 +128,8 @@ def _scope(result: r.HomeDashboard, lang: Lang) -> str:
     if not result.groups:
         return t(lang, "Je bent (nog) geen lid van een werkgroepkanaal.",
                  "You are not (yet) in a working group's channel.")
-    names = ", ".join(escape(c.group.name) for c in result.groups[:8])
+    # " · ", not ", ": a group's name may itself hold a comma ("Werkgroep MDA++, Hoe verder?")
+    names = " · ".join(escape(c.group.name) for c in result.groups[:8])
     if len(result.groups) > 8:
         names += t(lang, f" en {len(result.groups) - 8} meer", f" and {len(result.groups) - 8} more")
     return _short(t(lang, f"Jouw werkgroepen: {names}", f"Your working groups: {names}"), 3000)

@@ -508,8 +508,8 @@ def _change_announcement(activity: Activity, update: StatusUpdate, lang: Lang,
         head = t(lang, f"📆 {author(update)} heeft de deadline van {title(activity)} verplaatst "
                        f"*{moved}*.",
                  f"📆 {author(update)} moved the deadline of {title(activity)} *{moved}*.")
-        text = t(lang, f"Deadline verplaatst: {activity.title} ({moved})",
-                 f"Deadline moved: {activity.title} ({moved})")
+        text = t(lang, f"Deadline verplaatst: {escape(activity.title)} ({moved})",
+                 f"Deadline moved: {escape(activity.title)} ({moved})")
         sections = [head]
         if update.note:
             sections.append(t(lang, "Reden:", "Reason:") + "\n"
@@ -517,11 +517,12 @@ def _change_announcement(activity: Activity, update: StatusUpdate, lang: Lang,
     else:
         head = t(lang, f"➕ {author(update)} heeft een activiteit toegevoegd: {title(activity)}",
                  f"➕ {author(update)} added an activity: {title(activity)}")
-        text = t(lang, f"Nieuwe activiteit: {activity.title}", f"New activity: {activity.title}")
+        text = t(lang, f"Nieuwe activiteit: {escape(activity.title)}",
+                 f"New activity: {escape(activity.title)}")
         lines = []
         if activity.owners:
-            lines.append(t(lang, "Eigenaren: ", "Owners: ")
-                         + "; ".join(escape(o) for o in activity.owners))
+            lines.append(t(lang, "Eigenaren:", "Owners:") + "\n"
+                         + _mention_owners(activity.owners, {}))
         if activity.due:
             lines.append(t(lang, "Deadline: ", "Due: ") + format_due(activity.due, lang))
         for m in activity.milestones[:MAX_LINES]:

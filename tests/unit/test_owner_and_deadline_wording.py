@@ -44,3 +44,21 @@ def test_wanneer_reads_as_a_sentence_in_both_languages() -> None:
     assert english.startswith("Deadline of Advies Hoe verder? (mda-advies): March 2021 "
                               "(22 working days left).")
     assert "in/op" not in dutch
+
+
+def test_fallback_texts_of_surfaces_escape_titles_once() -> None:
+    from bot.domain.model import UpdateEvent
+    from handlers.render.messages import announcement
+
+    odd = Activity("bw", "B&W <besluit>", programme_key="p", owners=OWNERS, due=MARCH)
+    moved = StatusUpdate(datetime(2021, 3, 1, 12, tzinfo=UTC), "U0ALICE01", Status.ON_TRACK,
+                         Status.ON_TRACK, "raad <1 april>", event=UpdateEvent.RESCHEDULE,
+                         old_due=MARCH, new_due=DueDate(date(2021, 4, 30), Precision.MONTH))
+    created = StatusUpdate(datetime(2021, 3, 1, 12, tzinfo=UTC), "U0ALICE01", None,
+                           Status.NOT_STARTED, "", event=UpdateEvent.CREATED)
+    for update in (moved, created):
+        reply = announcement(odd, update, GROUP, "nl", "Europe/Amsterdam")
+        assert "B&amp;W &lt;besluit&gt;" in reply.text and "B&W" not in reply.text
+    listed = announcement(odd, created, GROUP, "nl", "Europe/Amsterdam")
+    assert "Eigenaren:\n• Werkgroep MDA++, Hoe verder?\n• Stuurgroep Veilig Thuis" in "\n".join(
+        listed.sections)
