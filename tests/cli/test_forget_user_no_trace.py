@@ -37,6 +37,7 @@ activities:
     owners: ["Veilig Thuis"]
     working_group: wg-thv
     due: "december 2021"
+    contactpersoon_slack: "{ALICE}"
     updates:
       - {{at: "2021-03-01T10:00:00+01:00", author: {ALICE}, author_name: "{SECRET_NAME}",
           status: op-schema, note: "<@{ALICE}> pakt het op, met <@{CAROLINE}>"}}
@@ -143,3 +144,17 @@ def test_a_dry_run_purges_nothing_and_says_nothing_about_files(tmp_path: Path, u
     assert result.returncode == 0 and "would become vergeten-" in result.stdout
     assert "VACUUM" not in result.stdout
     assert any(user.encode() in p.read_bytes() for p in _files(db_url))
+
+
+def test_forget_user_also_replaces_the_id_in_tables_and_keys_it_does_not_know(
+        db_url: str, tmp_path: Path) -> None:
+    """An unknown key of the programme file (kept in a JSON column) names the user too."""
+    _database(db_url, tmp_path)
+    env = {"DATABASE_URL": db_url}
+    result = run_cli("forget-user", ALICE, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "1 other row(s) holding the user id: replaced" in result.stdout
+    assert "still named" not in result.stderr
+    exported = run_cli("export", "--all", env=env)
+    assert ALICE not in exported.stdout and SECRET_NAME not in exported.stdout
+    assert CAROLINE in exported.stdout
