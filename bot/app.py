@@ -17,6 +17,7 @@ from bot.domain.workdays import WorkCalendar
 from bot.logging_setup import install_redaction
 from bot.services import Deps
 from bot.services.deps import SystemClock
+from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
 from storage.db import create_db_engine, make_sessionmaker, upgrade
 from storage.uow import SqlUnitOfWork
@@ -78,6 +79,8 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
     client = client or build_client(settings)
     if deps.notifier is None:
         deps = replace(deps, notifier=SlackNotifier(client, settings.language, settings.timezone))
+    if deps.channels is None:
+        deps = replace(deps, channels=SlackChannelDirectory(quick_client(client)))
     kwargs: dict[str, Any] = {}
     if socket_mode:
         kwargs["request_verification_enabled"] = False

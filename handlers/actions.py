@@ -3,13 +3,21 @@
 Ack first, then one service call (bot/services/reminders.py: the activity through the same
 `record_update` as `/actie update`, a milestone or a snooze as a logged hold), then tell the
 clicker ephemerally and leave a trace under the reminder for everyone else.
+
+Nothing in the payload is trusted: the button's value only names an activity (the service looks
+it up and decides whether this user may change it), and the clicked message counts only when it
+is one the bot posted there (its ts is a delivered row of the ledger); only then is it edited.
+Once the change is saved, a Slack failure while telling about it is logged, never raised: the
+click must not turn into an error for the user.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.services import Actor, Deps, changes, users
@@ -26,6 +34,8 @@ from handlers import ids
 from handlers.render import blocks
 from handlers.render.messages import button_answer, button_trace, compose
 from handlers.views import open_form
+
+log = logging.getLogger(__name__)
 
 
 def actor_from_action(body: dict[str, Any]) -> Actor:
@@ -47,22 +57,43 @@ def clicked_value(body: dict[str, Any]) -> tuple[str, str]:
     return ref, target or "activity"
 
 
+def clicked_message(body: dict[str, Any]) -> str | None:
+    """The ts of the message whose button was clicked; None for a view (App Home, a modal),
+    "" when a message click names none (then no ledger row matches and the click is refused)."""
+    container = body.get("container") or {}
+    if container.get("type") == "view" or (body.get("view") and not body.get("message")):
+        return None
+    return str(container.get("message_ts") or (body.get("message") or {}).get("ts") or "")
+
+
+def _safely(what: str, call: Any, **kwargs: Any) -> None:
+    """One Slack call after the change was saved: a failure is logged, never raised."""
+    try:
+        call(**kwargs)
+    except SlackApiError as error:
+        log.warning("%s after a button click failed: %s", what,
+                    error.response.get("error") or error.response.status_code)
+    except Exception as error:  # noqa: BLE001 - the change is saved; telling is best effort
+        log.warning("%s after a button click failed: %s", what, type(error).__name__)
+
+
 def _tell(client: Any, body: dict[str, Any], actor: Actor, result: Result, lang: str,
           tz: str) -> None:
     reply = (compose(result, lang, tz) if isinstance(result, UpdateRecorded)
              else button_answer(result, lang))
     if actor.channel_id:
-        client.chat_postEphemeral(channel=actor.channel_id, user=actor.user_id,
-                                  **blocks.message(reply))
+        _safely("chat.postEphemeral", client.chat_postEphemeral, channel=actor.channel_id,
+                user=actor.user_id, **blocks.message(reply))
     container = body.get("container") or {}
-    trace = button_trace(result, actor.user_id, lang)
+    trace = button_trace(result, actor.user_id, lang)  # None unless something was changed
     message = body.get("message") or {}
     if trace and actor.channel_id and container.get("message_ts") and not container.get(
             "is_ephemeral"):
+        # the service checked that this ts is a reminder the bot posted in this channel
         done = isinstance(result, UpdateRecorded | MilestoneDone)
-        client.chat_update(channel=actor.channel_id, ts=container["message_ts"],
-                           text=message.get("text") or trace,
-                           blocks=blocks.after_click(message.get("blocks") or [], trace, done))
+        _safely("chat.update", client.chat_update, channel=actor.channel_id,
+                ts=container["message_ts"], text=message.get("text") or trace,
+                blocks=blocks.after_click(message.get("blocks") or [], trace, done))
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
@@ -70,7 +101,8 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     def on_done_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
         ack()
         actor = actor_from_action(body)
-        result = complete_from_button(deps, *clicked_value(body), actor)
+        result = complete_from_button(deps, *clicked_value(body), actor,
+                                      message_ts=clicked_message(body))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             deliver(deps, result.delivery_key)  # announced in the channel, after the commit
         lang = users.language(deps, actor.user_id, settings.language)
@@ -107,6 +139,6 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     def on_snooze_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
         ack()
         actor = actor_from_action(body)
-        result = snooze(deps, *clicked_value(body), actor)
+        result = snooze(deps, *clicked_value(body), actor, message_ts=clicked_message(body))
         lang = users.language(deps, actor.user_id, settings.language)
         _tell(client, body, actor, result, lang, deps.timezone)

@@ -66,6 +66,7 @@ class ProgrammeRow(Base):
     region: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     admin_channel: Mapped[str | None] = mapped_column(String(100))
+    admins: Mapped[list[Any]] = mapped_column(default=list)  # Slack user ids (programme admins)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     file_extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # the programme `actiebot rollover` continued this one in; set: archived (0006)
@@ -214,7 +215,8 @@ class DeliveryRow(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_state", "state", "next_attempt_at"),
-                      Index("ix_deliveries_kind_sent", "kind", "sent_at"))
+                      Index("ix_deliveries_kind_sent", "kind", "sent_at"),
+                      Index("ix_deliveries_message", "channel", "message_ts"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)

@@ -131,6 +131,15 @@ class ProgrammeModel(_Model):
     region: str | None = None
     timezone: str = "Europe/Amsterdam"
     admin_channel: str | None = None
+    admins: list[str] = Field(default_factory=list)  # Slack user ids: bot/services/permissions.py
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: list[str]) -> list[str]:
+        for uid in value:
+            if not isinstance(uid, str) or uid[:1] not in ("U", "W") or not uid.isalnum():
+                raise ValueError(f"admins: {str(uid)[:40]!r} is not a Slack user id (U…)")
+        return list(dict.fromkeys(value))
 
     @field_validator("timezone")
     @classmethod
@@ -435,7 +444,8 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
             extra=g.extras()))
     p = model.programme
     return ProgrammeFile(
-        programme=Programme(p.key, p.name, p.region, p.timezone, p.admin_channel, p.extras()),
+        programme=Programme(p.key, p.name, p.region, p.timezone, p.admin_channel, p.extras(),
+                            tuple(p.admins)),
         working_groups=tuple(groups),
         goals=tuple(Goal(g.key, g.name, g.extras()) for g in model.goals),
         activities=tuple(activities),
@@ -466,6 +476,8 @@ def to_data(file: ProgrammeFile) -> dict[str, Any]:
     programme["timezone"] = p.timezone
     if p.admin_channel is not None:
         programme["admin_channel"] = p.admin_channel
+    if p.admins:
+        programme["admins"] = list(p.admins)
     programme.update(p.extra)
     groups = []
     for g in file.working_groups:

@@ -95,6 +95,7 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
     extra.pop(SUCCEEDED_BY, None)
     programme.admin_channel, programme.extra, programme.file_extra = (
         p.admin_channel, extra, dict(file.extra))
+    programme.admins = list(p.admins)
     session.flush()
     pid = programme.id
 
@@ -328,7 +329,8 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
             key=programme.key, name=programme.name, region=programme.region,
             timezone=programme.timezone, admin_channel=programme.admin_channel,
             extra=dict(programme.extra or {}) | (
-                {SUCCEEDED_BY: programme.succeeded_by} if programme.succeeded_by else {})),
+                {SUCCEEDED_BY: programme.succeeded_by} if programme.succeeded_by else {}),
+            admins=tuple(programme.admins or ())),
         working_groups=tuple(g for _, g in repo.list_groups(key)),
         goals=tuple(Goal(g.key, g.name, dict(g.extra or {})) for g in goals),
         activities=tuple(

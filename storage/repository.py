@@ -112,6 +112,7 @@ class SqlRepository:
         return Programme(
             key=row.key, name=row.name, region=row.region, timezone=row.timezone,
             admin_channel=row.admin_channel, extra=dict(row.extra or {}),
+            admins=tuple(row.admins or ()),
         )
 
     def list_programmes(self, live_only: bool = False) -> list[Programme]:
@@ -550,6 +551,14 @@ class SqlRepository:
 
     def get_delivery(self, key: str) -> Delivery | None:
         row = self.session.scalar(select(DeliveryRow).where(DeliveryRow.key == key))
+        return self._delivery(row) if row else None
+
+    def get_delivery_by_message(self, channel: str, message_ts: str) -> Delivery | None:
+        """The ledger row of a message the bot posted (ix_deliveries_message), or None."""
+        row = self.session.scalar(
+            select(DeliveryRow)
+            .where(DeliveryRow.channel == channel, DeliveryRow.message_ts == message_ts)
+            .order_by(DeliveryRow.id).limit(1))
         return self._delivery(row) if row else None
 
     # -- reminders, digests and the scheduler lease ----------------------------------------

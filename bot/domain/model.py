@@ -96,6 +96,7 @@ class Programme:
     timezone: str = "Europe/Amsterdam"
     admin_channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    admins: tuple[str, ...] = ()  # Slack user ids allowed to do everything in this programme
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,7 @@ class Repository(Protocol):
     ) -> Delivery | None: ...
     def list_pending_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]: ...
     def get_delivery(self, key: str) -> Delivery | None: ...
+    def get_delivery_by_message(self, channel: str, message_ts: str) -> Delivery | None: ...
     def lock_delivery(
         self, delivery_id: int, now: datetime, lease: timedelta,
     ) -> Delivery | None: ...
@@ -221,6 +222,15 @@ class Notifier(Protocol):
     """Posts messages to Slack; never raises for a Slack error, it reports it."""
 
     def post(self, channel: str, message: Any, thread_ts: str | None = None) -> PostResult: ...
+
+
+class ChannelDirectory(Protocol):
+    """Who is in a Slack channel (``conversations.members``), cached for a few minutes at most.
+
+    None when Slack cannot say (an outage, a channel the bot cannot see): callers refuse
+    rather than allow."""
+
+    def members(self, channel: str) -> frozenset[str] | None: ...
 
 
 class Unavailable(Exception):

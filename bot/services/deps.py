@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.ports import Clock, Notifier, UnitOfWork
+from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWork
 from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
 
@@ -47,6 +47,7 @@ class Deps:
     command: str = "/actie"
     admins: frozenset[str] = frozenset()
     notifier: Notifier | None = None
+    channels: ChannelDirectory | None = None  # Slack channel membership (bot/services/permissions.py)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -55,4 +56,5 @@ class Deps:
         return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
 
     def is_admin(self, actor: Actor) -> bool:
+        """ACTIEBOT_ADMINS or the console; programme admins: bot/services/permissions.py."""
         return actor.user_id in self.admins or actor.source == "console"

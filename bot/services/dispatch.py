@@ -8,6 +8,7 @@ from bot.domain import grammar, refs
 from bot.domain.grammar import Command, Usage
 from bot.domain.model import Activity, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
+from bot.services import permissions
 from bot.services import results as r
 from bot.services.delivery import announcement_key
 from bot.services.deps import Actor, Deps
@@ -257,24 +258,37 @@ def overview(deps: Deps, actor: Actor) -> r.Result:
 # -- changes --------------------------------------------------------------------------------
 
 def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result:
-    """Append to the log and queue the channel announcement, in one transaction."""
+    """Append to the log and queue the channel announcement, in one transaction.
+
+    Who may is decided first (bot/services/permissions.py): the rule is read in its own unit of
+    work and Slack is asked (channel membership) outside any transaction; a refusal stores and
+    announces nothing."""
     # The note is stored and posted; the ref is not, but personal data in it means case data
     # was pasted into the command: refuse the whole update, saying what kind, never echoing it.
     refused = refuse_personal_data(command.note, command.ref)
     if refused is not None:
         return refused
     with deps.uow() as uow:
-        repo = uow.repo
-        found = _resolve_activity(repo, command.ref)
+        found = _resolve_activity(uow.repo, command.ref)
         if not isinstance(found, tuple):
             return found
         activity, group = found
-        if command.status == activity.status and not command.note.strip():
+        rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
+                                       activity.working_group, activity)
+    not_allowed = permissions.decide(deps, actor, rule)
+    if not_allowed is not None:
+        return not_allowed
+    activity_id = ActivityId(activity.programme_key, activity.key)
+    with deps.uow() as uow:
+        repo = uow.repo
+        current = repo.get_activity(activity_id)  # as it is now, for the old status
+        if current is None:  # deleted in between
+            return r.UnknownRef(command.ref, ())
+        if command.status == current.status and not command.note.strip():
             return r.Refused("same_status_no_note")  # nothing new: not stored, not announced
-        activity_id = ActivityId(activity.programme_key, activity.key)
         now = deps.now()
         update = StatusUpdate(
-            at=now, author=actor.user_id, old_status=activity.status,
+            at=now, author=actor.user_id, old_status=current.status,
             new_status=command.status, note=command.note, author_name=actor.user_name)
         repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
@@ -287,12 +301,11 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
             }, now)
         uow.commit()
         saved = repo.get_activity(activity_id)
-    return r.UpdateRecorded(saved or activity, group, update, channel, key)
+    return r.UpdateRecorded(saved or current, group, update, channel, key)
 
 
 def link(deps: Deps, query: str, actor: Actor) -> r.Result:
-    if deps.admins and not deps.is_admin(actor):
-        return r.Refused("not_admin")
+    """`koppel`: bind the current channel to a working group (permissions.decide_link)."""
     if not actor.channel_id:
         return r.Refused("no_channel")
     with deps.uow() as uow:
@@ -302,8 +315,15 @@ def link(deps: Deps, query: str, actor: Actor) -> r.Result:
             return r.UnknownRef(query, found.suggestions)
         if isinstance(found, refs.Ambiguous):
             return r.UnknownRef(query, ())
+        rule = permissions.link_rule(deps, repo, found.programme_key, found.key)
+    refused = permissions.decide_link(deps, actor, rule)
+    if refused is not None:
+        return refused
+    with deps.uow() as uow:
+        repo = uow.repo
         group = repo.get_group(found.programme_key, found.key)
-        assert group is not None
+        if group is None:  # deleted in between
+            return r.UnknownRef(query, ())
         repo.set_group_channel(found.programme_key, found.key, actor.channel_id)
         uow.commit()
     return r.LinkAnswer(group, actor.channel_id, group.channel)

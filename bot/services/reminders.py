@@ -27,9 +27,10 @@ from zoneinfo import ZoneInfo
 from bot.domain import grammar
 from bot.domain import reminders as policy
 from bot.domain.digest import due_of
-from bot.domain.model import DueDate, Precision, ReminderPolicy, Status, WorkingGroup
+from bot.domain.model import Activity, DueDate, Precision, ReminderPolicy, Status, WorkingGroup
 from bot.domain.ports import ActivityId, Delivery, ReminderHold, Repository
 from bot.domain.workdays import WorkCalendar
+from bot.services import permissions
 from bot.services import results as r
 from bot.services.delivery import (
     CHANNEL_ERRORS,
@@ -310,16 +311,54 @@ def _milestone_for(activity_milestones: Iterable[str], target: str) -> str | Non
     return next((m for m in activity_milestones if target_of(m) == target), None)
 
 
-def complete_from_button(deps: Deps, ref: str, target: str, actor: Actor) -> r.Result:
-    """"Gereed": the activity through the same service as `/actie update <ref> gereed` (the
-    update log names who clicked); a milestone is marked done for its reminders."""
-    from bot.services.dispatch import record_update
+def covers(delivery: Delivery, activity_id: ActivityId, target: str) -> bool:
+    """Whether a posted message (its ledger row) carries buttons for this item."""
+    p = delivery.payload
+    if delivery.kind == REMINDER:
+        return (p.get("programme"), p.get("activity"), p.get("target", ACTIVITY_TARGET)) == (
+            activity_id.programme_key, activity_id.key, target)
+    return False
 
+
+def _clicked(deps: Deps, ref: str, target: str, actor: Actor,
+             message_ts: str | None) -> tuple[ActivityId, Activity] | r.Result:
+    """The activity a button names, looked up in the database, and whether this actor may
+    change it (bot/services/permissions.py). A click on a message (``message_ts``) counts
+    only when that message is one the bot posted in this channel (a delivered row in the
+    ledger) and carries buttons for this very item; never trust what the payload says."""
     activity_id = _parse_ref(ref)
     with deps.uow() as uow:
-        activity = uow.repo.get_activity(activity_id) if activity_id else None
-    if activity is None or activity_id is None:
-        return r.UnknownRef(ref, ())
+        repo = uow.repo
+        activity = repo.get_activity(activity_id) if activity_id else None
+        if activity is None or activity_id is None:
+            return r.UnknownRef(ref, ())
+        if message_ts is not None:
+            posted = (repo.get_delivery_by_message(actor.channel_id, message_ts)
+                      if actor.channel_id else None)
+            if posted is None or posted.state != "sent" or not covers(posted, activity_id,
+                                                                        target):
+                log.warning("a reminder button on a message the bot did not post for it "
+                            "(%s) was ignored", activity_id)
+                return r.Refused("not_our_message", activity=activity)
+        rule = permissions.change_rule(deps, repo, activity.programme_key,
+                                       activity.working_group, activity)
+    refused = permissions.decide(deps, actor, rule)
+    if refused is not None:
+        return refused
+    return activity_id, activity
+
+
+def complete_from_button(deps: Deps, ref: str, target: str, actor: Actor,
+                         message_ts: str | None = None) -> r.Result:
+    """"Gereed": the activity through the same service as `/actie update <ref> gereed` (the
+    update log names who clicked); a milestone is marked done for its reminders. Refused
+    unless the clicker may change the activity (bot/services/permissions.py)."""
+    from bot.services.dispatch import record_update
+
+    clicked = _clicked(deps, ref, target, actor, message_ts)
+    if not isinstance(clicked, tuple):
+        return clicked
+    activity_id, activity = clicked
     if target == ACTIVITY_TARGET:
         if activity.status.is_closed:
             return r.AlreadyClosed(activity)
@@ -340,14 +379,14 @@ def complete_from_button(deps: Deps, ref: str, target: str, actor: Actor) -> r.R
 
 
 def snooze(deps: Deps, ref: str, target: str, actor: Actor,
-           days: int = SNOOZE_DAYS) -> r.Result:
+           days: int = SNOOZE_DAYS, message_ts: str | None = None) -> r.Result:
     """"Herinner me volgende week": no reminders for this item until the first working day a
-    week from now; then the current notice comes (once), as after any gap."""
-    activity_id = _parse_ref(ref)
-    with deps.uow() as uow:
-        activity = uow.repo.get_activity(activity_id) if activity_id else None
-    if activity is None or activity_id is None:
-        return r.UnknownRef(ref, ())
+    week from now; then the current notice comes (once), as after any gap. Refused unless the
+    clicker may change the activity."""
+    clicked = _clicked(deps, ref, target, actor, message_ts)
+    if not isinstance(clicked, tuple):
+        return clicked
+    activity_id, activity = clicked
     milestone = None
     if target != ACTIVITY_TARGET:
         milestone = _milestone_for((m.title for m in activity.milestones), target)

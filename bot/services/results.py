@@ -101,10 +101,23 @@ class UpdateRecorded:
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """The request was understood but not carried out; nothing was stored."""
+    """The request was understood but not carried out; nothing was stored.
 
-    reason: str  # "personal_data" | "not_admin" | "no_channel" | "same_status_no_note"
+    A permission refusal (bot/services/permissions.py) says who may: the members of
+    ``channel``, the users in ``linked`` (linked to an owner in the group's ``members:``) and
+    the ``admins``; ``admins_configured`` False means no admin is configured anywhere."""
+
+    # "personal_data" | "not_admin" | "no_channel" | "same_status_no_note"
+    # | "not_allowed" (change) | "not_channel_member" (koppel without admins)
+    # | "membership_unknown" (Slack could not say who is in the channel) | "not_our_message"
+    reason: str
     kinds: tuple[PiiKind, ...] = ()
+    activity: Activity | None = None
+    group: WorkingGroup | None = None
+    channel: str | None = None
+    linked: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    admins_configured: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -532,6 +532,10 @@ def _change_announcement(activity: Activity, update: StatusUpdate, lang: Lang,
 
 
 def _refused(result: r.Refused, lang: Lang) -> Reply:
+    from handlers.render import permissions
+
+    if result.reason in permissions.REASONS:
+        return permissions.refusal(result, lang)
     match result.reason:
         case "personal_data":
             found = " en ".join(t(lang, PII_LABEL[k][0], PII_LABEL[k][1]) for k in result.kinds)

@@ -3,6 +3,8 @@
 Point the app at it with SLACK_API_URL=fake.url. It can be told to fail a method:
 `fail("chat.postMessage", status=429, retry_after=1, times=3)`, `status=500`, or an
 `error="channel_not_found"` answer (HTTP 200, ok=false), optionally only for one channel.
+`conversations.members` answers from `members` (channel -> user ids; `join(channel, *users)`),
+in pages of `limit` with a `next_cursor`; a channel it does not know has no members.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.members: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self._ts = 1_600_000_000.000100
         fake = self
@@ -95,10 +98,21 @@ class FakeSlack:
         with self._lock:
             self.failures.clear()
 
+    def join(self, channel: str, *users: str) -> None:
+        """Make users members of a channel (what conversations.members answers)."""
+        with self._lock:
+            current = self.members.setdefault(channel, [])
+            current.extend(u for u in users if u not in current)
+
+    def leave(self, channel: str, *users: str) -> None:
+        with self._lock:
+            self.members[channel] = [u for u in self.members.get(channel, []) if u not in users]
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
             self.failures.clear()
+            self.members.clear()
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -159,6 +173,14 @@ class FakeSlack:
                 user = self.users.get(str(body.get("user")), {"id": body.get("user"),
                                                                "locale": "nl-NL"})
                 return 200, {"ok": True, "user": user}, {}
+            if method == "conversations.members":
+                everyone = self.members.get(str(body.get("channel")), [])
+                start = int(body.get("cursor") or 0)
+                size = max(1, min(int(body.get("limit") or 100), 1000))
+                page = everyone[start:start + size]
+                after = start + size
+                return 200, {"ok": True, "members": page, "response_metadata": {
+                    "next_cursor": str(after) if after < len(everyone) else ""}}, {}
             if method == "auth.test":
                 return 200, {"ok": True, "user_id": "UBOT", "team_id": "T0001", "bot_id": "B1"}, {}
             if method in ("views.open", "views.update", "views.publish"):  # issue 10

@@ -38,6 +38,7 @@ def test_wanneer_mda_gives_march_2021_and_the_uitvoering_milestone(app) -> None:
 
 
 def test_update_then_status_and_geschiedenis(app, fake_slack) -> None:
+    fake_slack.join("C0THV0001", "U0ALICE01")  # may change THV's activities (a member)
     before = count_updates(app)
     reply = app.client.command("update THV risico het onderzoek loopt vertraging op",
                                user="U0ALICE01")

@@ -48,7 +48,8 @@ def test_bad_input_gets_a_friendly_reply_and_changes_nothing(app, fake_slack, te
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
-def test_koppel_binds_the_channel_and_scopes_status_and_lijst(app) -> None:
+def test_koppel_binds_the_channel_and_scopes_status_and_lijst(app, fake_slack) -> None:
+    fake_slack.join("C0IND0001", "U0TESTER1")  # no admins: a member of the current channel
     reply = app.client.command("koppel Indicatoren", channel="C0NEWCHAN1")
     assert "gekoppeld aan *Werkgroep Indicatoren*" in reply.text
     assert "C0IND0001" in reply.text  # the channel it was bound to before
@@ -71,7 +72,7 @@ def test_koppel_is_for_admins_when_admins_are_configured(db_url, fake_slack, set
     try:
         before = snapshot(running)
         refused = running.client.command("koppel THV", user="U0OTHER01", channel="C0X")
-        assert "Alleen beheerders" in refused.text
+        assert "Alleen de beheerders (<@U0ADMIN01>)" in refused.text
         assert snapshot(running) == before
         allowed = running.client.command("koppel THV", user="U0ADMIN01", channel="C0X")
         assert "gekoppeld" in allowed.text

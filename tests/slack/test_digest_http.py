@@ -109,6 +109,7 @@ def test_changes_since_the_previous_digest_come_from_the_update_log(
         dapp: Any, fake_slack: Any) -> None:
     deps = notifying(dapp.deps, fake_slack)
     post_on(deps, at(2021, 11, 1), NOVEMBER)
+    fake_slack.join(CHANNEL_A, "U0ALICE01")
     with travel(at(2021, 11, 10, 14)):
         reply = dapp.client.command("update a-december risico wacht op de stuurgroep",
                                     user="U0ALICE01", channel=CHANNEL_A)

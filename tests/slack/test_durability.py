@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_kill_9_right_after_success_replies_loses_no_update(db_url: str, fake_slack) -> None:
+    fake_slack.join("C0THV0001", "U0DURABLE")
     assert run_cli("import", str(KENNEMERLAND), env={"DATABASE_URL": db_url}).returncode == 0
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIEBOT_"))}

@@ -74,6 +74,7 @@ def test_a_full_run_logs_no_token_secret_body_or_note(
         app: Any, fake_slack: Any, everything_logged: RawHandler,
         caplog: pytest.LogCaptureFixture) -> None:
     client = app.client
+    fake_slack.join("C0THV0001", "U0ALICE01")
     bodies = []
     for question in ("help", "wie MDA++", "wanneer indicatoren", "status THV", "lijst",
                      "te-laat", "geschiedenis THV", "wie onbekend-ding"):

@@ -123,6 +123,7 @@ def test_an_unknown_ref_is_echoed_with_its_personal_data_masked(
 
 
 def test_a_clean_note_is_still_stored_and_announced(app: Any, fake_slack: Any) -> None:
+    fake_slack.join("C0THV0001", "U0TESTER1")
     before = counts(app)
     reply = app.client.command("update THV risico 3091 meldingen, € 147.125, RM 1870737")
     assert "Opgeslagen" in reply.text

@@ -199,6 +199,7 @@ def test_gereed_button_marks_done_through_the_update_service_and_logs_who(
         rapp: Any, fake_slack: Any) -> None:
     deps = notifying(rapp.deps, fake_slack)
     sweep_on(deps, at(2021, 10, 15))
+    fake_slack.join(CHANNEL_A, "U0ALICE01")
     with travel(at(2021, 10, 15, 10)):
         reply = _click(rapp, fake_slack, CHANNEL_A, "Zelfscan", "actie_done", "U0ALICE01")
         assert reply.status == 200
@@ -232,6 +233,7 @@ def test_gereed_on_a_milestone_reminder_ends_that_milestones_reminders_only(
         rapp: Any, fake_slack: Any) -> None:
     deps = notifying(rapp.deps, fake_slack)
     sweep_on(deps, at(2021, 11, 1))  # "Evaluatie leerlijn" before-10; the activity overdue-1
+    fake_slack.join(CHANNEL_C, "U0CAROL01")
     with travel(at(2021, 11, 1, 10)):
         reply = _click(rapp, fake_slack, CHANNEL_C, "Evaluatie leerlijn", "actie_done",
                        "U0CAROL01")
@@ -252,6 +254,7 @@ def test_snooze_button_holds_reminders_for_a_week_and_logs_who(
         rapp: Any, fake_slack: Any) -> None:
     deps = notifying(rapp.deps, fake_slack)
     sweep_on(deps, at(2021, 10, 22))  # before-5 in every channel
+    fake_slack.join(CHANNEL_B, "U0BOB0001")
     with travel(at(2021, 10, 22, 10)):
         reply = _click(rapp, fake_slack, CHANNEL_B, "Samenwerkingsafspraken", "actie_snooze",
                        "U0BOB0001")
