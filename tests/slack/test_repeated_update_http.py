@@ -14,6 +14,7 @@ def count_updates(app) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_a_repeated_update_without_a_note_is_not_announced_again(app, fake_slack) -> None:
+    fake_slack.join("C0THV0001", "U0ALICE01")  # may change THV's activities
     first = app.client.command("update THV risico", user="U0ALICE01")
     assert "Opgeslagen" in first.text
     fake_slack.wait_for("chat.postMessage")
