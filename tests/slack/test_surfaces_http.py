@@ -31,6 +31,12 @@ def member_of_thv(fake_slack: Any) -> None:
         join(THV_CHANNEL, MEMBER)
 
 
+@pytest.fixture(autouse=True)
+def _member_of_thv(fake_slack: Any) -> None:
+    """MEMBER may change THV's activities: a member of its channel (bot/services/permissions.py)."""
+    fake_slack.join(THV_CHANNEL, MEMBER)
+
+
 def updates(app: Any, key: str = "thv-onderzoek") -> list[StatusUpdateRow]:
     with app.engine.connect() as connection:
         return list(connection.execute(
@@ -184,6 +190,7 @@ def test_a_forged_private_metadata_id_is_a_field_error(app: Any, fake_slack: Any
 
 def test_update_alone_has_a_picker_whose_options_come_from_block_suggestion(
         app: Any, fake_slack: Any) -> None:
+    fake_slack.join("C0GHN0001", MEMBER)  # the zelfscan is the GHNT project team's
     app.client.command("update", user=MEMBER, channel=THV_CHANNEL)
     view = opened_view(fake_slack)
     picker = next(b for b in view["blocks"] if b.get("block_id") == "activity")
