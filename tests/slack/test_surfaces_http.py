@@ -31,12 +31,6 @@ def member_of_thv(fake_slack: Any) -> None:
         join(THV_CHANNEL, MEMBER)
 
 
-@pytest.fixture(autouse=True)
-def _member_of_thv(fake_slack: Any) -> None:
-    """MEMBER may change THV's activities: a member of its channel (bot/services/permissions.py)."""
-    fake_slack.join(THV_CHANNEL, MEMBER)
-
-
 def updates(app: Any, key: str = "thv-onderzoek") -> list[StatusUpdateRow]:
     with app.engine.connect() as connection:
         return list(connection.execute(
