@@ -360,7 +360,7 @@ def my_groups(deps: Deps, repo: Repository, actor: Actor) -> list[tuple[str, Wor
     channel members and linked owners: theirs). Queries per programme, never per group or
     activity; channel membership comes from the rule's (cached) Slack port."""
     programmes = repo.list_programmes()
-    admins = {p.key: permissions.programme_admins(deps, repo, p.key) for p in programmes}
+    admins = {p.key: permissions.admins_of(deps, p) for p in programmes}  # no query each
     any_admin = any(admins.values())
     return [(p, g) for p, g in repo.list_groups()
             if permissions.decide(deps, actor, permissions.ChangeRule(

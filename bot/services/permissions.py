@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.model import Activity, WorkingGroup
+from bot.domain.model import Activity, Programme, WorkingGroup
 from bot.domain.ports import Repository
 from bot.services.deps import Actor, Deps
 from bot.services.results import Refused
@@ -52,6 +52,11 @@ class ChangeRule:
         if self.group is None:
             return frozenset()
         return frozenset(user for users in self.group.members.values() for user in users)
+
+
+def admins_of(deps: Deps, programme: Programme) -> frozenset[str]:
+    """ACTIEBOT_ADMINS plus the programme's own admins, for a programme already loaded."""
+    return deps.admins | frozenset(programme.admins)
 
 
 def programme_admins(deps: Deps, repo: Repository, programme_key: str | None) -> frozenset[str]:
