@@ -17,6 +17,9 @@ from tests.conftest import KENNEMERLAND
 
 
 def ask(deps, text: str, channel: str | None = None) -> r.Result:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    deps = replace(deps, admins=deps.admins | {"U0ALICE01"})  # may change (permissions.py)
     return dispatch.execute(deps, grammar.parse(text), Actor("U0ALICE01", channel_id=channel))
 
 
