@@ -1,4 +1,4 @@
-"""Programme admins in storage (migration 0006_programme_admins) and the channel directory's
+"""Programme admins in storage (migration 0007_programme_admins) and the channel directory's
 short cache (handlers/channels.py) against the fake Web API."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def test_admins_kept_as_an_unknown_key_move_into_their_column(db_url: str) -> No
         with engine.connect() as connection:
             config = alembic_config(db_url)
             config.attributes["connection"] = connection
-            command.upgrade(config, "0005_activity_order_indexes")
+            command.upgrade(config, "0006_programme_rollover")
             connection.execute(text(
                 "INSERT INTO programmes (key, name, timezone, extra, file_extra) VALUES "
                 "('p', 'P', 'Europe/Amsterdam', :extra, '{}')"),

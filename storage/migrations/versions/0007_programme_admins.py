@@ -1,8 +1,8 @@
 """programme admins (`admins: [U…]` under `programme:`) as a column, and an index to find the
 ledger row of a message the bot posted (a button click names its message by channel and ts)
 
-Revision ID: 0006_programme_admins
-Revises: 0005_activity_order_indexes
+Revision ID: 0007_programme_admins
+Revises: 0006_programme_rollover
 Create Date: 2026-11-30
 
 Before this revision `admins:` was an unknown key, kept in programmes.extra; it is moved into
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_programme_admins"
-down_revision = "0005_activity_order_indexes"
+revision = "0007_programme_admins"
+down_revision = "0006_programme_rollover"
 branch_labels = None
 depends_on = None
 
