@@ -253,6 +253,9 @@ EXTENSIONS.append(_schedule_commands)  # remind, digest (issue 4)
 from bot.cli_rollover import add_commands as _rollover_commands
 
 EXTENSIONS.append(_rollover_commands)  # rollover (CONTRACT: CLI additions)
+from bot.cli_report import add_commands as _report_commands
+
+EXTENSIONS.append(_report_commands)  # report (issue 11)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

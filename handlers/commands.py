@@ -10,11 +10,13 @@ from bot.config import Settings
 from bot.domain import grammar
 from bot.services import Actor, Deps, execute, users
 from bot.services.delivery import deliver
+from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
 from handlers.locale import locale_lookup
 from handlers.render import blocks
 from handlers.render.messages import compose
 from handlers.render.mrkdwn import from_slack
+from handlers.report_upload import upload_report
 from handlers.views import open_form
 
 
@@ -43,3 +45,5 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         ack(response_type="ephemeral", **blocks.message(compose(result, lang, deps.timezone)))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             deliver(deps, result.delivery_key)
+        if isinstance(result, ReportReady):  # after the ack, outside any transaction
+            upload_report(client, result, actor.user_id, lang)

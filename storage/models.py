@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -284,3 +285,43 @@ class SchedulerLeaseRow(Base):
     holder: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IndicatorRow(Base):
+    """A figure the programme follows (programme file `indicators:`)."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(500))
+    breakdown: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class IndicatorValueRow(Base):
+    """One value of an indicator for a period and a breakdown ("" = the whole region); a new
+    value for the same period and breakdown replaces the old one (a correction)."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period", "breakdown"),
+        Index("ix_indicator_values_indicator_end", "indicator_id", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(40))
+    period_end: Mapped[date] = mapped_column(Date)
+    breakdown: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str | None] = mapped_column(String(40))  # "import" | "slack" | "console"
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -33,6 +33,8 @@ from bot.domain.model import (
     Activity,
     DueDate,
     Goal,
+    Indicator,
+    IndicatorValue,
     Milestone,
     Programme,
     ProgrammeFile,
@@ -40,8 +42,10 @@ from bot.domain.model import (
     Status,
     StatusUpdate,
     WorkingGroup,
+    fold,
     parse_status,
 )
+from bot.domain.periods import InvalidPeriod, parse_period
 from bot.domain.privacy import kinds as privacy_kinds
 from bot.domain.privacy import mask as privacy_mask
 from storage.yaml_limits import FileLimitError, load_documents, read_text_limited
@@ -240,11 +244,47 @@ class ActivityModel(_Model):
         return None if value is None else _status_value(value)
 
 
+class IndicatorModel(_Model):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1, max_length=300)
+    unit: str | None = Field(default=None, max_length=40)
+    source: str | None = Field(default=None, max_length=500)
+    breakdown: list[str] = Field(default_factory=list)
+
+    @field_validator("breakdown")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if any(not b.strip() or len(b) > 200 for b in value):
+            raise ValueError("a breakdown is a name of 1 to 200 characters")
+        if len({fold(b) for b in value}) != len(value):
+            raise ValueError("breakdown names must be distinct")
+        return [b.strip() for b in value]
+
+
+class IndicatorValueModel(_Model):
+    indicator: str = Field(pattern=KEY_PATTERN)
+    period: Any
+    value: float = Field(allow_inf_nan=False)
+    breakdown: str | None = Field(default=None, max_length=200)
+    source: str | None = Field(default=None, max_length=500)
+    note: str = Field(default="", max_length=4000)
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: Any) -> str:
+        try:
+            return parse_period(str(value)).key
+        except InvalidPeriod as error:
+            raise ValueError(str(error)) from None
+
+
 class FileModel(_Model):
     programme: ProgrammeModel
     working_groups: list[GroupModel] = Field(default_factory=list)
     goals: list[GoalModel] = Field(default_factory=list)
     activities: list[ActivityModel] = Field(default_factory=list)
+    indicators: list[IndicatorModel] = Field(default_factory=list)
+    indicator_values: list[IndicatorValueModel] = Field(default_factory=list)
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -395,6 +435,28 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
     check_unique("working_groups", [g.key for g in model.working_groups])
     check_unique("goals", [g.key for g in model.goals])
     check_unique("activities", [a.key for a in model.activities])
+    check_unique("indicators", [i.key for i in model.indicators])
+    breakdowns = {i.key: {b for b in i.breakdown} for i in model.indicators}
+    seen_values: set[tuple[str, str, str | None]] = set()
+    for i, v in enumerate(model.indicator_values):
+        where = ("indicator_values", i)
+        if v.indicator not in breakdowns:
+            problems.append(FileProblem(
+                filename, _line(node, (*where, "indicator")), f"indicator_values[{i}].indicator",
+                f"unknown indicator {v.indicator!r}",
+                "one of " + ", ".join(sorted(breakdowns)) if breakdowns else "an indicators key"))
+        elif v.breakdown is not None and v.breakdown not in breakdowns[v.indicator]:
+            problems.append(FileProblem(
+                filename, _line(node, (*where, "breakdown")), f"indicator_values[{i}].breakdown",
+                f"{v.breakdown!r} is not in the breakdown of {v.indicator!r}",
+                "one of " + ", ".join(sorted(breakdowns[v.indicator]))
+                if breakdowns[v.indicator] else "no breakdown (the whole region)"))
+        identity = (v.indicator, v.period, v.breakdown)
+        if identity in seen_values:
+            problems.append(FileProblem(
+                filename, _line(node, where), f"indicator_values[{i}]",
+                "a second value for the same indicator, period and breakdown"))
+        seen_values.add(identity)
     group_keys = {g.key for g in model.working_groups}
     goal_keys = {g.key for g in model.goals}
     for i, a in enumerate(model.activities):
@@ -450,6 +512,13 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
         goals=tuple(Goal(g.key, g.name, g.extras()) for g in model.goals),
         activities=tuple(activities),
         extra=model.extras(),
+        indicators=tuple(
+            Indicator(i.key, i.name, i.unit, i.source, tuple(i.breakdown), i.extras())
+            for i in model.indicators),
+        indicator_values=tuple(
+            IndicatorValue(v.indicator, v.period, v.value, v.breakdown, v.source, v.note,
+                           recorded_by="import", extra=v.extras())
+            for v in model.indicator_values),
     )
 
 
@@ -519,7 +588,39 @@ def to_data(file: ProgrammeFile) -> dict[str, Any]:
     data: dict[str, Any] = {"programme": programme, "working_groups": groups,
                             "goals": [{"key": g.key, "name": g.name, **g.extra} for g in file.goals],
                             "activities": activities}
+    if file.indicators:
+        data["indicators"] = [_indicator_data(i) for i in file.indicators]
+    if file.indicator_values:
+        data["indicator_values"] = [_indicator_value_data(v) for v in file.indicator_values]
     data.update(file.extra)
+    return data
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _indicator_data(i: Indicator) -> dict[str, Any]:
+    data: dict[str, Any] = {"key": i.key, "name": i.name}
+    for name, value in (("unit", i.unit), ("source", i.source)):
+        if value is not None:
+            data[name] = value
+    if i.breakdown:
+        data["breakdown"] = list(i.breakdown)
+    data.update(i.extra)
+    return data
+
+
+def _indicator_value_data(v: IndicatorValue) -> dict[str, Any]:
+    data: dict[str, Any] = {"indicator": v.indicator, "period": v.period}
+    if v.breakdown is not None:
+        data["breakdown"] = v.breakdown
+    data["value"] = _number(v.value)
+    if v.source:
+        data["source"] = v.source
+    if v.note:
+        data["note"] = v.note
+    data.update(v.extra)
     return data
 
 

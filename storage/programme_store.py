@@ -22,6 +22,7 @@ from bot.domain.ports import ImportCounts
 from storage.models import (
     ActivityRow,
     GoalRow,
+    IndicatorRow,
     MemberRow,
     MilestoneRow,
     OwnerRow,
@@ -29,6 +30,7 @@ from storage.models import (
     StatusUpdateRow,
     WorkingGroupRow,
 )
+from storage.report_queries import put_value_row
 from storage.repository import SqlRepository, _policy_data
 from storage.versioning import bump_programme_version
 
@@ -197,9 +199,34 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
 
     # the update log and the statuses
     touched += _merge_statuses(session, file, existing, activity_ids, fresh, counts)
+    touched += _save_indicators(session, pid, file, counts)
     if touched or counts.get("programmes_created"):
         bump_programme_version(session)
     return counts
+
+
+def _save_indicators(session: Session, programme_id: int, file: ProgrammeFile,
+                     counts: ImportCounts) -> int:
+    """Upsert the file's indicators by key and their values by (period, breakdown); never
+    deletes. Returns how many rows were created."""
+    if not file.indicators and not file.indicator_values:
+        return 0
+    rows = {i.key: i for i in session.scalars(
+        select(IndicatorRow).where(IndicatorRow.programme_id == programme_id))}
+    for position, indicator in enumerate(file.indicators):
+        row = rows.get(indicator.key)
+        if row is None:
+            row = rows[indicator.key] = IndicatorRow(programme_id=programme_id, key=indicator.key)
+            session.add(row)
+            counts["indicators_created"] += 1
+        row.name, row.unit, row.source = indicator.name, indicator.unit, indicator.source
+        row.breakdown, row.position, row.extra = (
+            list(indicator.breakdown), position, dict(indicator.extra))
+    session.flush()
+    for value in file.indicator_values:
+        if not put_value_row(session, rows[value.indicator].id, value):
+            counts["indicator_values_added"] += 1
+    return counts["indicators_created"] + counts["indicator_values_added"]
 
 
 def _replace_children(session: Session, table: Any, parent: Any, parent_ids: list[int],
@@ -339,4 +366,6 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
             for row, group_key, goal_key in activity_rows
         ),
         extra=dict(programme.file_extra or {}),
+        indicators=tuple(i for _, i in repo.list_indicators(key)),
+        indicator_values=tuple(repo.list_indicator_values(key)),
     )

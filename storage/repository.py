@@ -51,6 +51,7 @@ from storage.models import (
     UserRow,
     WorkingGroupRow,
 )
+from storage.report_queries import ReportQueries
 
 OPEN_STATUSES = tuple(s.value for s in Status if not s.is_closed)
 
@@ -98,7 +99,7 @@ def _update(row: StatusUpdateRow) -> StatusUpdate:
     )
 
 
-class SqlRepository:
+class SqlRepository(ReportQueries):  # report and indicator queries: storage/report_queries.py
     def __init__(self, session: Session) -> None:
         self.session = session
 

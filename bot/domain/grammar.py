@@ -6,7 +6,8 @@ Grammar (Dutch first, English aliases), see ../shared/CONTRACT.md:
     te-laat|overdue · lijst|list [<groep>] · overzicht|digest · geschiedenis|history <ref> ·
     koppel|link <groep>
 Additions (CONTRACT "`/actie` additions"): update [<ref>] without a status opens the update
-modal · verplaats|reschedule <ref> <deadline> <reden> · nieuw|new opens the new-activity modal
+modal · verplaats|reschedule <ref> <deadline> <reden> · nieuw|new opens the new-activity modal ·
+rapport|report [<periode>] · indicator <sleutel> [<periode> <waarde> [<uitsplitsing>]]
 """
 
 from __future__ import annotations
@@ -107,9 +108,28 @@ class NewActivity:
     title: str = ""  # prefilled in the modal
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """`rapport [<periode>] [<programma>]`: the council progress report as a .docx."""
+
+    period: str | None = None
+    programme: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorCmd:
+    """`indicator` (list), `indicator <key>` (show), `indicator <key> <period> <value>
+    [<breakdown>]` (record)."""
+
+    key: str | None = None
+    period: str | None = None
+    value: str | None = None
+    breakdown: str | None = None
+
+
 Command = (
     Help | Who | When | StatusOf | Update | Upcoming | Overdue | ListActivities | Overview
-    | History | Link | OpenUpdate | Reschedule | NewActivity
+    | History | Link | OpenUpdate | Reschedule | NewActivity | Report | IndicatorCmd
 )
 
 
@@ -151,6 +171,8 @@ VERBS: dict[str, tuple[str, ...]] = {
     "koppel": ("koppel", "link"),
     "verplaats": ("verplaats", "reschedule", "verschuif"),
     "nieuw": ("nieuw", "new", "nieuwe"),
+    "rapport": ("rapport", "report", "voortgangsrapportage"),
+    "indicator": ("indicator", "indicatoren", "indicators"),
 }
 _VERB_OF = {spelling: verb for verb, spellings in VERBS.items() for spelling in spellings}
 
@@ -241,6 +263,10 @@ def _parse_verb(verb: str, rest: str) -> Command | Usage:
         if len(ref) > MAX_REF:
             return Usage(Problem.TOO_LONG, verb)
         return ListActivities(ref or None)
+    if verb == "rapport":
+        return _parse_report(ref)
+    if verb == "indicator":
+        return _parse_indicator(ref)
     # koppel
     if not ref:
         return Usage(Problem.MISSING_GROUP, verb)
@@ -276,6 +302,35 @@ def _parse_reschedule(rest: str) -> Reschedule | Usage:
                 return Usage(Problem.NOTE_TOO_LONG, "verplaats")
             return Reschedule(ref, due, reason)
     return Usage(Problem.MISSING_DEADLINE, "verplaats")
+
+
+def _parse_report(rest: str) -> Report | Usage:
+    """Words in any order: one that starts with a digit (or H/Q and a digit) is the period,
+    another the programme key."""
+    if len(rest) > MAX_REF:
+        return Usage(Problem.TOO_LONG, "rapport")
+    period = programme = None
+    for word in rest.split():
+        if re.match(r"^([0-9]|[hHqQ][1-4])", word) and period is None:
+            period = word
+        elif programme is None:
+            programme = word
+        else:
+            return Usage(Problem.EXTRA_WORDS, "rapport")
+    return Report(period, programme)
+
+
+def _parse_indicator(rest: str) -> IndicatorCmd | Usage:
+    if len(rest) > MAX_REF:
+        return Usage(Problem.TOO_LONG, "indicator")
+    words = rest.split(maxsplit=3)
+    if not words:
+        return IndicatorCmd()
+    key = words[0]
+    period = words[1] if len(words) > 1 else None
+    value = words[2] if len(words) > 2 else ("" if period else None)
+    breakdown = plain_ref(words[3]) or None if len(words) > 3 else None
+    return IndicatorCmd(key, period, value, breakdown)
 
 
 def _parse_update(rest: str) -> Update | OpenUpdate | Usage:

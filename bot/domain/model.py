@@ -171,6 +171,32 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Indicator:
+    """A figure the programme follows ("Meldingen bij Veilig Thuis"), optionally per breakdown
+    (municipality); its values live in IndicatorValue."""
+
+    key: str
+    name: str
+    unit: str | None = None  # "aantal", "procent", "euro", ...
+    source: str | None = None
+    breakdown: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorValue:
+    indicator: str  # Indicator.key
+    period: str  # a period key: "2020", "2021-H1", "2021-Q3", "2021-03" (bot/domain/periods.py)
+    value: float
+    breakdown: str | None = None  # None: the programme's whole region
+    source: str | None = None
+    note: str = ""
+    recorded_by: str | None = None  # "import", or the Slack user who recorded it
+    recorded_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ProgrammeFile:
     """A whole programme as read from or written to a programme file."""
 
@@ -179,3 +205,5 @@ class ProgrammeFile:
     goals: tuple[Goal, ...] = ()
     activities: tuple[Activity, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    indicators: tuple[Indicator, ...] = ()
+    indicator_values: tuple[IndicatorValue, ...] = ()

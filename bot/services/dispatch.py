@@ -49,6 +49,10 @@ def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
             return link(deps, group, actor)
         case grammar.OpenUpdate() | grammar.Reschedule() | grammar.NewActivity():
             return _change_on_surface(deps, command, actor)
+        case grammar.Report() | grammar.IndicatorCmd():
+            from bot.services.report import run_command  # the council report, indicators
+
+            return run_command(deps, command, actor)
     raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
 

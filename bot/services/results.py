@@ -13,6 +13,7 @@ from bot.domain.grammar import Usage
 from bot.domain.model import Activity, DueDate, Programme, Status, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityEntry, DueItem
 from bot.domain.privacy import PiiKind
+from bot.services.report_results import ReportResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,4 +416,5 @@ Result = (
     | ReminderNotice | SweepReport | DigestMessage | DigestReport | ChannelProblem
     | SnoozeRecorded | MilestoneDone | AlreadyClosed
     | UpdateForm | NewActivityForm | FieldErrors | ActivityOptions | HomeDashboard
+    | ReportResult  # the council report and indicators (bot/services/report_results.py)
 )

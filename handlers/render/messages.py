@@ -22,11 +22,15 @@ from bot.domain.model import (
     WorkingGroup,
 )
 from bot.domain.privacy import PiiKind, mask
+from bot.services import report_results as rr
 from bot.services import results as r
 from handlers.render.dates import format_date, format_datetime, format_due
 from handlers.render.mrkdwn import escape as escape  # noqa: PLC0414 - re-exported
 
 Lang = str  # "nl" | "en"
+REPORT_RESULTS = (rr.ReportReady, rr.ReportProblem, rr.BadPeriod, rr.IndicatorAnswer,
+                  rr.IndicatorRecorded, rr.IndicatorList, rr.UnknownIndicator,
+                  rr.BadIndicatorValue, rr.IndicatorRefused)
 MAX_LINES = 15
 
 
@@ -234,6 +238,11 @@ def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply
         case (r.UpdateForm() | r.NewActivityForm() | r.FieldErrors() | r.ActivityOptions()
               | r.HomeDashboard()):
             return surface_text(result, lang)
+    if isinstance(result, REPORT_RESULTS):  # the council report and indicators
+        from handlers.render.report_words import report_reply
+
+        text, sections = report_reply(result, lang)
+        return Reply(text, sections)
     raise AssertionError(result)  # pragma: no cover
 
 

@@ -42,6 +42,7 @@ class FakeSlack:
         self.failures: list[Failure] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes uploaded (files_upload_v2)
         self._lock = threading.Lock()
         self._ts = 1_600_000_000.000100
         fake = self
@@ -52,6 +53,9 @@ class FakeSlack:
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
+                if self.path.startswith("/upload/"):  # files_upload_v2 step 2: the bytes
+                    self._upload(self.rfile.read(length) if length else b"")
+                    return
                 raw = self.rfile.read(length).decode() if length else ""
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:
@@ -69,6 +73,19 @@ class FakeSlack:
                 self.send_header("Content-Length", str(len(data)))
                 for key, value in headers.items():
                     self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _upload(self, content: bytes) -> None:
+                file_id = self.path.rsplit("/", 1)[-1]
+                with fake._lock:
+                    fake.uploads[file_id] = content
+                    fake.calls.append(Call("upload", {"file_id": file_id, "size": len(content)},
+                                           dict(self.headers)))
+                data = f"OK - {len(content)}".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -181,6 +198,18 @@ class FakeSlack:
                 after = start + size
                 return 200, {"ok": True, "members": page, "response_metadata": {
                     "next_cursor": str(after) if after < len(everyone) else ""}}, {}
+            if method == "files.getUploadURLExternal":
+                file_id = f"F{len(self.uploads) + len(self.calls):08d}"
+                base = self.url.removesuffix("api/")
+                return 200, {"ok": True, "upload_url": f"{base}upload/{file_id}",
+                             "file_id": file_id}, {}
+            if method == "files.completeUploadExternal":
+                files = json.loads(body.get("files") or "[]")
+                if any(f.get("id") not in self.uploads for f in files):
+                    return 200, {"ok": False, "error": "file_not_found"}, {}
+                return 200, {"ok": True, "files": [
+                    {"id": f["id"], "title": f.get("title"), "size": len(self.uploads[f["id"]])}
+                    for f in files]}, {}
             if method == "auth.test":
                 return 200, {"ok": True, "user_id": "UBOT", "team_id": "T0001", "bot_id": "B1"}, {}
             if method in ("views.open", "views.update", "views.publish"):  # issue 10

@@ -30,7 +30,7 @@ SLOW = settings(max_examples=100 * FUZZ_SCALE, deadline=None,
 COMMAND_TYPES = (grammar.Help, grammar.Who, grammar.When, grammar.StatusOf, grammar.Update,
                  grammar.Upcoming, grammar.Overdue, grammar.ListActivities, grammar.Overview,
                  grammar.History, grammar.Link, grammar.Usage, grammar.OpenUpdate,
-                 grammar.Reschedule, grammar.NewActivity)
+                 grammar.Reschedule, grammar.NewActivity, grammar.Report, grammar.IndicatorCmd)
 SPELLINGS = sorted(spelling for spellings in grammar.VERBS.values() for spelling in spellings)
 
 

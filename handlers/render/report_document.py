@@ -1,0 +1,318 @@
+"""The report as a sequence of format-neutral blocks (headings, paragraphs, lists, tables,
+figures) in reading order, in Dutch or English. Each format (report_md, report_html,
+report_docx, report_odt) only writes these blocks, so every format has the same content and
+the same heading levels: 1 the title, 2 the sections, 3 an action line or indicator, 4 a theme,
+5 an activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.model import Status
+from bot.domain.report import (
+    DueState,
+    Report,
+    ReportActivity,
+    ReportGoal,
+    ReportIndicator,
+    ReportTheme,
+    Reschedule,
+)
+from handlers.render.report_words import (
+    Lang,
+    date_text,
+    due_state_word,
+    due_text,
+    number,
+    period_name,
+    period_span,
+    status_word,
+    trend_sentence,
+    w,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    kind: str = "normal"  # "normal" | "draft" (the concept notice) | "label"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[tuple[Run, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    row_headers: bool = True  # the first cell of each row names the row
+    numeric: tuple[int, ...] = ()  # columns to align right
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str  # file-safe name: "status", "timeline", "indicator-vt-meldingen"
+    png: bytes
+    alt: str  # the chart's content in words: alt text everywhere
+    caption: str
+    width_cm: float = 16.0
+
+
+Block = Heading | Paragraph | Bullets | Table | Figure
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    lang: Lang
+    title: str
+    subtitle: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+def _p(text: str, kind: str = "normal") -> Paragraph:
+    return Paragraph((Run(text),), kind)
+
+
+def _item(label: str, text: str) -> tuple[Run, ...]:
+    return (Run(f"{label}: ", bold=True), Run(text))
+
+
+def build_document(report: Report, lang: Lang, charts: bool = True) -> Document:
+    cover = report.cover
+    title = f"{w(lang, 'title')} {cover.programme_name}"
+    subtitle = f"{period_name(cover.period, lang)} — {w(lang, 'draft').lower()}"
+    blocks: list[Block] = [
+        Heading(1, title),
+        _p(w(lang, "draft_note"), "draft"),
+        Heading(2, w(lang, "cover")),
+        Table(w(lang, "cover"), (w(lang, "fact"), w(lang, "value")), tuple(
+            (label, value) for label, value in (
+                (w(lang, "programme"), cover.programme_name),
+                (w(lang, "region"), cover.region or "—"),
+                (w(lang, "period"),
+                 f"{period_name(cover.period, lang)} ({period_span(cover.period, lang)})"),
+                (w(lang, "drafted_on"), date_text(cover.drafted_on, lang)),
+                (w(lang, "next_period"), period_name(cover.next_period, lang)),
+                (w(lang, "status"), w(lang, "draft")),
+            ))),
+    ]
+    drawn = _charts(report, lang) if charts else {}
+    blocks += _overview(report, lang, drawn)
+    blocks.append(Heading(2, w(lang, "goals")))
+    if not report.goals:
+        blocks.append(_p(w(lang, "no_activities")))
+    for goal in report.goals:
+        blocks += _goal(goal, lang)
+    blocks.append(Heading(2, w(lang, "indicators")))
+    if not report.indicators:
+        blocks.append(_p(w(lang, "no_indicators")))
+    for indicator in report.indicators:
+        blocks += _indicator(indicator, lang, drawn.get(f"indicator-{indicator.key}"))
+    blocks += _outlook(report, lang, drawn.get("timeline"))
+    return Document(lang, title, subtitle, tuple(blocks))
+
+
+def _charts(report: Report, lang: Lang) -> dict[str, Figure]:
+    from handlers.render.report_charts import draw_charts
+
+    return {figure.name: figure for figure in draw_charts(report, lang)}
+
+
+def _overview(report: Report, lang: Lang, drawn: dict[str, Figure]) -> list[Block]:
+    o = report.overview
+    blocks: list[Block] = [Heading(2, w(lang, "overview"))]
+    if not report.has_activities:
+        return [*blocks, _p(w(lang, "no_activities"))]
+    blocks.append(_p(
+        w(lang, "summary_updates", updates=o.updates_in_period,
+          activities=o.activities_updated, total=o.total)
+        if o.updates_in_period else w(lang, "summary_no_updates", total=o.total)))
+    rows = [(status_word(s, lang), str(o.counts.get(s, 0))) for s in Status]
+    rows.append((w(lang, "total"), str(o.total)))
+    blocks.append(Table(f"{w(lang, 'status')} ({period_name(report.cover.period, lang)})",
+                        (w(lang, "status"), w(lang, "count")), tuple(rows), numeric=(1,)))
+    blocks.append(Table(w(lang, "deadline_kind"), (w(lang, "deadline_kind"), w(lang, "count")), (
+        (w(lang, "on_time"), str(o.on_time)),
+        (w(lang, "late"), str(o.late)),
+        (w(lang, "moved"), str(o.moved)),
+        (w(lang, "no_deadline"), str(o.no_deadline)),
+    ), numeric=(1,)))
+    if "status" in drawn:
+        blocks.append(drawn["status"])
+    if report.late:
+        blocks.append(Paragraph((Run(w(lang, "late_list"), bold=True),), "label"))
+        blocks.append(Bullets(tuple(
+            (Run(a.title), Run(f" — {w(lang, 'deadline').lower()} {due_text(a.due, lang)}, "
+                               f"{status_word(a.status, lang)}"))
+            for a in report.late)))
+    return blocks
+
+
+def _goal(goal: ReportGoal, lang: Lang) -> list[Block]:
+    blocks: list[Block] = [Heading(3, goal.name or w(lang, "no_goal"))]
+    counts = ", ".join(f"{status_word(s, lang)}: {n}" for s, n in goal.counts.items() if n)
+    if counts:
+        blocks.append(_p(counts))
+    for theme in goal.themes:
+        blocks += _theme(theme, lang)
+    return blocks
+
+
+def _theme(theme: ReportTheme, lang: Lang) -> list[Block]:
+    blocks: list[Block] = [Heading(4, theme.name or w(lang, "no_theme"))]
+    for activity in theme.activities:
+        blocks += _activity(activity, lang)
+    blocks.append(Paragraph((Run(w(lang, "remaining"), bold=True),), "label"))
+    if theme.remaining:
+        blocks.append(Bullets(tuple(
+            (Run(a.title), Run(f" ({w(lang, 'deadline').lower()}: {due_text(a.due, lang)})"))
+            for a in theme.remaining)))
+    else:
+        blocks.append(_p(w(lang, "nothing_remaining")))
+    return blocks
+
+
+def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
+    facts: list[tuple[Run, ...]] = []
+    if a.result:
+        facts.append(_item(w(lang, "result"), a.result))
+    if a.owners:
+        facts.append(_item(w(lang, "owners"), ", ".join(a.owners)))
+    if a.group:
+        facts.append(_item(w(lang, "group"), a.group))
+    facts.append(_item(w(lang, "status"), status_word(a.status, lang)))
+    state = due_state_word(a.due_state, lang)
+    deadline = due_text(a.due, lang) if a.due else w(lang, "no_deadline").lower()
+    if a.due and a.due_state in (DueState.ON_TIME, DueState.LATE):
+        deadline += f" ({state})"
+    if a.moved:
+        deadline += f" — {w(lang, 'moved').lower()}"
+    facts.append(_item(w(lang, "deadline"), deadline))
+    blocks: list[Block] = [Heading(5, a.title), Bullets(tuple(facts)),
+                           Paragraph((Run(w(lang, "done_in_period"), bold=True),), "label")]
+    if a.updates:
+        items = []
+        for u in a.updates:
+            change = status_word(u.new_status, lang)
+            if u.old_status and u.old_status != u.new_status:
+                change = f"{status_word(u.old_status, lang)} → {change}"
+            head = date_text(u.on, lang) + (f" · {u.group}" if u.group else "")
+            items.append((Run(f"{head} ", bold=True), Run(f"({change})"),
+                          Run(f": {u.note}" if u.note else "")))
+        blocks.append(Bullets(tuple(items)))
+    else:
+        blocks.append(_p(w(lang, "no_updates")))
+    if a.reschedules:
+        blocks.append(Paragraph((Run(w(lang, "moves"), bold=True),), "label"))
+        blocks.append(Bullets(tuple(_move(m, lang) for m in a.reschedules)))
+    if a.milestones:
+        blocks.append(Paragraph((Run(w(lang, "milestones"), bold=True),), "label"))
+        blocks.append(Bullets(tuple(
+            (Run(m.title), Run(f" — {due_text(m.due, lang)}"
+                               + (f" ({_when(m.in_period, m.in_next, m.passed, lang)})"
+                                  if m.due else "")))
+            for m in a.milestones)))
+    return blocks
+
+
+def _when(in_period: bool, in_next: bool, passed: bool, lang: Lang) -> str:
+    if in_period:
+        return w(lang, "in_period")
+    if in_next:
+        return w(lang, "in_next")
+    return w(lang, "passed") if passed else w(lang, "later")
+
+
+def _move(m: Reschedule, lang: Lang) -> tuple[Run, ...]:
+    old = due_text(m.old_due, lang)
+    change = (w(lang, "moved_to", old=old, new=due_text(m.new_due, lang)) if m.new_due
+              else w(lang, "moved_no_new", old=old))
+    what = f"{m.milestone}: " if m.milestone else ""
+    return (Run(f"{date_text(m.on, lang)} ", bold=True), Run(f"{what}{change}"),
+            Run(f"; {w(lang, 'reason')}: {m.reason}" if m.reason else ""))
+
+
+def _indicator(indicator: ReportIndicator, lang: Lang, figure: Figure | None) -> list[Block]:
+    blocks: list[Block] = [Heading(3, indicator.name)]
+    facts = []
+    if indicator.source:
+        facts.append(_item(w(lang, "source"), indicator.source))
+    if indicator.unit:
+        facts.append(_item(w(lang, "unit"), indicator.unit))
+    if facts:
+        blocks.append(Bullets(tuple(facts)))
+    if not indicator.has_values:
+        return [*blocks, _p(w(lang, "no_values"))]
+    sentence = trend_sentence(indicator, lang)
+    if sentence:
+        blocks.append(_p(sentence))
+    blocks.append(indicator_table(indicator, lang))
+    if figure is not None:
+        blocks.append(figure)
+    sources = [(p.period, s) for p in indicator.points for s in p.sources
+               if s != indicator.source]
+    notes = [f"{p.period}: {n}" for p in indicator.points for n in p.notes]
+    if sources or notes:
+        blocks.append(Bullets(tuple(
+            [_item(f"{w(lang, 'source')} {period}", s) for period, s in sources]
+            + [(Run(n),) for n in notes])))
+    return blocks
+
+
+def indicator_table(indicator: ReportIndicator, lang: Lang) -> Table:
+    """Rows: the whole region, then each breakdown; columns: the periods, oldest first."""
+    periods = [p.period for p in indicator.points]
+    names = list(indicator.breakdown)
+    for point in indicator.points:
+        names += [name for name, _ in point.parts if name not in names]
+    rows: list[tuple[str, ...]] = []
+    for name in names:
+        cells = [next((number(v, lang) for n, v in p.parts if n == name), "—")
+                 for p in indicator.points]
+        if any(c != "—" for c in cells):
+            rows.append((name, *cells))
+    if any(p.total is not None for p in indicator.points):
+        rows.append((w(lang, "whole_region"),
+                     *[number(p.total, lang) if p.total is not None else "—"
+                       for p in indicator.points]))
+    return Table(indicator.name, (w(lang, "breakdown"), *periods), tuple(rows),
+                 numeric=tuple(range(1, len(periods) + 1)))
+
+
+def _outlook(report: Report, lang: Lang, figure: Figure | None) -> list[Block]:
+    nxt = period_name(report.cover.next_period, lang)
+    blocks: list[Block] = [Heading(2, w(lang, "outlook"))]
+    if not report.outlook:
+        blocks.append(_p(w(lang, "outlook_none", period=nxt)))
+    else:
+        blocks.append(_p(w(lang, "outlook_intro", period=nxt)))
+        blocks.append(Table(w(lang, "outlook"), (
+            w(lang, "date"), w(lang, "activity"), w(lang, "milestone"), w(lang, "group"),
+            w(lang, "status")), tuple(
+            (due_text(i.due, lang), i.activity_title, i.milestone or "—", i.group or "—",
+             status_word(i.status, lang))
+            for i in report.outlook)))
+    if figure is not None:
+        blocks.append(figure)
+    return blocks
+
