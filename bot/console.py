@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.domain import grammar
 from bot.services import Actor, Deps, execute
 from bot.services.delivery import deliver
+from bot.services.report_results import ReportReady
 from bot.services.results import UpdateRecorded
 from handlers.delivery import PrintNotifier
 from handlers.render.messages import compose
@@ -32,6 +33,15 @@ def answer(deps: Deps, settings: Settings, text: str, actor: Actor | None = None
     reply = render(compose(result, settings.language, deps.timezone))
     if isinstance(result, UpdateRecorded) and result.delivery_key:
         deliver(deps, result.delivery_key)
+    if isinstance(result, ReportReady):  # no channel to upload to: the .docx goes to a file
+        from pathlib import Path
+
+        from handlers.render.report_files import filename
+        from handlers.render.report_files import render as render_report
+
+        path = Path(filename(result.report, "docx", settings.language))
+        path.write_bytes(render_report(result.report, "docx", settings.language))
+        reply += f"\n→ {path}"
     return reply
 
 

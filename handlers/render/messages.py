@@ -259,7 +259,9 @@ def _help(result: r.HelpAnswer, lang: Lang) -> Reply:
         f"• `{c} lijst [<werkgroep>]` · `{c} overzicht` — overzichten\n"
         f"• `{c} koppel <werkgroep>` — koppel dit kanaal aan een werkgroep\n"
         f"• `{c} update [<activiteit>]` — bijwerken in een venster · "
-        f"`{c} verplaats <activiteit> <deadline> <reden>` · `{c} nieuw` — activiteit toevoegen"
+        f"`{c} verplaats <activiteit> <deadline> <reden>` · `{c} nieuw` — activiteit toevoegen\n"
+        f"• `{c} rapport [<periode>]` — concept-voortgangsrapportage (.docx) in dit kanaal\n"
+        f"• `{c} indicator [<sleutel> [<periode> <waarde> [<uitsplitsing>]]]` — indicatoren"
     )
     en = (
         f"*Actiebot* — who, when and where things stand in the action programme.\n"
@@ -272,7 +274,9 @@ def _help(result: r.HelpAnswer, lang: Lang) -> Reply:
         f"• `{c} list [<group>]` · `{c} digest` — overviews\n"
         f"• `{c} link <group>` — link this channel to a working group\n"
         f"• `{c} update [<activity>]` — update in a form · "
-        f"`{c} reschedule <activity> <deadline> <reason>` · `{c} new` — add an activity"
+        f"`{c} reschedule <activity> <deadline> <reason>` · `{c} new` — add an activity\n"
+        f"• `{c} report [<period>]` — draft progress report (.docx) in this channel\n"
+        f"• `{c} indicator [<key> [<period> <value> [<breakdown>]]]` — indicators"
     )
     statuses = t(
         lang,

@@ -42,7 +42,7 @@ STATUS_STYLE: dict[Status, tuple[str, str]] = {
 mdates: Any = _mdates  # untyped module
 BAR_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 MAX_TIMELINE = 24
-DPI = 150
+DPI = 120
 
 
 def _png(figure: MplFigure) -> bytes:
@@ -105,7 +105,7 @@ def status_chart(report: Report, lang: Lang) -> Figure:
         described = ", ".join(f"{n} {status_word(s, lang)}" for s, n in goal.counts.items() if n)
         parts.append(f"{goal.name or w(lang, 'no_goal')}: {described}")
     alt = (w(lang, "chart_status") + f" ({period_name(report.cover.period, lang)}), "
-           + ("gestapelde staafdiagram. " if lang != "en" else "stacked bar chart. ")
+           + ("gestapeld staafdiagram. " if lang != "en" else "stacked bar chart. ")
            + "; ".join(parts) + ".")
     caption = f"{w(lang, 'chart_status')} ({period_name(report.cover.period, lang)})"
     return Figure("status", _png(figure), alt, caption)

@@ -204,8 +204,12 @@ def report_reply(result: object, lang: Lang, command: str = "/actie") -> tuple[s
     from handlers.render.messages import escape, t
 
     match result:
-        case rr.ReportReady(report=report):
+        case rr.ReportReady(report=report, channel=channel):
             name = period_name(report.cover.period, lang)
+            if channel is None:  # the console writes it to a file
+                text = t(lang, f"Het concept van de voortgangsrapportage ({name}) is opgesteld.",
+                         f"The draft progress report ({name}) has been compiled.")
+                return text, (text,)
             text = t(lang, f"Het concept van de voortgangsrapportage ({name}) wordt opgesteld en "
                            "hier geplaatst.",
                      f"The draft progress report ({name}) is being compiled and will be posted "

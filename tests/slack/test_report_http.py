@@ -24,7 +24,7 @@ def count_values(app) -> int:  # type: ignore[no-untyped-def]
 def test_rapport_2021_h1_uploads_the_docx_to_the_channel(app, fake_slack) -> None:
     reply = app.client.command("rapport 2021-H1", channel=GV_CHANNEL)
     assert reply.status == 200 and "eerste halfjaar 2021" in reply.text
-    completed = fake_slack.wait_for("files.completeUploadExternal")[0]
+    completed = fake_slack.wait_for("files.completeUploadExternal", timeout=180)[0]
     [asked] = fake_slack.calls_to("files.getUploadURLExternal")
     assert asked.body["filename"] == "voortgangsrapportage-gooi-en-vechtstreek-2021-H1.docx"
     assert completed.body["channel_id"] == GV_CHANNEL
@@ -44,7 +44,7 @@ def test_rapport_without_programme_in_an_unbound_channel_asks_which(app, fake_sl
     assert "gooi-en-vechtstreek" in reply.text and "kennemerland-2021" in reply.text
     named = app.client.command("rapport kennemerland-2021 2021-Q3")
     assert named.status == 200 and "3e kwartaal 2021" in named.text
-    completed = fake_slack.wait_for("files.completeUploadExternal")
+    completed = fake_slack.wait_for("files.completeUploadExternal", timeout=180)
     assert len(completed) == 1 and completed[0].body["channel_id"] == "C0OTHER01"
 
 

@@ -272,3 +272,26 @@ def test_odt_has_headings_header_rows_alt_text_and_language(loaded) -> None:
     for name in archive.namelist():
         if name.endswith(".png"):
             _check_png(archive.read(name))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_report_takes_a_fixed_number_of_queries(loaded) -> None:
+    """No query per activity: Gooi en Vechtstreek (33 activities) and Kennemerland (11) cost
+    the same number of statements."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(loaded.engine, "before_cursor_execute", count)
+    try:
+        _report(loaded.deps, "2021-H1", GV)
+        gooi = len(statements)
+        statements.clear()
+        _report(loaded.deps, "2021-H1", KL)
+        kennemerland = len(statements)
+    finally:
+        event.remove(loaded.engine, "before_cursor_execute", count)
+    assert gooi == kennemerland <= 16
