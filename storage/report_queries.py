@@ -1,8 +1,9 @@
 """Queries for the council progress report and the indicators (bot/services/report.py).
 
 A mixin of SqlRepository, kept in its own module: a report reads a whole programme in a fixed
-number of queries (activities with owners and milestones, the period's updates, the light
-status log, goals, groups, indicators and their values), never one query per activity.
+number of queries (activities with owners and milestones, the period's updates and deadline
+moves, the light status log, goals, groups, indicators and their values), never one query per
+activity.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.model import Goal, Indicator, IndicatorValue, Status, StatusUpdate
+from bot.domain.model import Indicator, IndicatorValue, Status, StatusUpdate
 from bot.domain.periods import parse_period
 from storage.models import (
     ActivityRow,
-    GoalRow,
     IndicatorRow,
     IndicatorValueRow,
     ProgrammeRow,
@@ -43,12 +43,6 @@ class ReportQueries:
     def _programme_id(self, programme_key: str) -> Any:
         return select(ProgrammeRow.id).where(ProgrammeRow.key == programme_key).scalar_subquery()
 
-    def list_goals(self, programme_key: str) -> list[Goal]:
-        rows = self.session.scalars(
-            select(GoalRow).where(GoalRow.programme_id == self._programme_id(programme_key))
-            .order_by(GoalRow.position, GoalRow.id))
-        return [Goal(g.key, g.name, dict(g.extra or {})) for g in rows]
-
     def list_status_changes(
         self, programme_key: str,
     ) -> list[tuple[str, datetime, Status | None, Status]]:
@@ -73,11 +67,9 @@ class ReportQueries:
             .where(StatusUpdateRow.at >= start, StatusUpdateRow.at < end,
                    ActivityRow.programme_id == self._programme_id(programme_key))
             .order_by(StatusUpdateRow.at, StatusUpdateRow.id))
-        return [(key, StatusUpdate(
-            at=row.at, author=row.author,
-            old_status=Status(row.old_status) if row.old_status else None,
-            new_status=Status(row.new_status), note=row.note, author_name=row.author_name))
-            for key, row in rows]
+        from storage.repository import _update  # one mapping of a log row, with reschedules
+
+        return [(key, _update(row)) for key, row in rows]
 
     # -- indicators ------------------------------------------------------------------------
 

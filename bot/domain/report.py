@@ -60,8 +60,9 @@ class LoggedUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Reschedule:
-    """A deadline moved: old -> new and why. From the reschedule log, or read from an update
-    note that says the deadline moved (``from_note``), when no new date was given."""
+    """A deadline moved: old -> new and why. From the update log's reschedule events (`/actie
+    verplaats`, the update modal), or read from an update note that says the deadline moved
+    (``from_note``, e.g. transcribed reports: "is deze uitgesteld") when no move was logged."""
 
     activity_key: str
     on: date
@@ -80,7 +81,7 @@ class ReportData:
     activities: tuple[Activity, ...]
     updates: tuple[LoggedUpdate, ...] = ()  # the period's updates, oldest first
     status_at_end: dict[str, Status] = field(default_factory=dict)  # activity key -> status
-    reschedules: tuple[Reschedule, ...] = ()  # moves logged in the period
+    reschedules: tuple[Reschedule, ...] = ()  # moves from elsewhere (the log's come in updates)
     indicators: tuple[Indicator, ...] = ()
     indicator_values: tuple[IndicatorValue, ...] = ()
 
@@ -249,10 +250,16 @@ def build_report(data: ReportData, period: Period, today: date) -> Report:
     nxt = period.next()
     group_names = {g.key: g.name for g in data.groups}
     updates_by_activity: dict[str, list[LoggedUpdate]] = {}
-    for logged in sorted(data.updates, key=lambda u: (u.on, u.update.at)):
-        if period.contains(logged.on):
-            updates_by_activity.setdefault(logged.activity_key, []).append(logged)
     moves: dict[str, list[Reschedule]] = {}
+    for logged in sorted(data.updates, key=lambda u: (u.on, u.update.at)):
+        if not period.contains(logged.on):
+            continue
+        update = logged.update
+        if update.moved:  # `/actie verplaats`, the update modal: old -> new, the note is why
+            moves.setdefault(logged.activity_key, []).append(Reschedule(
+                logged.activity_key, logged.on, update.old_due, update.new_due, update.note))
+        else:
+            updates_by_activity.setdefault(logged.activity_key, []).append(logged)
     for move in data.reschedules:
         if period.contains(move.on):
             moves.setdefault(move.activity_key, []).append(move)

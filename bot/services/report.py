@@ -5,7 +5,8 @@
   light status log, indicators and their values) and hands it to the pure
   ``bot.domain.report.build_report``. Used by ``actiebot report`` and ``/actie rapport``.
 * :func:`show_indicator` / :func:`record_indicator` -- ``/actie indicator <key> [<period>
-  <value> [<breakdown>]]``. Recording follows the rules for updates and the privacy guard.
+  <value> [<breakdown>]]``. Recording follows the rule for updates (bot/services/permissions.py)
+  and the privacy guard.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.domain.report import (
     build_report,
     statuses_at,
 )
+from bot.services import permissions
 from bot.services.deps import Actor, Deps
 from bot.services.privacy import refuse_personal_data
 from bot.services.report_results import (
@@ -35,7 +37,6 @@ from bot.services.report_results import (
     IndicatorAnswer,
     IndicatorList,
     IndicatorRecorded,
-    IndicatorRefused,
     ReportProblem,
     ReportReady,
     ReportResult,
@@ -180,8 +181,9 @@ def parse_value(text: str) -> float | None:
 def record_indicator(
     deps: Deps, key: str, period_text: str, value_text: str, breakdown: str | None,
     actor: Actor,
-) -> IndicatorRecorded | IndicatorRefused | UnknownIndicator | BadIndicatorValue | BadPeriod \
-        | Refused:
+) -> IndicatorRecorded | UnknownIndicator | BadIndicatorValue | BadPeriod | Refused:
+    """Record a value: who may is decided as for updates (bot/services/permissions.py, the
+    indicator's `working_group:`), outside any transaction; the privacy guard comes first."""
     refused = refuse_personal_data(breakdown, period_text, value_text)
     if refused is not None:
         return refused
@@ -204,39 +206,19 @@ def record_indicator(
                 return BadIndicatorValue(indicator, "breakdown", breakdown)
             breakdown = named[fold(breakdown)]
         group_key = indicator.extra.get("working_group")
-        refusal = check_group(deps, repo, actor, programme_key,
-                              group_key if isinstance(group_key, str) else None)
-        if refusal is not None:
-            group = repo.get_group(programme_key, group_key) if isinstance(group_key, str) \
-                else None
-            return IndicatorRefused(indicator, group.name if group else None)
-        value = IndicatorValue(
-            indicator=indicator.key, period=period.key, value=number, breakdown=breakdown,
-            recorded_by=actor.source, recorded_at=deps.now())
-        replaced = repo.put_indicator_value(programme_key, value)
+        rule = permissions.change_rule(deps, repo, programme_key,
+                                       group_key if isinstance(group_key, str) else None)
+    refusal = permissions.decide(deps, actor, rule)
+    if refusal is not None:
+        return refusal
+    value = IndicatorValue(
+        indicator=indicator.key, period=period.key, value=number, breakdown=breakdown,
+        recorded_by=actor.source, recorded_at=deps.now())
+    with deps.uow() as uow:
+        replaced = uow.repo.put_indicator_value(programme_key, value)
         uow.commit()
-        values = repo.list_indicator_values(programme_key, indicator.key)
+        values = uow.repo.list_indicator_values(programme_key, indicator.key)
     return IndicatorRecorded(programme_key, build_indicator(indicator, values), value, replaced)
-
-
-def check_group(
-    deps: Deps, repo: Repository, actor: Actor, programme_key: str, group_key: str | None,
-) -> Refused | None:
-    """Who may record for a working group: admins (and the console); without admins
-    configured, anyone in the group's channel, or anyone when the indicator has no group.
-
-    Temporary stand-in with the signature of bot.services.permissions.check_group (issue
-    "who may do what"); replaced by it once that lands."""
-    if deps.is_admin(actor):
-        return None
-    if deps.admins:
-        return Refused("not_admin")
-    if group_key is None:
-        return None
-    group = repo.get_group(programme_key, group_key)
-    if group is None or group.channel is None or group.channel == actor.channel_id:
-        return None
-    return Refused("not_admin")
 
 
 def list_indicators(deps: Deps, actor: Actor) -> IndicatorList:

@@ -57,17 +57,11 @@ class IndicatorRecorded:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorRefused:
-    indicator: Indicator
-    group_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class IndicatorList:
     indicators: tuple[tuple[str, ReportIndicator], ...]  # (programme key, indicator)
 
 
 ReportResult = (
     ReportReady | ReportProblem | BadPeriod | IndicatorAnswer | UnknownIndicator
-    | BadIndicatorValue | IndicatorRecorded | IndicatorRefused | IndicatorList
+    | BadIndicatorValue | IndicatorRecorded | IndicatorList
 )

@@ -30,7 +30,7 @@ from handlers.render.mrkdwn import escape as escape  # noqa: PLC0414 - re-export
 Lang = str  # "nl" | "en"
 REPORT_RESULTS = (rr.ReportReady, rr.ReportProblem, rr.BadPeriod, rr.IndicatorAnswer,
                   rr.IndicatorRecorded, rr.IndicatorList, rr.UnknownIndicator,
-                  rr.BadIndicatorValue, rr.IndicatorRefused)
+                  rr.BadIndicatorValue)
 MAX_LINES = 15
 
 

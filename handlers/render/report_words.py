@@ -281,15 +281,6 @@ def report_reply(result: object, lang: Lang, command: str = "/actie") -> tuple[s
                          f"{escape(indicator.key)} 2021-H1 649 [breakdown]`.")
             text += t(lang, " Er is niets opgeslagen.", " Nothing was saved.")
             return text, (text,)
-        case rr.IndicatorRefused(indicator=indicator, group_name=group):
-            who = (t(lang, f"beheerders en leden van het kanaal van {escape(group)}",
-                     f"admins and members of the channel of {escape(group)}")
-                   if group else t(lang, "beheerders", "admins"))
-            text = t(lang, f"Alleen {who} mogen waarden van {escape(indicator.name)} vastleggen. "
-                           "Er is niets opgeslagen.",
-                     f"Only {who} may record values of {escape(indicator.name)}. Nothing was "
-                     "saved.")
-            return text, (text,)
     raise AssertionError(result)  # pragma: no cover
 
 

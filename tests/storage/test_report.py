@@ -4,7 +4,7 @@ drafted by the service from the database, rendered in every format, content chec
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -295,3 +295,28 @@ def test_a_report_takes_a_fixed_number_of_queries(loaded) -> None:
     finally:
         event.remove(loaded.engine, "before_cursor_execute", count)
     assert gooi == kennemerland <= 16
+
+
+def test_a_logged_reschedule_is_explained_with_old_new_and_reason(loaded) -> None:
+    """`/actie verplaats` writes a reschedule event to the update log (old -> new deadline, the
+    note is the reason); the report lists it under *Deadline verschoven*, not as an update."""
+    from bot.domain.model import DueDate, Precision, UpdateEvent
+
+    deps = loaded.deps
+    with deps.uow() as uow:
+        uow.repo.append_update(ActivityId(KL, "mda-advies"), StatusUpdate(
+            at=datetime(2021, 3, 20, 10, tzinfo=UTC), author="U0SECRET9", old_status=None,
+            new_status=Status.ON_TRACK, note="De stuurgroep vergadert pas in september",
+            author_name="Jan Jansen", event=UpdateEvent.RESCHEDULE,
+            old_due=DueDate(date(2021, 3, 31), Precision.MONTH),
+            new_due=DueDate(date(2021, 9, 30), Precision.MONTH)), source="slack")
+        uow.commit()
+    report = _report(deps, "2021-H1", KL)
+    mda = next(a for a in report.activities if a.key == "mda-advies")
+    assert mda.moved and not mda.reschedules[0].from_note and mda.updates == ()
+    assert report.overview.moved == 1
+    part = _md(report).split("##### Omvang en kenmerken MDA++", 1)[1].split("#####", 1)[0]
+    moved = part.split("**Deadline verschoven**", 1)[1]
+    assert "20 maart 2021" in moved and "van maart 2021 naar september 2021" in moved
+    assert "De stuurgroep vergadert pas in september" in moved
+    assert "U0SECRET9" not in part and "Jan Jansen" not in part
