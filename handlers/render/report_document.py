@@ -7,6 +7,7 @@ the same heading levels: 1 the title, 2 the sections, 3 an action line or indica
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.domain.model import Status
@@ -87,6 +88,20 @@ class Document:
     title: str
     subtitle: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|\b[UW][A-Z0-9]{8,}\b")
+_CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
+_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
+
+
+def note_text(note: str, lang: Lang) -> str:
+    """An update note as report text: Slack markup resolved, people never named by their Slack
+    id (a mention becomes "[persoon]"): the report is a public council document."""
+    person = "[person]" if lang == "en" else "[persoon]"
+    note = _MENTION.sub(person, note)
+    note = _CHANNEL.sub(lambda m: f"#{m.group(1)}" if m.group(1) else "#", note)
+    return _LINK.sub(lambda m: m.group(2) or m.group(1), note)
 
 
 def _p(text: str, kind: str = "normal") -> Paragraph:
@@ -218,7 +233,7 @@ def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
                 change = f"{status_word(u.old_status, lang)} → {change}"
             head = date_text(u.on, lang) + (f" · {u.group}" if u.group else "")
             items.append((Run(f"{head} ", bold=True), Run(f"({change})"),
-                          Run(f": {u.note}" if u.note else "")))
+                          Run(f": {note_text(u.note, lang)}" if u.note else "")))
         blocks.append(Bullets(tuple(items)))
     else:
         blocks.append(_p(w(lang, "no_updates")))
@@ -249,7 +264,7 @@ def _move(m: Reschedule, lang: Lang) -> tuple[Run, ...]:
               else w(lang, "moved_no_new", old=old))
     what = f"{m.milestone}: " if m.milestone else ""
     return (Run(f"{date_text(m.on, lang)} ", bold=True), Run(f"{what}{change}"),
-            Run(f"; {w(lang, 'reason')}: {m.reason}" if m.reason else ""))
+            Run(f"; {w(lang, 'reason')}: {note_text(m.reason, lang)}" if m.reason else ""))
 
 
 def _indicator(indicator: ReportIndicator, lang: Lang, figure: Figure | None) -> list[Block]:

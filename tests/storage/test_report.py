@@ -89,7 +89,7 @@ def test_gooi_2020_h1_explains_the_postponed_werksessie(loaded) -> None:
 def test_kennemerland_updates_inside_present_outside_absent_no_user_ids(loaded) -> None:
     deps = loaded.deps
     _log(deps, KL, "mda-advies", datetime(2021, 3, 15, 9, tzinfo=UTC), Status.DONE,
-         "Advies Hoe verder? aangeboden aan de stuurgroep")
+         "Advies Hoe verder? aangeboden aan de stuurgroep door <@U0SECRET9|jan>")
     _log(deps, KL, "indicatoren-set", datetime(2021, 7, 2, 9, tzinfo=UTC), Status.ON_TRACK,
          "Eerste bijeenkomst werkgroep indicatoren gehouden")
     _log(deps, KL, "thv-onderzoek", datetime(2020, 12, 31, 23, 30, tzinfo=UTC), Status.AT_RISK,
@@ -100,7 +100,8 @@ def test_kennemerland_updates_inside_present_outside_absent_no_user_ids(loaded) 
     assert "Werkgroep MDA++, Hoe verder?" in md and "15 maart 2021" in md
     assert "Eerste bijeenkomst werkgroep indicatoren" not in md
     assert "Oudejaarsavond" in md  # 23:30 UTC on 31 December is 1 January in Amsterdam
-    assert "U0SECRET9" not in md and "Jan Jansen" not in md
+    assert "U0SECRET9" not in md and "Jan Jansen" not in md and "|jan" not in md
+    assert "aangeboden aan de stuurgroep door [persoon]" in md
     with deps.uow() as uow:
         file = uow.repo.load_programme(KL)
     assert file is not None
