@@ -1,8 +1,8 @@
 """indicators: the figures a programme follows (programme file `indicators:`) and their values
 per period and breakdown (`indicator_values:`, `/actie indicator <key> <period> <value>`)
 
-Revision ID: 0006_indicators
-Revises: 0005_activity_order_indexes
+Revision ID: 0007_indicators
+Revises: 0006_programme_rollover
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_indicators"
-down_revision = "0005_activity_order_indexes"
+revision = "0007_indicators"
+down_revision = "0006_programme_rollover"
 branch_labels = None
 depends_on = None
 
