@@ -1,8 +1,8 @@
 """indicators: the figures a programme follows (programme file `indicators:`) and their values
 per period and breakdown (`indicator_values:`, `/actie indicator <key> <period> <value>`)
 
-Revision ID: 0007_indicators
-Revises: 0006_programme_rollover
+Revision ID: 0008_indicators
+Revises: 0007_programme_admins
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_indicators"
-down_revision = "0006_programme_rollover"
+revision = "0008_indicators"
+down_revision = "0007_programme_admins"
 branch_labels = None
 depends_on = None
 
