@@ -4,11 +4,13 @@ Jobs (a few cron-like jobs, never one per activity), in the programme's time zon
 (``ACTIEBOT_TIMEZONE``, default Europe/Amsterdam):
 
 * ``reminders`` — ``sweep_reminders`` at 09:00 on every working day (``WorkingDayTrigger``:
-  Monday to Friday except Dutch public holidays, from ``WorkCalendar``);
+  a day that is a working day for at least one programme, each on its own ``calendar:``, see
+  bot/services/calendars.py; the sweep skips the programmes that are off that day);
 * ``digest`` — ``post_digests`` at 09:00 on the first working day of the month
   (``FirstWorkingDayTrigger``; ``WorkCalendar.first_working_day_of_month`` walks the month with
   ``dateutil.rrule``): 1 January 2022 is a Saturday and a holiday, so January's digest goes out
-  on Monday 3 January;
+  on Monday 3 January. With programmes on different calendars the trigger fires on each of
+  their first working days and every programme's digest goes out on its own;
 * ``outbox`` — every 5 minutes: retry failed posts whose time has come, post digest threads
   whose parent went out late, tell admin channels about channels the bot cannot reach;
 * ``catch-up`` — once at start-up (and whenever this process takes the lease over): one sweep,
@@ -44,6 +46,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Settings
 from bot.domain.workdays import WorkCalendar
 from bot.services import Deps, lease
+from bot.services.calendars import AnyProgrammeCalendar
 from bot.services.delivery import deliver_pending
 from bot.services.digests import complete_threads, post_digests
 from bot.services.reminders import SWEEP_HOUR, report_channel_failures, sweep_reminders
@@ -55,10 +58,11 @@ OUTBOX_MINUTES = 5
 
 class WorkingDayTrigger(BaseTrigger):  # type: ignore[misc]
     """Fires at ``hour:minute`` on working days; with ``first_of_month`` only on the first
-    working day of each month."""
+    working day of each month. ``calendar`` is one ``WorkCalendar`` or the union of the
+    programmes' calendars (``AnyProgrammeCalendar``)."""
 
-    def __init__(self, calendar: WorkCalendar, timezone: str, hour: int = SWEEP_HOUR,
-                 minute: int = 0, first_of_month: bool = False) -> None:
+    def __init__(self, calendar: WorkCalendar | AnyProgrammeCalendar, timezone: str,
+                 hour: int = SWEEP_HOUR, minute: int = 0, first_of_month: bool = False) -> None:
         self.calendar = calendar
         self.timezone: tzinfo = ZoneInfo(timezone)
         self.hour, self.minute = hour, minute
@@ -67,11 +71,17 @@ class WorkingDayTrigger(BaseTrigger):  # type: ignore[misc]
     def _day_on_or_after(self, day: Any) -> Any:
         if not self.first_of_month:
             return self.calendar.next_working_day(day)
-        first = self.calendar.first_working_day_of_month(day.year, day.month)
-        if first >= day:
-            return first
+        firsts = self._firsts(day.year, day.month)
+        later = [first for first in firsts if first >= day]
+        if later:
+            return min(later)
         following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-        return self.calendar.first_working_day_of_month(following.year, following.month)
+        return min(self._firsts(following.year, following.month))
+
+    def _firsts(self, year: int, month: int) -> list[Any]:
+        if isinstance(self.calendar, AnyProgrammeCalendar):
+            return self.calendar.first_working_days_of_month(year, month)
+        return [self.calendar.first_working_day_of_month(year, month)]
 
     def get_next_fire_time(self, previous_fire_time: datetime | None,
                            now: datetime) -> datetime | None:
@@ -92,7 +102,7 @@ class WorkingDayTrigger(BaseTrigger):  # type: ignore[misc]
         return f"{which} at {self.hour:02d}:{self.minute:02d}"
 
 
-def FirstWorkingDayTrigger(calendar: WorkCalendar, timezone: str,
+def FirstWorkingDayTrigger(calendar: WorkCalendar | AnyProgrammeCalendar, timezone: str,
                            hour: int = SWEEP_HOUR) -> WorkingDayTrigger:
     return WorkingDayTrigger(calendar, timezone, hour, first_of_month=True)
 
@@ -145,7 +155,14 @@ class Jobs:
 
     def digest(self) -> None:
         if self.held:
-            self._safe("digest", lambda: post_digests(self.deps, self.deps.today()))
+            self._safe("digest", lambda: post_digests(self.deps, self.deps.today(),
+                                                      only_first_working_day=True))
+
+    def catch_up_digests(self) -> None:
+        """This month's digests of every programme whose first working day has passed."""
+        if self.held:
+            self._safe("digest", lambda: post_digests(self.deps, self.deps.today(),
+                                                      only_started_months=True))
 
     def outbox(self) -> None:
         if not self.held:
@@ -165,10 +182,10 @@ class Jobs:
         self.reminders()
         deps = self.deps
         today = deps.today()
-        first = deps.calendar.first_working_day_of_month(today.year, today.month)
+        first = AnyProgrammeCalendar.of(deps).first_working_day_of_month(today.year, today.month)
         moment = datetime.combine(first, time(SWEEP_HOUR), ZoneInfo(deps.timezone))
         if deps.now() >= moment:
-            self.digest()
+            self.catch_up_digests()
         self.outbox()
 
 
@@ -195,9 +212,10 @@ def build_scheduler(settings: Settings, deps: Deps,
                               "misfire_grace_time": 3600}
     scheduler.add_job(jobs.renew, IntervalTrigger(seconds=lease.RENEW_SECONDS), id="lease",
                       next_run_time=datetime.now(ZoneInfo(settings.timezone)), **common)
-    scheduler.add_job(jobs.reminders, WorkingDayTrigger(deps.calendar, settings.timezone),
+    calendar = AnyProgrammeCalendar.of(deps)
+    scheduler.add_job(jobs.reminders, WorkingDayTrigger(calendar, settings.timezone),
                       id="reminders", **common)
-    scheduler.add_job(jobs.digest, FirstWorkingDayTrigger(deps.calendar, settings.timezone),
+    scheduler.add_job(jobs.digest, FirstWorkingDayTrigger(calendar, settings.timezone),
                       id="digest", **common)
     scheduler.add_job(jobs.outbox, IntervalTrigger(minutes=OUTBOX_MINUTES), id="outbox",
                       **common)

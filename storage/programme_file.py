@@ -48,6 +48,7 @@ from bot.domain.model import (
 from bot.domain.periods import InvalidPeriod, parse_period
 from bot.domain.privacy import kinds as privacy_kinds
 from bot.domain.privacy import mask as privacy_mask
+from bot.domain.workdays import CalendarSpec
 from storage.yaml_limits import FileLimitError, load_documents, read_text_limited
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
@@ -144,6 +145,21 @@ class ProgrammeModel(_Model):
             if not isinstance(uid, str) or uid[:1] not in ("U", "W") or not uid.isalnum():
                 raise ValueError(f"admins: {str(uid)[:40]!r} is not a Slack user id (U…)")
         return list(dict.fromkeys(value))
+
+    # Which days are working days (bot/domain/workdays.py); kept in the programme's extra keys
+    # in its canonical shape, so no column of its own.
+    calendar: Any = None
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar(cls, value: Any) -> dict[str, Any] | None:
+        return None if value is None else CalendarSpec.from_mapping(value).to_mapping()
+
+    def extras(self) -> dict[str, Any]:
+        extra = super().extras()
+        if self.calendar is not None:
+            extra["calendar"] = self.calendar
+        return extra
 
     @field_validator("timezone")
     @classmethod

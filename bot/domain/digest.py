@@ -8,6 +8,7 @@ Slack's limits are the renderer's business (handlers/render/messages.py).
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -114,12 +115,14 @@ def build_digest(
     stale_total: int,
     calendar: WorkCalendar,
     horizon_days: int = HORIZON_DAYS,
+    calendar_of: Callable[[str | None], WorkCalendar] | None = None,
 ) -> Digest:
     """Sort the rows into the digest's lists.
 
     ``due_items`` are the open items due before ``as_of + horizon_days``: those whose deadline
     lies before ``as_of`` are overdue (most recently missed first, still the most actionable),
-    the others upcoming (soonest first). The urgent few for the channel message: overdue first,
+    the others upcoming (soonest first). Working days count on ``calendar``, or on each item's
+    programme's calendar when ``calendar_of`` is given. The urgent few for the channel message: overdue first,
     then the nearest deadlines.
     """
     _, end = due_window(as_of, horizon_days)
@@ -128,8 +131,8 @@ def build_digest(
     for item in due_items:
         if item.due_value > end:
             continue
-        entry = DigestEntry(item, due_of(item),
-                            calendar.working_days_between(as_of, item.due_value))
+        cal = calendar if calendar_of is None else calendar_of(item.activity.programme_key)
+        entry = DigestEntry(item, due_of(item), cal.working_days_between(as_of, item.due_value))
         (overdue if item.due_value < as_of else upcoming).append(entry)
     overdue.sort(key=lambda e: (-e.item.due_value.toordinal(), e.activity.key))
     upcoming.sort(key=lambda e: (e.item.due_value, e.activity.key))

@@ -1,9 +1,28 @@
-"""Working days in the Netherlands: weekends and Dutch public holidays are closed.
+"""Working days in the Netherlands: weekends and a programme's days off are closed.
 
-Holidays come from the ``holidays`` package (public category), loaded per year on first use and
-cached; nothing here is a hand-written list. That means the package decides: Goede Vrijdag is a
-holiday, Bevrijdingsdag (5 May) only in lustrum years (2020, 2025, ...), Koningsdag moves to
-26 April when the 27th is a Sunday.
+Which days are off is a programme's choice (``calendar:`` in the programme file, CONTRACT.md),
+one of three presets built from the ``holidays`` package (NL, categories ``public`` and
+``optional``) plus explicit rules, never from hand-written date lists:
+
+* ``cao-gemeenten`` (the default): the days off of the Cao Gemeenten, art. 6.6 (Cao 2023):
+  Nieuwjaarsdag, Tweede Paasdag, Koningsdag, Bevrijdingsdag, Hemelvaartsdag, Tweede
+  Pinksterdag, Eerste en Tweede Kerstdag. **Goede Vrijdag is a working day.** Bevrijdingsdag is
+  off every year since the Cao 2023 (sources: Cao Gemeenten 2023 art. 6.6; gemeente.nu,
+  "Bevrijdingsdag een betaalde vrije dag", 2024); before 2023 the local employer decided, and
+  we keep the package's reading (lustrum years only: 2020, 2025, ...).
+* ``wettelijk``: the "algemeen erkende feestdagen" of the Algemene termijnenwet, art. 3:
+  lid 1 names Nieuwjaarsdag, Tweede Paas- en Pinksterdag, both Kerstdagen, Hemelvaartsdag,
+  Koningsdag and 5 May (every year since the 1982 amendment), lid 2 adds Goede Vrijdag
+  (source: wetten.overheid.nl BWBR0002448, art. 3; nl.wikipedia "Algemene termijnenwet"). The
+  extra days the Crown assimilates every three years by decree (lid 3, e.g. the Friday after
+  Hemelvaartsdag) follow no rule: list them in ``extra_days_off``.
+* ``rijksoverheid``: the Cao Rijk: the same days, Goede Vrijdag and Bevrijdingsdag every year
+  included (source: rijksoverheid.nl "Is Goede Vrijdag een vrije dag?": civil servants are off
+  on Goede Vrijdag; rijksambtenaren have long been off on 5 May every year).
+
+``extra_days_off`` adds a programme's local closing days (e.g. carnavalsmaandag). Koningsdag
+moves to 26 April when the 27th is a Sunday (the package does this). Years are loaded on first
+use and cached.
 
 Counting uses arithmetic on weekdays and subtracts the few holidays that fall on a weekday, so
 counts and jumps over long ranges cost a handful of operations, not a loop over every day.
@@ -15,23 +34,128 @@ from __future__ import annotations
 
 import bisect
 import calendar
-from collections.abc import Iterator
-from datetime import date, timedelta
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Final
 
 import holidays
+from dateutil.easter import easter
 from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
 
+from bot.domain.model import Programme
+
 _WEEKDAYS = (MO, TU, WE, TH, FR)
+LIBERATION_DAY_EVERY_YEAR_SINCE: Final = 2023  # Cao Gemeenten 2023, art. 6.6
+MAX_EXTRA_DAYS_OFF: Final = 400
+
+
+class DaysOff(StrEnum):
+    """Which holidays a programme's staff have off (``calendar: days_off:``)."""
+
+    CAO_GEMEENTEN = "cao-gemeenten"
+    WETTELIJK = "wettelijk"
+    RIJKSOVERHEID = "rijksoverheid"
+
+
+_CLOSING_DAY_NAME: Final = {"nl": "Sluitingsdag", "en_US": "Closing day"}
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSpec:
+    """A programme's ``calendar:``: a preset of days off plus local closing days."""
+
+    days_off: DaysOff = DaysOff.CAO_GEMEENTEN
+    extra_days_off: tuple[date, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, value: Mapping[str, Any] | None) -> CalendarSpec:
+        """From the programme file's (or the database's) ``calendar:`` mapping.
+
+        Raises ``ValueError`` with a reason for anything else; unknown keys are refused, so a
+        misspelt ``extra_days_of`` does not silently do nothing.
+        """
+        if value is None:
+            return cls()
+        if not isinstance(value, Mapping):
+            raise ValueError("calendar: expected a mapping with days_off and extra_days_off")  # noqa: TRY004 - pydantic reports ValueError
+        unknown = sorted(str(k) for k in value if k not in ("days_off", "extra_days_off"))
+        if unknown:
+            raise ValueError(f"calendar: unknown key {unknown[0]!r}; expected days_off, "
+                             "extra_days_off")
+        raw = value.get("days_off") or DaysOff.CAO_GEMEENTEN.value
+        try:
+            days_off = DaysOff(str(raw).strip().lower())
+        except ValueError:
+            raise ValueError(f"calendar.days_off: unknown preset {str(raw)[:40]!r}; expected "
+                             + ", ".join(d.value for d in DaysOff)) from None
+        extra = value.get("extra_days_off") or []
+        if not isinstance(extra, (list, tuple)):
+            raise ValueError(  # noqa: TRY004 - pydantic reports ValueError
+                "calendar.extra_days_off: expected a list of dates (YYYY-MM-DD)")
+        if len(extra) > MAX_EXTRA_DAYS_OFF:
+            raise ValueError(f"calendar.extra_days_off: at most {MAX_EXTRA_DAYS_OFF} days")
+        return cls(days_off, tuple(sorted({_iso_day(d) for d in extra})))
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Plain data for the programme file and the database (round-trips ``from_mapping``)."""
+        data: dict[str, Any] = {"days_off": self.days_off.value}
+        if self.extra_days_off:
+            data["extra_days_off"] = [d.isoformat() for d in self.extra_days_off]
+        return data
+
+
+def _iso_day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"calendar.extra_days_off: {str(value)[:40]!r} is not a date "
+                         "(YYYY-MM-DD)") from None
+
+
+def calendar_spec(programme: Programme | None) -> CalendarSpec:
+    """The ``calendar:`` a programme was imported with (kept in its extra keys); the default
+    (``cao-gemeenten``, no closing days) without one. The programme file validated it."""
+    if programme is None:
+        return CalendarSpec()
+    try:
+        return CalendarSpec.from_mapping(programme.extra.get("calendar"))
+    except ValueError:
+        return CalendarSpec()
+
+
+def holidays_for(spec: CalendarSpec, year: int, language: str = "nl") -> dict[date, str]:
+    """The days off of one year under ``spec`` (weekends aside), with their names."""
+    loaded = holidays.country_holidays(
+        "NL", years=year, language=language, categories=("public", "optional"))
+    names = {day: str(name) for day, name in loaded.items() if day.year == year}
+    liberation = date(year, 5, 5)
+    if spec.days_off is DaysOff.CAO_GEMEENTEN:
+        # Goede Vrijdag is a working day for municipal staff (two days before Easter Sunday).
+        names.pop(easter(year) - timedelta(days=2), None)
+        if year < LIBERATION_DAY_EVERY_YEAR_SINCE and year % 5 != 0:
+            names.pop(liberation, None)
+    # wettelijk and rijksoverheid: Goede Vrijdag and 5 May every year, as loaded.
+    for day in spec.extra_days_off:
+        if day.year == year:
+            names.setdefault(day, _CLOSING_DAY_NAME.get(language, _CLOSING_DAY_NAME["nl"]))
+    return names
 
 
 class WorkCalendar:
-    """Dutch working days: Monday to Friday, except public holidays.
+    """Dutch working days: Monday to Friday, except the programme's days off (``spec``).
 
     Holiday names are Dutch ("Koningsdag") unless ``language`` says otherwise; the holidays
     package also knows "en_US".
     """
 
-    def __init__(self, *, language: str = "nl") -> None:
+    def __init__(self, spec: CalendarSpec | None = None, *, language: str = "nl") -> None:
+        self.spec = spec or CalendarSpec()
         self._language = language
         self._names: dict[int, dict[date, str]] = {}
         # Per year, the holidays that fall on a weekday, sorted: the only days arithmetic on
@@ -127,8 +251,7 @@ class WorkCalendar:
     def _holidays_of(self, year: int) -> dict[date, str]:
         names = self._names.get(year)
         if names is None:
-            loaded = holidays.country_holidays("NL", years=year, language=self._language)
-            names = {day: str(name) for day, name in loaded.items() if day.year == year}
+            names = holidays_for(self.spec, year, self._language)
             self._weekday_holidays[year] = sorted(day for day in names if day.weekday() < 5)
             self._names[year] = names
         return names

@@ -15,8 +15,8 @@ holds only the parameters (scope, day, since), never the lists.
 
 from __future__ import annotations
 
-import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,8 +25,9 @@ from dateutil.relativedelta import relativedelta
 
 from bot.domain import digest as d
 from bot.domain.ports import Delivery, Repository
-from bot.domain.workdays import WorkCalendar
+from bot.domain.workdays import WorkCalendar, calendar_spec
 from bot.services import results as r
+from bot.services.calendars import ProgrammeCalendars, calendar_of
 from bot.services.delivery import MATERIALISERS, RETRY_AT, DeliveryOutcome, deliver
 from bot.services.deps import Deps
 from bot.services.reminders import SWEEP_HOUR, next_working_moment, report_channel_failures
@@ -102,9 +103,12 @@ def scope_for_channel(repo: Repository, channel: str | None) -> Scope:
     return Scope(channel or "", None, None)
 
 
-def build(repo: Repository, calendar: WorkCalendar, scope: Scope, as_of: date,
-          since: datetime, month: date | None, timezone: str) -> d.Digest:
-    """The digest's data; every query is bounded by what is due, changed or quiet."""
+def build(repo: Repository, calendar: WorkCalendar | Callable[[str | None], WorkCalendar],
+          scope: Scope,
+          as_of: date, since: datetime, month: date | None, timezone: str) -> d.Digest:
+    """The digest's data; every query is bounded by what is due, changed or quiet.
+
+    ``calendar``: one calendar, or each item on its own programme's (``ProgrammeCalendars``)."""
     programme = repo.get_programme(scope.programme_key) if scope.programme_key else None
     group = (repo.get_group(scope.programme_key, scope.group_key)
              if scope.programme_key and scope.group_key else None)
@@ -117,7 +121,9 @@ def build(repo: Repository, calendar: WorkCalendar, scope: Scope, as_of: date,
         counts=repo.count_by_status(scope.programme_key, scope.group_key),
         due_items=repo.find_open_due_items(None, end, scope.programme_key, scope.group_key),
         changes=repo.list_updates_since(since, scope.programme_key, scope.group_key),
-        stale=stale, stale_total=stale_total, calendar=calendar,
+        stale=stale, stale_total=stale_total,
+        calendar=calendar if isinstance(calendar, WorkCalendar) else calendar(scope.programme_key),
+        calendar_of=None if isinstance(calendar, WorkCalendar) else calendar,
     )
 
 
@@ -133,24 +139,37 @@ def _since(repo: Repository, scope: Scope, as_of: date, now: datetime, timezone:
 # -- posting --------------------------------------------------------------------------------
 
 def post_digests(deps: Deps, month: date, dry_run: bool = False,
-                 force: bool = False) -> r.DigestReport:
+                 force: bool = False, only_first_working_day: bool = False,
+                 only_started_months: bool = False) -> r.DigestReport:
     """The digests of ``month`` (any day in it) for every channel; once per channel and month
-    unless ``force``. With ``dry_run`` nothing is claimed or posted."""
+    unless ``force``. With ``dry_run`` nothing is claimed or posted. With
+    ``only_first_working_day`` (the scheduler's daily job) only the scopes whose programme has
+    its first working day of the month today; with ``only_started_months`` (the catch-up) the
+    scopes whose programme's first working day has come."""
     month = d.month_start(month)
     now = deps.now()
-    as_of = d.as_of_for_month(month, deps.today(), deps.calendar)
+    today = deps.today()
     with deps.uow() as uow:
         scopes = targets(uow.repo)
+        calendars = ProgrammeCalendars(deps, uow.repo.list_programmes())
+    # The report's day: the default calendar's; each scope's own on its programme's calendar.
+    report_as_of = d.as_of_for_month(month, today, deps.calendar)
     plans: list[r.DigestPlan] = []
     outcomes: list[DeliveryOutcome] = []
     for scope in scopes:
+        as_of = d.as_of_for_month(month, today, calendars(scope.programme_key))
+        first = calendars(scope.programme_key).first_working_day_of_month(month.year, month.month)
+        if only_first_working_day and first != today:
+            continue  # the scheduler: this programme's first working day is another day
+        if only_started_months and first > today:
+            continue  # the catch-up: this programme's month has not started yet
         key = digest_key(scope, month, forced_at=now if force else None)
         with deps.uow() as uow:
             repo = uow.repo
             existing = repo.get_delivery(key)
             since = (datetime.fromisoformat(existing.payload["since"]) if existing
                      else _since(repo, scope, as_of, now, deps.timezone))
-            digest = build(repo, deps.calendar, scope, as_of, since, month, deps.timezone)
+            digest = build(repo, calendars, scope, as_of, since, month, deps.timezone)
         if existing is None and digest.total == 0:
             plans.append(r.DigestPlan(key, scope.channel, scope.label, "empty", digest))
             continue  # a group without activities: nothing to say, no message
@@ -189,7 +208,7 @@ def post_digests(deps: Deps, month: date, dry_run: bool = False,
         report_channel_failures(deps, outcomes)
         log.info("digests %s: %d sent, %d failed", month_label(month),
                  sum(p.state == "sent" for p in plans), sum(p.state == "failed" for p in plans))
-    return r.DigestReport(month, as_of, dry_run, force, tuple(plans))
+    return r.DigestReport(month, report_as_of, dry_run, force, tuple(plans))
 
 
 def _ensure_thread(deps: Deps, parent_key: str) -> tuple[str, DeliveryOutcome | None] | None:
@@ -238,16 +257,12 @@ def digest_now(deps: Deps, channel: str | None) -> r.DigestMessage:
         scope = scope_for_channel(repo, channel)
         since = (repo.last_sent_at(DIGEST, digest_prefix(scope), now) if scope.channel
                  else None) or now - timedelta(days=30)
-        digest = build(repo, deps.calendar, scope, today, since, None, deps.timezone)
+        calendars = ProgrammeCalendars(deps, repo.list_programmes())
+        digest = build(repo, calendars, scope, today, since, None, deps.timezone)
     return r.DigestMessage(digest, "now")
 
 
 # -- rebuilding a posted digest -------------------------------------------------------------
-
-@functools.cache
-def _calendar() -> WorkCalendar:
-    return WorkCalendar()
-
 
 def _materialise_digest(repo: Repository, delivery: Delivery) -> r.DigestMessage | None:
     p = delivery.payload
@@ -255,7 +270,14 @@ def _materialise_digest(repo: Repository, delivery: Delivery) -> r.DigestMessage
     if scope.programme_key and repo.get_programme(scope.programme_key) is None:
         return None
     month = date.fromisoformat(p["month"] + "-01")
-    digest = build(repo, _calendar(), scope, date.fromisoformat(p["as_of"]),
+    # No Deps here: each programme's calendar as its file sets it (the default preset without).
+    calendars = {prog.key: calendar_of(calendar_spec(prog)) for prog in repo.list_programmes()}
+    default = calendar_of(calendar_spec(None))
+
+    def calendar(key: str | None) -> WorkCalendar:
+        return calendars.get(key, default) if key else default
+
+    digest = build(repo, calendar, scope, date.fromisoformat(p["as_of"]),
                    datetime.fromisoformat(p["since"]), month, p.get("tz") or "Europe/Amsterdam")
     return r.DigestMessage(digest, "thread" if delivery.kind == DIGEST_THREAD else "summary")
 

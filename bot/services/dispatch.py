@@ -10,6 +10,7 @@ from bot.domain.model import Activity, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
 from bot.services import permissions
 from bot.services import results as r
+from bot.services.calendars import ProgrammeCalendars, calendar_for
 from bot.services.delivery import announcement_key
 from bot.services.deps import Actor, Deps
 from bot.services.privacy import refuse_personal_data
@@ -121,12 +122,11 @@ def when(deps: Deps, query: str) -> r.Result:
     today = deps.today()
     with deps.uow() as uow:
         found = _resolve_activity(uow.repo, query)
-        moved = (uow.repo.last_reschedule(ActivityId(found[0].programme_key, found[0].key))
-                 if isinstance(found, tuple) else None)
-    if not isinstance(found, tuple):
-        return found
+        if not isinstance(found, tuple):
+            return found
+        moved = uow.repo.last_reschedule(ActivityId(found[0].programme_key, found[0].key))
+        cal = calendar_for(deps, uow.repo.get_programme(found[0].programme_key))
     activity, group = found
-    cal = deps.calendar
     milestones = tuple(
         r.MilestoneDeadline(
             m.title, m.due, cal.working_days_between(today, m.due.value) if m.due else None)
@@ -190,10 +190,12 @@ def _earlier_history(repo: Repository, activity: Activity,
     return tuple(found)
 
 
-def _due_entries(deps: Deps, items: list[DueItem]) -> tuple[r.DueEntry, ...]:
+def _due_entries(deps: Deps, repo: Repository, items: list[DueItem]) -> tuple[r.DueEntry, ...]:
     today = deps.today()
+    calendars = ProgrammeCalendars(deps, repo.list_programmes())
     return tuple(
-        r.DueEntry(item, deps.calendar.working_days_between(today, item.due_value))
+        r.DueEntry(item, calendars(item.activity.programme_key).working_days_between(
+            today, item.due_value))
         for item in items
     )
 
@@ -205,7 +207,8 @@ def upcoming(deps: Deps, days: int, actor: Actor) -> r.Result:
         items = uow.repo.find_open_due_items(
             today, today + timedelta(days=days),
             programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
-    return r.DueListAnswer("upcoming", today, days, _due_entries(deps, items),
+        entries = _due_entries(deps, uow.repo, items)
+    return r.DueListAnswer("upcoming", today, days, entries,
                            bound[1] if bound else None)
 
 
@@ -216,7 +219,8 @@ def overdue(deps: Deps, actor: Actor) -> r.Result:
         items = uow.repo.find_open_due_items(
             None, today - timedelta(days=1),
             programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
-    return r.DueListAnswer("overdue", today, None, _due_entries(deps, items),
+        entries = _due_entries(deps, uow.repo, items)
+    return r.DueListAnswer("overdue", today, None, entries,
                            bound[1] if bound else None)
 
 

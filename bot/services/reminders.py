@@ -32,6 +32,7 @@ from bot.domain.ports import ActivityId, Delivery, ReminderHold, Repository
 from bot.domain.workdays import WorkCalendar
 from bot.services import permissions
 from bot.services import results as r
+from bot.services.calendars import ProgrammeCalendars, calendar_for
 from bot.services.delivery import (
     CHANNEL_ERRORS,
     MATERIALISERS,
@@ -108,11 +109,18 @@ def sweep_reminders(deps: Deps, at: datetime | None = None, dry_run: bool = Fals
         deps = replace(deps, clock=PinnedClock(at))
     at = deps.now()
     today = local_day(deps, at)
-    cal = deps.calendar
-    if not cal.is_working_day(today):
-        return r.SweepReport(at, today, False, dry_run, holiday=cal.holiday_name(today))
+    with deps.uow() as uow:
+        calendars = ProgrammeCalendars(deps, uow.repo.list_programmes())
+    # Each programme has its own days off: a day off for every programme is a day off for the
+    # sweep; on other days the programmes that are off get nothing (``current_notice``).
+    open_calendars = [c for c in calendars.all if c.is_working_day(today)]
+    if not open_calendars:
+        return r.SweepReport(at, today, False, dry_run,
+                             holiday=calendars(None).holiday_name(today)
+                             or next((c.holiday_name(today) for c in calendars.all
+                                      if c.holiday_name(today)), None))
 
-    planned = _plan(deps, today)
+    planned = _plan(deps, today, calendars)
     plans = [plan for plan, _ in planned]
     earlier = {plan.key: keys for plan, keys in planned}
     with deps.uow() as uow:
@@ -170,17 +178,18 @@ def _earlier_keys(activity_id: ActivityId, target: str, due: DueDate, rules: Rem
             for _, kind in points if kind != notice.kind][-FOLD_AT_MOST:]
 
 
-def _plan(deps: Deps, today: date) -> list[tuple[r.ReminderPlan, Callable[[], list[str]]]]:
+def _plan(deps: Deps, today: date, calendars: ProgrammeCalendars,
+          ) -> list[tuple[r.ReminderPlan, Callable[[], list[str]]]]:
     """Every reminder current today (before looking at the ledger), with the keys of the same
-    item's earlier notices, which it folds."""
-    cal = deps.calendar
+    item's earlier notices, which it folds. Each item on its own programme's calendar."""
     with deps.uow() as uow:
         repo = uow.repo
         programmes = {p.key: p for p in repo.list_programmes()}
         groups: dict[tuple[str, str], WorkingGroup] = {
             (p, g.key): g for p, g in repo.list_groups()}
         policies = [g.reminders for g in groups.values()] + [ReminderPolicy()]
-        items = repo.find_open_due_items(None, policy.lookahead_end(today, policies, cal))
+        horizon = max(policy.lookahead_end(today, policies, c) for c in calendars.all)
+        items = repo.find_open_due_items(None, horizon)
         ids = sorted({ActivityId(i.activity.programme_key, i.activity.key) for i in items},
                      key=str)
         holds = {(h.activity_id, h.target) for h in repo.list_reminder_holds(ids, today)}
@@ -190,6 +199,7 @@ def _plan(deps: Deps, today: date) -> list[tuple[r.ReminderPlan, Callable[[], li
         group = groups.get((activity.programme_key, activity.working_group or ""))
         due = due_of(item)
         rules = group.reminders if group else ReminderPolicy()
+        cal = calendars(activity.programme_key)
         notice = policy.current_notice(due, rules, today, cal)
         if notice is None:
             continue
@@ -392,7 +402,9 @@ def snooze(deps: Deps, ref: str, target: str, actor: Actor,
         milestone = _milestone_for((m.title for m in activity.milestones), target)
         if milestone is None:
             return r.UnknownRef(ref, ())
-    until = deps.calendar.next_working_day(deps.today() + timedelta(days=days))
+    with deps.uow() as uow:
+        cal = calendar_for(deps, uow.repo.get_programme(activity_id.programme_key))
+    until = cal.next_working_day(deps.today() + timedelta(days=days))
     with deps.uow() as uow:
         uow.repo.add_reminder_hold(ReminderHold(
             activity_id, target, "snooze", until, actor.user_id, deps.now(), actor.user_name,

@@ -91,3 +91,75 @@ def _season(value: date, code: Language) -> str:
     if season is Season.WINTER:
         return f"{word} {year}/{year + 1}"
     return f"{word} {year}"
+
+
+# -- how far away a deadline is, as people say it --------------------------------------------
+
+NEAR_DAYS = 42  # within six weeks working days help ("nog 4 werkdagen"); beyond, months and years
+
+
+def time_left(working_days: int | None, lang: str, today: date | None = None,
+              due: date | None = None) -> str:
+    """'nog 4 werkdagen', 'vandaag', '3 werkdagen te laat', 'over ruim 2 maanden',
+    'ruim 5 jaar te laat'.
+
+    ``working_days`` is the count on the programme's calendar (> 0 left, 0 today, < 0 late).
+    With the calendar days (``today`` and ``due``): "vandaag" only on the deadline's own day
+    (a deadline on a day off is not "today" on the working day before it), and spans beyond
+    six weeks in months and years rather than in working days nobody counts.
+    """
+    code = language(lang)
+    nl = code == "nl"
+    if working_days is None:
+        return "geen deadline" if nl else "no deadline"
+    if today is None or due is None:
+        return _working_days_words(working_days, nl)
+    calendar_days = (due - today).days
+    if calendar_days == 0:
+        return "vandaag" if nl else "due today"
+    if calendar_days > 0:
+        if working_days <= 0:
+            return ("vandaag is de laatste werkdag ervoor" if nl
+                    else "today is the last working day before it")
+        if calendar_days <= NEAR_DAYS:
+            return _working_days_words(working_days, nl)
+        return ("over " if nl else "in ") + _long_span(today, due, nl)
+    if -calendar_days <= NEAR_DAYS:
+        if working_days >= 0:  # the weekend or holiday right after the deadline
+            return "te laat" if nl else "overdue"
+        return _working_days_words(working_days, nl)
+    return _long_span(due, today, nl) + (" te laat" if nl else " overdue")
+
+
+def _working_days_words(n: int, nl: bool) -> str:
+    if n == 0:
+        return "vandaag" if nl else "due today"
+    count = abs(n)
+    if nl:
+        words = f"{count} werkdag{'en' if count != 1 else ''}"
+        return f"nog {words}" if n > 0 else f"{words} te laat"
+    words = f"{count} working day{'s' if count != 1 else ''}"
+    return f"{words} left" if n > 0 else f"{words} overdue"
+
+
+def _long_span(start: date, end: date, nl: bool) -> str:
+    """'ruim 5 jaar', '7 maanden', 'ruim 1 maand' between two days (``start`` < ``end``)."""
+    from dateutil.relativedelta import relativedelta
+
+    delta = relativedelta(end, start)
+    if delta.years:
+        count, unit_nl, unit_en = delta.years, "jaar", "year"
+        more = bool(delta.months or delta.days)
+        plural_nl = "jaar"
+    else:
+        count, unit_nl, unit_en = max(delta.months, 1), "maand", "month"
+        more = bool(delta.days) or delta.months == 0
+        plural_nl = "maanden"
+    if nl:
+        return ("ruim " if more else "") + f"{count} {unit_nl if count == 1 else plural_nl}"
+    return ("more than " if more else "") + f"{count} {unit_en}{'s' if count != 1 else ''}"
+
+
+def since(due: DueDate, lang: str) -> str:
+    """'sinds maart 2021': how long something has been overdue, named by its deadline."""
+    return ("sinds " if language(lang) == "nl" else "since ") + format_due(due, lang)

@@ -10,6 +10,7 @@ exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.grammar import Problem
 from bot.domain.model import (
@@ -24,7 +25,7 @@ from bot.domain.model import (
 from bot.domain.privacy import PiiKind, mask
 from bot.services import report_results as rr
 from bot.services import results as r
-from handlers.render.dates import format_date, format_datetime, format_due
+from handlers.render.dates import format_date, format_datetime, format_due, time_left
 from handlers.render.mrkdwn import escape as escape  # noqa: PLC0414 - re-exported
 
 Lang = str  # "nl" | "en"
@@ -78,17 +79,10 @@ def status_label(status: Status, lang: Lang, emoji: bool = True) -> str:
     return f"{icon} {label}" if emoji else label
 
 
-def working_days(n: int | None, lang: Lang) -> str:
-    if n is None:
-        return t(lang, "geen deadline", "no deadline")
-    if n == 0:
-        return t(lang, "vandaag", "due today")
-    if n > 0:
-        return t(lang, f"nog {n} werkdag{'en' if n != 1 else ''}",
-                 f"{n} working day{'s' if n != 1 else ''} left")
-    n = -n
-    return t(lang, f"{n} werkdag{'en' if n != 1 else ''} te laat",
-             f"{n} working day{'s' if n != 1 else ''} overdue")
+def working_days(n: int | None, lang: Lang, today: date | None = None,
+                 due: date | None = None) -> str:
+    """How far a deadline is, as people say it (handlers/render/dates.py ``time_left``)."""
+    return time_left(n, lang, today, due)
 
 
 def due_text(activity_due: object, lang: Lang) -> str:
@@ -392,11 +386,11 @@ def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
     a = result.activity
     if a.due:
         main = t(lang, f"Deadline van {title(a)}: *{format_due(a.due, lang)}* "
-                       f"({working_days(result.working_days, lang)}).",
+                       f"({working_days(result.working_days, lang, result.today, a.due.value)}).",
                  f"Deadline of {title(a)}: *{format_due(a.due, lang)}* "
-                 f"({working_days(result.working_days, lang)}).")
+                 f"({working_days(result.working_days, lang, result.today, a.due.value)}).")
         if a.status.is_closed:
-            main = main.replace(working_days(result.working_days, lang),
+            main = main.replace(working_days(result.working_days, lang, result.today, a.due.value),
                                 status_label(a.status, lang))
     else:
         main = t(lang, f"{title(a)} heeft geen deadline.", f"{title(a)} has no deadline.")
@@ -406,7 +400,7 @@ def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
         for m in result.milestones:
             if m.due:
                 lines.append(f"• {escape(m.title)}: {format_due(m.due, lang)}"
-                             f" ({working_days(m.working_days, lang)})")
+                             f" ({working_days(m.working_days, lang, result.today, m.due.value)})")
             else:
                 lines.append(f"• {escape(m.title)}: " + t(lang, "nog geen datum", "no date yet"))
         sections.append(t(lang, "*Mijlpalen*", "*Milestones*") + "\n" + "\n".join(lines))
@@ -605,7 +599,8 @@ def _history(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
     return Reply(head.replace("*", ""), tuple(sections))
 
 
-def due_line(entry: r.DueEntry, lang: Lang, with_group: bool = False) -> str:
+def due_line(entry: r.DueEntry, lang: Lang, with_group: bool = False,
+             today: date | None = None) -> str:
     item = entry.item
     what = escape(item.activity.title)
     if item.milestone:
@@ -614,7 +609,7 @@ def due_line(entry: r.DueEntry, lang: Lang, with_group: bool = False) -> str:
         if item.milestone else item.activity.due
     when = format_due(due, lang) if due else format_date(item.due_value, lang)
     return (f"• {what} (`{escape(item.activity.key)}`): {when} — "
-            f"{working_days(entry.working_days, lang)}")
+            f"{working_days(entry.working_days, lang, today, item.due_value)}")
 
 
 def _due_list(result: r.DueListAnswer, lang: Lang) -> Reply:
@@ -628,7 +623,7 @@ def _due_list(result: r.DueListAnswer, lang: Lang) -> Reply:
         empty = t(lang, "Niets te laat. 🎉", "Nothing overdue. 🎉")
     if not result.entries:
         return Reply(empty, (head + "\n" + empty,))
-    lines = [due_line(e, lang) for e in result.entries]
+    lines = [due_line(e, lang, today=result.today) for e in result.entries]
     return Reply(head.replace("*", ""), (head, "\n".join(_limited(lines, lang))))
 
 
@@ -664,11 +659,11 @@ def overview(result: r.OverviewAnswer, lang: Lang) -> Reply:
     sections = [head + "\n" + counts_line(result.counts, lang)]
     if result.overdue:
         sections.append(t(lang, "*Te laat*", "*Overdue*") + "\n"
-                        + "\n".join(_limited([due_line(e, lang) for e in result.overdue], lang)))
+                        + "\n".join(_limited([due_line(e, lang, today=result.today) for e in result.overdue], lang)))
     if result.upcoming:
         sections.append(t(lang, f"*Deadlines komende {result.horizon_days} dagen*",
                           f"*Deadlines in the next {result.horizon_days} days*") + "\n"
-                        + "\n".join(_limited([due_line(e, lang) for e in result.upcoming], lang)))
+                        + "\n".join(_limited([due_line(e, lang, today=result.today) for e in result.upcoming], lang)))
     if result.changes:
         lines = [f"• {escape(a.title)}: {change_text(u, lang)}" for a, u in result.changes]
         sections.append(t(lang, "*Recent gewijzigd*", "*Recently changed*") + "\n"
@@ -734,18 +729,22 @@ def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
                  f"milestone “{escape(result.milestone)}” of {title(a)}")
         plain_what = f"{escape(result.milestone)} — {escape(a.title)}"
     when = format_due(result.due, lang)
-    days = working_days(result.working_days, lang)
+    days = working_days(result.working_days, lang, result.as_of, result.due.value)
     match result.stage:
         case "overdue":
             head = t(lang, f"⚠️ *Te laat:* {what} — deadline *{when}* ({days}).",
                      f"⚠️ *Overdue:* {what} — due *{when}* ({days}).")
             text = t(lang, f"Te laat: {plain_what} ({days})", f"Overdue: {plain_what} ({days})")
+        case "due" if result.due.value != result.as_of:
+            # The deadline falls on a weekend or a day off: today is not its day, only the last
+            # working day before it.
+            head = t(lang, f"📅 *Laatste werkdag vóór de deadline:* {what} — *{when}*.",
+                     f"📅 *Last working day before the deadline:* {what} — *{when}*.")
+            text = t(lang, f"Laatste werkdag vóór de deadline: {plain_what}",
+                     f"Last working day before the deadline: {plain_what}")
         case "due":
             head = t(lang, f"📅 *Deadline vandaag:* {what} — *{when}*.",
                      f"📅 *Due today:* {what} — *{when}*.")
-            if result.due.value != result.as_of:
-                head += t(lang, " Vandaag is de laatste werkdag vóór de deadline.",
-                          " Today is the last working day before the deadline.")
             text = t(lang, f"Deadline vandaag: {plain_what}", f"Due today: {plain_what}")
         case _:
             head = t(lang, f"⏰ *Herinnering:* {what} — deadline *{when}* ({days}).",
@@ -816,7 +815,7 @@ def _digest_scope(digest: object, lang: Lang) -> str:
     return t(lang, "alle programma's", "all programmes")
 
 
-def _digest_due_line(entry: object, lang: Lang) -> str:
+def _digest_due_line(entry: object, lang: Lang, today: date | None = None) -> str:
     from bot.domain.digest import DigestEntry
 
     assert isinstance(entry, DigestEntry)
@@ -825,7 +824,7 @@ def _digest_due_line(entry: object, lang: Lang) -> str:
     if entry.item.milestone:
         what += " — " + escape(_short(entry.item.milestone, 60))
     return (f"• {what} (`{escape(a.key)}`): {format_due(entry.due, lang)} — "
-            f"{working_days(entry.working_days, lang)}")
+            f"{working_days(entry.working_days, lang, today, entry.item.due_value)}")
 
 
 def _budgeted(head: str, lines: list[str], lang: Lang, budget: int = DIGEST_LIST_BUDGET,
@@ -880,7 +879,7 @@ def digest_reply(result: r.DigestMessage, lang: Lang, tz: str) -> Reply:
         sections = [summary]
         if g.urgent:
             sections.append(t(lang, "*Meest urgent*", "*Most urgent*") + "\n"
-                            + "\n".join(_digest_due_line(e, lang) for e in g.urgent))
+                            + "\n".join(_digest_due_line(e, lang, g.as_of) for e in g.urgent))
         context = t(lang, "De volledige lijsten staan in de draad. `/actie overzicht` toont "
                           "dit overzicht altijd actueel.",
                     "The full lists are in the thread. `/actie digest` shows this overview, "
@@ -891,13 +890,13 @@ def digest_reply(result: r.DigestMessage, lang: Lang, tz: str) -> Reply:
     if g.overdue:
         sections.append(_budgeted(t(lang, f"*Te laat ({len(g.overdue)})*",
                                     f"*Overdue ({len(g.overdue)})*"),
-                                  [_digest_due_line(e, lang) for e in g.overdue], lang,
+                                  [_digest_due_line(e, lang, g.as_of) for e in g.overdue], lang,
                                   hint=hint))
     if g.upcoming:
         sections.append(_budgeted(
             t(lang, f"*Deadlines komende {g.horizon_days} dagen ({len(g.upcoming)})*",
               f"*Due in the next {g.horizon_days} days ({len(g.upcoming)})*"),
-            [_digest_due_line(e, lang) for e in g.upcoming], lang,
+            [_digest_due_line(e, lang, g.as_of) for e in g.upcoming], lang,
             hint=t(lang, f"(`/actie binnenkort {g.horizon_days}`)",
                    f"(`/actie upcoming {g.horizon_days}`)")))
     if g.changes:

@@ -7,6 +7,7 @@ import time
 from sqlalchemy import func, select
 
 from storage.models import StatusUpdateRow
+from tests.slack.reminder_programme import at, travel
 
 
 def count_updates(app) -> int:  # type: ignore[no-untyped-def]
@@ -15,12 +16,19 @@ def count_updates(app) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_wanneer_indicatoren_answers_july_2021(app) -> None:
-    reply = app.client.command("wanneer indicatoren")
+    # The 2021 agenda as it was read on Monday 16 August 2021 (the clock pinned: on the real
+    # clock the answer changes every day). July's deadline is due Friday 30 July.
+    with travel(at(2021, 8, 16, 10)):
+        reply = app.client.command("wanneer indicatoren")
     assert reply.status == 200
     data = reply.json()
     assert data["response_type"] == "ephemeral"
     assert "juli 2021" in reply.text
-    assert "werkdagen te laat" in reply.text
+    assert "(11 werkdagen te laat)" in reply.text
+    with travel(at(2021, 7, 26, 10)):
+        assert "(nog 4 werkdagen)" in app.client.command("wanneer indicatoren").text
+    with travel(at(2026, 5, 4, 10)):  # read years later: a span people say
+        assert "(ruim 4 jaar te laat)" in app.client.command("wanneer indicatoren").text
 
 
 def test_wie_mda_names_the_working_group_and_the_steering_group(app) -> None:
@@ -89,9 +97,10 @@ def test_english_when_the_users_slack_locale_is_english(app, fake_slack) -> None
     fake_slack.users["U0ENGLISH"] = {"id": "U0ENGLISH", "locale": "en-GB"}
     app.client.command("help", user="U0ENGLISH")  # learns the locale after answering
     fake_slack.wait_for("users.info")
-    reply = app.client.command("deadline indicatoren", user="U0ENGLISH")
+    with travel(at(2021, 8, 16, 10)):
+        reply = app.client.command("deadline indicatoren", user="U0ENGLISH")
     assert "July 2021" in reply.text
-    assert "working days overdue" in reply.text
+    assert "(11 working days overdue)" in reply.text
 
 
 def test_healthz_reports_database_and_version(app) -> None:

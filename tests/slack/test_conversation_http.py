@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import DeliveryRow, StatusUpdateRow, WorkingGroupRow
+from tests.slack.reminder_programme import at, travel
 
 
 def snapshot(app) -> tuple[int, int, tuple[str | None, ...]]:  # type: ignore[no-untyped-def]
@@ -89,10 +90,17 @@ def test_lijst_without_channel_lists_the_working_groups(app) -> None:
 
 
 def test_binnenkort_and_te_laat(app) -> None:
-    upcoming = app.client.command("binnenkort 14")
+    # The clock pinned inside the 2021 agenda (on the real clock both answers drift daily).
+    with travel(at(2021, 10, 20, 10)):
+        upcoming = app.client.command("binnenkort 14")
     assert "komende 14 dagen" in upcoming.text
-    overdue = app.client.command("te-laat")
-    assert "juli 2021" in overdue.text and "werkdagen te laat" in overdue.text
+    assert "`zelfscan-wijkteams`): oktober 2021 — nog 7 werkdagen" in upcoming.text
+    assert "december 2021" not in upcoming.text
+    with travel(at(2021, 8, 16, 10)):
+        overdue = app.client.command("te-laat")
+    assert "`indicatoren-set`): juli 2021 — 11 werkdagen te laat" in overdue.text
+    assert "`mda-advies`): maart 2021 — ruim 4 maanden te laat" in overdue.text
+    assert "oktober 2021" not in overdue.text
 
 
 def test_every_reply_fits_slacks_limits(app) -> None:

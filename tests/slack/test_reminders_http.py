@@ -60,7 +60,7 @@ def test_an_october_deadline_reminds_on_the_right_working_days(rapp: Any, fake_s
         (at(2021, 10, 18), None),  # before-10 was sent on Friday
         (at(2021, 10, 22), "nog 5 werkdagen"),
         (at(2021, 10, 28), "nog 1 werkdag"),
-        (at(2021, 10, 29), "Deadline vandaag"),  # the last working day of October
+        (at(2021, 10, 29), "Laatste werkdag vóór de deadline"),  # October's last working day
         (at(2021, 10, 30), None),
         (at(2021, 10, 31), None),  # the deadline itself is a Sunday
         (at(2021, 11, 1), "1 werkdag te laat"),
@@ -274,7 +274,7 @@ def test_snooze_button_holds_reminders_for_a_week_and_logs_who(
     assert about(fake_slack, CHANNEL_B, "nog 1 werkdag") == []
     assert len(about(fake_slack, CHANNEL_A, "nog 1 werkdag")) == 1
     sweep_on(deps, at(2021, 10, 29))  # the snooze is over: the current notice, once
-    assert len(about(fake_slack, CHANNEL_B, "Deadline vandaag")) == 1
+    assert len(about(fake_slack, CHANNEL_B, "Laatste werkdag vóór de deadline")) == 1
     assert about(fake_slack, CHANNEL_B, "nog 1 werkdag") == []  # folded, never sent late
 
 

@@ -50,7 +50,8 @@ def valid(message: dict[str, object]) -> str:
 
 @pytest.mark.parametrize(("stage", "kind", "days", "as_of", "nl", "en"), [
     ("before", "before-5", 5, date(2021, 10, 22), "⏰ *Herinnering:*", "⏰ *Reminder:*"),
-    ("due", "due", 0, date(2021, 10, 29), "📅 *Deadline vandaag:*", "📅 *Due today:*"),
+    ("due", "due", 0, date(2021, 10, 29), "📅 *Laatste werkdag vóór de deadline:*",
+     "📅 *Last working day before the deadline:*"),
     ("overdue", "overdue-6", -6, date(2021, 11, 8), "⚠️ *Te laat:*", "⚠️ *Overdue:*"),
 ])
 def test_reminder_wording_in_dutch_and_english(stage: str, kind: str, days: int, as_of: date,
@@ -75,11 +76,29 @@ def test_reminder_wording_in_dutch_and_english(stage: str, kind: str, days: int,
 
 def test_a_sunday_deadline_says_today_is_the_last_working_day() -> None:
     text = compose(notice("due", "due", 0, date(2021, 10, 29)), "nl").sections[0]
-    assert "Vandaag is de laatste werkdag vóór de deadline" in text
+    assert text.startswith("📅 *Laatste werkdag vóór de deadline:*")
+    assert "vandaag" not in text.lower().replace("vóór", "")  # the deadline is Sunday, not today
     assert "nog 5 werkdagen" in compose(notice("before", "before-5", 5, date(2021, 10, 22)),
                                         "nl").sections[0]
     assert "6 werkdagen te laat" in compose(notice("overdue", "overdue-6", -6,
                                                    date(2021, 11, 8)), "nl").sections[0]
+
+
+def test_a_deadline_on_a_day_off_never_says_today_on_the_day_before() -> None:
+    # Bevrijdingsdag 2026 (Tuesday 5 May) is a day off under cao-gemeenten: the deadline is
+    # due on Monday 4 May, and a before-1 notice that day counts 0 working days.
+    liberation = DueDate(date(2026, 5, 5))
+    for stage, kind in (("due", "due"), ("before", "before-1")):
+        item = r.ReminderNotice(ACTIVITY, GROUP, None, liberation, kind, stage,
+                                date(2026, 5, 4), 0, None)
+        for lang in ("nl", "en"):
+            reply = compose(item, lang)
+            shown = " ".join((reply.text, *reply.sections)).lower()
+            assert "(vandaag)" not in shown and "(due today)" not in shown
+            assert "deadline vandaag" not in shown and "due today:" not in shown
+    on_the_day = compose(r.ReminderNotice(ACTIVITY, GROUP, None, liberation, "due", "due",
+                                          date(2026, 5, 5), 0, None), "nl")
+    assert on_the_day.sections[0].startswith("📅 *Deadline vandaag:*")
 
 
 def test_the_console_shows_a_reminder_as_text() -> None:

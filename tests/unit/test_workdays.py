@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.workdays import WorkCalendar
+from bot.domain.workdays import CalendarSpec, DaysOff, WorkCalendar
 
 CAL = WorkCalendar()
 
@@ -65,7 +65,7 @@ def test_koningsdag_2025_moves_to_saturday_26_april() -> None:
     assert CAL.is_working_day(date(2025, 4, 28))
 
 
-def test_bevrijdingsdag_follows_the_holidays_package_outside_lustrum_years() -> None:
+def test_bevrijdingsdag_before_the_cao_2023_only_in_lustrum_years() -> None:
     assert CAL.holiday_name(date(2021, 5, 5)) is None
     assert CAL.is_working_day(date(2021, 5, 5))
 
@@ -128,14 +128,15 @@ def test_holidays_are_not_counted() -> None:
     assert CAL.working_days_between(date(2021, 4, 26), date(2021, 4, 30)) == 3
 
 
-# 2021 has 261 weekdays; Nieuwjaarsdag, Goede Vrijdag, Tweede paasdag, Koningsdag,
-# Hemelvaartsdag and Tweede pinksterdag fall on one (Christmas 2021 is a weekend): 255.
+# 2021 has 261 weekdays; Nieuwjaarsdag, Tweede paasdag, Koningsdag, Hemelvaartsdag and Tweede
+# pinksterdag fall on one (Christmas 2021 is a weekend; Goede Vrijdag is a working day under the
+# default cao-gemeenten calendar; 5 May 2021 is no lustrum year before the Cao 2023): 256.
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
-        (date(2021, 1, 1), date(2021, 12, 31), 255),  # 1 January is excluded and a holiday
-        (date(2020, 12, 31), date(2021, 12, 31), 255),
-        (date(2021, 12, 31), date(2020, 12, 31), -255),
+        (date(2021, 1, 1), date(2021, 12, 31), 256),  # 1 January is excluded and a holiday
+        (date(2020, 12, 31), date(2021, 12, 31), 256),
+        (date(2021, 12, 31), date(2020, 12, 31), -256),
     ],
 )
 def test_a_whole_year_is_counted_by_formula(start: date, end: date, expected: int) -> None:
@@ -146,10 +147,18 @@ def test_a_whole_year_is_counted_by_formula(start: date, end: date, expected: in
 
 
 def test_add_working_days_skips_the_easter_weekend() -> None:
-    # Thursday 1 April 2021; Goede Vrijdag (2 April) and Tweede paasdag (5 April) are closed.
-    assert CAL.add_working_days(date(2021, 4, 1), 1) == date(2021, 4, 6)
-    assert CAL.add_working_days(date(2021, 4, 6), -1) == date(2021, 4, 1)
-    assert CAL.add_working_days(date(2021, 3, 31), 5) == date(2021, 4, 9)
+    # Thursday 1 April 2021; Goede Vrijdag (2 April) is a working day under the default
+    # cao-gemeenten calendar, Tweede paasdag (5 April) is closed.
+    assert CAL.add_working_days(date(2021, 4, 1), 1) == date(2021, 4, 2)
+    assert CAL.add_working_days(date(2021, 4, 2), 1) == date(2021, 4, 6)
+    assert CAL.add_working_days(date(2021, 4, 6), -1) == date(2021, 4, 2)
+    assert CAL.add_working_days(date(2021, 3, 31), 5) == date(2021, 4, 8)
+
+
+def test_the_wettelijk_calendar_closes_goede_vrijdag_too() -> None:
+    cal = WorkCalendar(CalendarSpec(DaysOff.WETTELIJK))
+    assert cal.add_working_days(date(2021, 4, 1), 1) == date(2021, 4, 6)
+    assert cal.holiday_name(date(2021, 4, 2)) == "Goede vrijdag"
 
 
 def test_add_working_days_across_koningsdag_and_weekends() -> None:
