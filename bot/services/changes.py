@@ -30,6 +30,7 @@ from bot.domain.model import (
 from bot.domain.ports import ActivityId, Repository, UnitOfWork
 from bot.services import permissions
 from bot.services import results as r
+from bot.services.calendars import ProgrammeCalendars
 from bot.services.delivery import announcement_key
 from bot.services.deps import Actor, Deps
 from bot.services.dispatch import _resolve_activity, record_update
@@ -394,9 +395,9 @@ def dashboard(deps: Deps, actor: Actor) -> r.HomeDashboard:
     whatever the programme's size: the groups, the open activities, the latest log rows."""
     today = deps.today()
     horizon = today + timedelta(days=HOME_HORIZON_DAYS)
-    cal = deps.calendar
     with deps.uow() as uow:
         repo = uow.repo
+        calendars = ProgrammeCalendars(deps, repo.list_programmes())
         groups = my_groups(deps, repo, actor)
         keys = {(p, g.key) for p, g in groups}
         activities = [a for a in repo.list_activities(open_only=True)
@@ -408,6 +409,7 @@ def dashboard(deps: Deps, actor: Actor) -> r.HomeDashboard:
         dated: list[tuple[str | None, DueDate]] = [(None, activity.due)] if activity.due else []
         dated += [(m.title, m.due) for m in activity.milestones
                   if m.due and m.due != activity.due]
+        cal = calendars(activity.programme_key)
         for milestone, due in dated:
             assert due is not None
             if due.value < today:

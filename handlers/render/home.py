@@ -93,13 +93,13 @@ def home_view(result: r.HomeDashboard, lang: Lang, command: str, tz: str) -> Vie
     ]
     _list(blocks, t(lang, f"⚠️ Te laat ({len(result.overdue)})", f"⚠️ Overdue ({len(result.overdue)})"),
           [_item(f"{_what(i.activity, i.milestone)}\n"
-                 f"{format_due(i.due, lang) if i.due else ''} — {working_days(i.working_days, lang)}",
+                 f"{format_due(i.due, lang) if i.due else ''} — {working_days(i.working_days, lang, result.today, i.due.value if i.due else None)}",
                  i.activity, lang) for i in result.overdue],
           t(lang, "Niets te laat. 🎉", "Nothing overdue. 🎉"), f"`{c} te-laat`", lang)
     _list(blocks, t(lang, f"📅 Deadlines komende {result.horizon_days} dagen ({len(result.upcoming)})",
                     f"📅 Due in the next {result.horizon_days} days ({len(result.upcoming)})"),
           [_item(f"{_what(i.activity, i.milestone)}\n"
-                 f"{format_due(i.due, lang) if i.due else ''} — {working_days(i.working_days, lang)}",
+                 f"{format_due(i.due, lang) if i.due else ''} — {working_days(i.working_days, lang, result.today, i.due.value if i.due else None)}",
                  i.activity, lang) for i in result.upcoming],
           t(lang, "Geen deadlines in zicht.", "No deadlines ahead."),
           f"`{c} binnenkort {result.horizon_days}`", lang)
