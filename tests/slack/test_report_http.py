@@ -111,3 +111,13 @@ def test_a_stranger_may_not_record_an_indicator(admin_app) -> None:
     reply = app.client.command("indicator vt-meldingen-kennemerland 2021-H1 12",
                                channel="C0MDA0001", user="U0STRANGER")
     assert reply.status == 200 and count_values(app) == before
+
+
+def test_the_manifest_asks_for_files_write() -> None:
+    """files_upload_v2 needs files:write: without it Slack refuses the report upload."""
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
+    assert "files:write" in manifest["oauth_config"]["scopes"]["bot"]
