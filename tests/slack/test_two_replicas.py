@@ -41,7 +41,9 @@ def start_replica(db: str, slack_url: str, log: Path) -> tuple[subprocess.Popen[
     env.update({"DATABASE_URL": db, "SLACK_BOT_TOKEN": "xoxb-test-token",
                 "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_url,
                 "ACTIEBOT_BIND": "127.0.0.1", "WEB_CONCURRENCY": "2",
-                "ACTIEBOT_THREADS": "4"})
+                "ACTIEBOT_THREADS": "4",
+                # koppel is for admins once any admin is configured (CONTRACT "Who may do what")
+                "ACTIEBOT_ADMINS": "U0ADMIN01"})
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)],
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
