@@ -25,6 +25,25 @@ Qualifiers (a decision, not a convention of the source documents):
 Seasons are meteorological: spring is March-May, summer June-August, autumn September-November
 and winter December to February, so "winter 2021" ends on the last day of February 2022.
 
+Deadlines as the source documents write them (../shared/seeds, tested phrase by phrase in
+tests/unit/test_seed_deadlines.py):
+
+* a leading "in", "in het", "in de", "op", "per", "gepland in/op" only places the date:
+  "In oktober 2021", "In het laatste kwartaal van 2020", "in de zomer van 2019";
+* a span of years "2022-2024" (or "2022 - 2024", "2022 t/m 2024") is due at its end: the year
+  2024 (a judgement: a multi-year programme period is reported on at its end);
+* "doorlopend" / "ongoing" / "continu" is an activity without an end: ``Precision.ONGOING``, no
+  deadline, shown as "doorlopend"; it is never due, late or reminded;
+* a labelled cell "Onderzoek en advies: maart 2021" is the date after the label (the label
+  names a milestone); ``parse_cell`` splits a cell with several labelled lines;
+* "voor de zomer 2020" means before summer begins: spring 2020; "voor de zomervakantie 2020"
+  before the school summer holidays, which start in July at the earliest: June 2020; "na de
+  zomer(vakantie) 2020" is a start, read as its deadline in autumn 2020 (judgements);
+* with a ``reference`` day (the document's date) the relative forms read as the document meant
+  them: "dit jaar", "volgend jaar", "begin volgend jaar", "dit voorjaar", a month without a year
+  ("gepland in maart": that month on or after the reference's month). Without a reference they
+  are refused: the bot never guesses a year.
+
 Pure functions: no clock, no I/O. ``InvalidDate`` is the only exception ``parse_due`` raises.
 """
 
@@ -59,6 +78,21 @@ EXPECTED_FORMS: Final[tuple[str, ...]] = (
 )
 
 _EMPTY: Final = frozenset({"", "null", "none", "geen", "-", "nvt", "n.v.t."})
+_ONGOING: Final = frozenset({"doorlopend", "ongoing", "continu", "continuous", "doorlopende"})
+ONGOING_VALUE: Final = date.max  # sorts after every real deadline; never in a due window
+# Words that only place a date ("In oktober 2021"), longest first.
+_PLACE_WORDS: Final = ("gepland in", "gepland op", "gepland", "in het jaar", "het jaar",
+                       "in het", "in de", "in", "op", "per", "during", "in the year", "the year",
+                       "in the", "on")
+_RE_YEAR_SPAN = re.compile(r"(\d{4})\s*(?:-|/|t/m|tot en met|tot|to|through|until)\s*(\d{4})",
+                           re.ASCII)
+# "Onderzoek en advies: maart 2021"; a label never ends in a digit, so "14:00" is no label.
+_RE_LABEL = re.compile(r"([^:]{0,79}[^:\d\s])\s*:\s*(.+)", re.DOTALL)
+_SUMMER_BEFORE: Final = {"voor de zomervakantie": ("month", 6), "voor de zomer": ("season", 5),
+                         "before the summer holidays": ("month", 6),
+                         "before the summer": ("season", 5),
+                         "na de zomervakantie": ("season", 11), "na de zomer": ("season", 11),
+                         "after the summer": ("season", 11)}
 
 
 class InvalidDate(ValueError):
@@ -257,12 +291,14 @@ class _Position(StrEnum):
 # --------------------------------------------------------------------------- public API
 
 
-def parse_due(value: str | int | date | datetime | None) -> DueDate | None:
+def parse_due(value: str | int | date | datetime | None,
+              reference: date | None = None) -> DueDate | None:
     """A deadline from a programme file or a user's text; None when there is none.
 
     Accepts a ``date``/``datetime`` (day precision), an ``int`` year (YAML reads ``due: 2021``
     as a number) or text in any of the Dutch or English forms this module describes.
     Raises ``InvalidDate`` (and nothing else) for anything that is not a deadline.
+    ``reference`` (the document's date) lets relative forms ("dit voorjaar") through.
     """
     if value is None:
         return None
@@ -274,7 +310,42 @@ def parse_due(value: str | int | date | datetime | None) -> DueDate | None:
         return _parse_text(str(value), str(value))
     if not isinstance(value, str):
         raise InvalidDate(repr(value), f"a {type(value).__name__} is not a date")
-    return _parse_text(value, _normalise(value))
+    return _parse_text(value, _normalise(value), reference)
+
+
+def is_ongoing(due: DueDate | None) -> bool:
+    """Whether a deadline is "doorlopend": no end, never due or late."""
+    return due is not None and due.precision is Precision.ONGOING
+
+
+@dataclass(frozen=True, slots=True)
+class CellDeadline:
+    """One line of a "Wanneer gereed" cell: its label (a milestone), its deadline, its text."""
+
+    label: str | None
+    due: DueDate | None
+    text: str
+
+
+def parse_cell(text: str, reference: date | None = None) -> tuple[CellDeadline, ...]:
+    """Every line of a deadline cell: "Onderzoek en advies: maart 2021" and "Uitvoering:
+    afhankelijk van voorstel stuurgroep" give (label, due or None, the text after the label).
+    A line that is no date keeps its text and has no deadline; nothing raises."""
+    found: list[CellDeadline] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        label: str | None = None
+        rest = line
+        if (m := _RE_LABEL.fullmatch(line)) is not None:
+            label, rest = m.group(1).strip(), m.group(2).strip()
+        try:
+            due = parse_due(rest, reference)
+        except InvalidDate:
+            due = None
+        found.append(CellDeadline(label, due, rest))
+    return tuple(found)
 
 
 def canonical(due: DueDate) -> str:
@@ -298,6 +369,8 @@ def canonical(due: DueDate) -> str:
             return f"{_DUTCH_SEASON[season]} {year}"
         case Precision.YEAR:
             return str(value.year)
+        case Precision.ONGOING:
+            return "doorlopend"
 
 
 def period_start(due: DueDate) -> date:
@@ -361,6 +434,8 @@ def _period(value: date, precision: Precision) -> tuple[date, date]:
             return _season_period(season, season_year)
         case Precision.YEAR:
             return date(year, 1, 1), date(year, 12, 31)
+        case Precision.ONGOING:
+            return date.min, date.max
 
 
 def _season_period(season: Season, year: int) -> tuple[date, date]:
@@ -384,11 +459,35 @@ def _normalise(text: str) -> str:
     return fold(text).strip(" ,;")
 
 
-def _parse_text(original: str, text: str) -> DueDate | None:
+def _parse_text(original: str, text: str, reference: date | None = None) -> DueDate | None:
     if text in _EMPTY:
         return None
     if len(text) > _MAX_LENGTH:
         raise InvalidDate(original[:_MAX_LENGTH], "far too long for a date")
+    if (m := _RE_LABEL.fullmatch(text)) is not None and not re.fullmatch(r"[\d\s]*", m.group(1)):
+        text = m.group(2).strip()  # "Onderzoek en advies: maart 2021"
+    _, text = _strip_prefix(text, _PLACE_WORDS)
+    if text.rstrip(".") in _ONGOING:
+        return DueDate(ONGOING_VALUE, Precision.ONGOING)
+    if (m := _RE_YEAR_SPAN.fullmatch(text)) is not None:
+        first, last = _year(original, m.group(1)), _year(original, m.group(2))
+        if last <= first:
+            raise InvalidDate(original, "a span of years runs forwards", ("2022-2024",))
+        return _due(Precision.YEAR, last, 12)
+    for words, (kind, month) in _SUMMER_BEFORE.items():
+        word, rest = _strip_prefix(text, (words,))
+        if word:
+            year = (_relative_year(original, rest, reference) if rest
+                    else reference.year if reference is not None else None)
+            if year is None:
+                raise InvalidDate(original, "the year is missing", ("voor de zomer 2021",))
+            return (_due(Precision.MONTH, year, month) if kind == "month"
+                    else DueDate(_season_period(_season_ending(month), year)[1],
+                                 Precision.SEASON))
+    if reference is not None:
+        relative = _parse_relative(original, text, reference)
+        if relative is not None:
+            return relative
     position, word, body = _split_qualifiers(text)
     if not body:
         raise InvalidDate(original, "a qualifier without a date")
@@ -396,6 +495,42 @@ def _parse_text(original: str, text: str) -> DueDate | None:
     if position is not _Position.NONE and due.precision is Precision.DAY:
         raise InvalidDate(original, f"'{word}' does not fit an exact day")
     return _checked(due, original)
+
+
+_RELATIVE_YEARS: Final = {"dit jaar": 0, "this year": 0, "volgend jaar": 1, "next year": 1,
+                          "komend jaar": 1, "vorig jaar": -1, "last year": -1}
+
+
+def _season_ending(month: int) -> Season:
+    return next(season for season, last in _SEASON_LAST_MONTH.items() if last == month)
+
+
+def _relative_year(original: str, text: str, reference: date | None) -> int | None:
+    """2021 from "2021", or from "dit jaar"/"volgend jaar" with a reference day."""
+    text = text.strip()
+    if _RE_YEAR.fullmatch(text):
+        return _year(original, text)
+    if reference is not None and text in _RELATIVE_YEARS:
+        return reference.year + _RELATIVE_YEARS[text]
+    return None
+
+
+def _parse_relative(original: str, text: str, reference: date) -> DueDate | None:
+    """Forms that need the document's date: "begin volgend jaar", "dit voorjaar", "in maart"."""
+    for phrase, offset in _RELATIVE_YEARS.items():
+        if text.endswith(phrase):
+            head = text[: len(text) - len(phrase)].strip()
+            return _parse_text(original, f"{head} {reference.year + offset}".strip())
+    if text in _SEASONS:  # "in het voorjaar" in a document: that season of its year
+        return _parse_text(original, f"{text} {reference.year}")
+    for prefix in ("dit ", "deze ", "this "):
+        if text.startswith(prefix) and text[len(prefix):] in _SEASONS:
+            return _parse_text(original, f"{text[len(prefix):]} {reference.year}")
+    month = _PARSER_INFO.month(text)
+    if month is not None and text.isalpha():
+        year = reference.year if month >= reference.month else reference.year + 1
+        return _due(Precision.MONTH, year, month)
+    return None
 
 
 def _parse_body(original: str, body: str, position: _Position) -> DueDate:
@@ -437,6 +572,8 @@ def _strip_prefix(text: str, words: tuple[str, ...]) -> tuple[str, str]:
 
 def _checked(due: DueDate, original: str) -> DueDate:
     """The due date if its named year lies in the supported range."""
+    if due.precision is Precision.ONGOING:
+        return due
     named_year = season_of(due.value)[1] if due.precision is Precision.SEASON else due.value.year
     if not MIN_YEAR <= named_year <= MAX_YEAR:
         raise InvalidDate(original, f"the year must lie between {MIN_YEAR} and {MAX_YEAR}")

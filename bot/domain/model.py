@@ -73,6 +73,7 @@ class Precision(StrEnum):
     HALF = "half"
     SEASON = "season"
     YEAR = "year"
+    ONGOING = "ongoing"  # "doorlopend": no end; the value is date.max, never due or late
 
 
 @dataclass(frozen=True, slots=True)

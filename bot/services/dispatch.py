@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain import grammar, refs
+from bot.domain.dates import is_ongoing
 from bot.domain.grammar import Command, Usage
-from bot.domain.model import Activity, StatusUpdate, WorkingGroup
+from bot.domain.model import Activity, DueDate, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
 from bot.services import permissions
 from bot.services import results as r
@@ -127,12 +128,15 @@ def when(deps: Deps, query: str) -> r.Result:
         moved = uow.repo.last_reschedule(ActivityId(found[0].programme_key, found[0].key))
         cal = calendar_for(deps, uow.repo.get_programme(found[0].programme_key))
     activity, group = found
-    milestones = tuple(
-        r.MilestoneDeadline(
-            m.title, m.due, cal.working_days_between(today, m.due.value) if m.due else None)
-        for m in activity.milestones
-    )
-    days = cal.working_days_between(today, activity.due.value) if activity.due else None
+    def left(due: DueDate | None) -> int | None:
+        """Working days to a deadline; None without one ("doorlopend" has none either)."""
+        if due is None or is_ongoing(due):
+            return None
+        return cal.working_days_between(today, due.value)
+
+    milestones = tuple(r.MilestoneDeadline(m.title, m.due, left(m.due))
+                       for m in activity.milestones)
+    days = left(activity.due)
     return r.DeadlineAnswer(activity, group, today, days, milestones, moved)
 
 

@@ -61,6 +61,8 @@ def format_due(due: DueDate, lang: str) -> str:
             return _season(value, code)
         case Precision.YEAR:
             return str(value.year)
+        case Precision.ONGOING:
+            return "doorlopend" if code == "nl" else "ongoing"
 
 
 def format_date(d: date, lang: str) -> str:

@@ -384,7 +384,10 @@ def _owners(result: r.OwnersAnswer, lang: Lang) -> Reply:
 
 def _deadline(result: r.DeadlineAnswer, lang: Lang) -> Reply:
     a = result.activity
-    if a.due:
+    if a.due and a.due.precision is Precision.ONGOING:
+        main = t(lang, f"{title(a)} loopt *doorlopend*: er is geen einddatum.",
+                 f"{title(a)} is *ongoing*: it has no end date.")
+    elif a.due:
         main = t(lang, f"Deadline van {title(a)}: *{format_due(a.due, lang)}* "
                        f"({working_days(result.working_days, lang, result.today, a.due.value)}).",
                  f"Deadline of {title(a)}: *{format_due(a.due, lang)}* "

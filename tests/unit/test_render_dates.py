@@ -61,6 +61,7 @@ def test_what_is_shown_parses_back_to_the_same_deadline(precision: Precision, la
         Precision.HALF: date(2021, 12, 31),
         Precision.SEASON: date(2022, 2, 28),
         Precision.YEAR: date(2021, 12, 31),
+        Precision.ONGOING: date.max,  # "doorlopend" / "ongoing"
     }
     deadline = DueDate(samples[precision], precision)
     assert parse_due(format_due(deadline, lang)) == deadline
