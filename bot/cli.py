@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
@@ -139,10 +141,27 @@ def _load_example_if_empty(settings: Settings, example: Path) -> None:
     print(f"loaded the example programme {example.name}", file=sys.stderr)
 
 
+def _today(args: argparse.Namespace) -> date | None:
+    """`--today YYYY-MM-DD`, else ``ACTIEBOT_TODAY``, else None (the real clock)."""
+    given = getattr(args, "today", None)
+    if given is not None:
+        return given  # type: ignore[no-any-return]
+    value = os.environ.get("ACTIEBOT_TODAY", "").strip()
+    return _day(value) if value else None
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value[:20]!r} is not a day; expected YYYY-MM-DD, e.g. 2021-06-15") from None
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import answer, console_deps
 
-    deps = console_deps(settings)
+    deps = console_deps(settings, today=_today(args))
     print(answer(deps, settings, " ".join(args.text)))
     return 0
 
@@ -150,7 +169,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import repl
 
-    return repl(settings)
+    return repl(settings, today=_today(args))
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -202,10 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-scheduler", action="store_true", help="do not run reminders here")
     p.set_defaults(func=cmd_socket)
 
+    today_help = "answer as on this day, e.g. 2021-06-15 (default: $ACTIEBOT_TODAY or today)"
     p = sub.add_parser("console", help="local REPL without Slack")
+    p.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD", help=today_help)
     p.set_defaults(func=cmd_console)
 
     p = sub.add_parser("ask", help="one command, answer on stdout")
+    p.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD", help=today_help)
     p.add_argument("text", nargs="+", help="e.g. wie MDA++")
     p.set_defaults(func=cmd_ask)
 
@@ -275,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, Failure) as error:
         print(f"actiebot: {error}", file=sys.stderr)
         return 1
+    except argparse.ArgumentTypeError as error:  # ACTIEBOT_TODAY: a usage error, like --today
+        print(f"actiebot: ACTIEBOT_TODAY: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - one line, never a traceback

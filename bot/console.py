@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from datetime import date
 from typing import TextIO
 
 from bot.config import Settings
 from bot.domain import grammar
 from bot.services import Actor, Deps, execute
 from bot.services.delivery import deliver
+from bot.services.deps import DayClock
 from bot.services.report_results import ReportReady
 from bot.services.results import UpdateRecorded
 from handlers.delivery import PrintNotifier
@@ -19,12 +21,17 @@ from handlers.render.text import render
 PROMPT = "actie> "
 
 
-def console_deps(settings: Settings, out: TextIO | None = None) -> Deps:
+def console_deps(settings: Settings, out: TextIO | None = None, today: date | None = None) -> Deps:
+    """The app's deps with answers printed; with ``today`` the clock stands still on that day
+    (`--today` / ``ACTIEBOT_TODAY``), so the 2021 example reads as it did in 2021."""
     from bot.app import build_runtime
 
     runtime = build_runtime(settings)
-    return replace(runtime.deps,
+    deps = replace(runtime.deps,
                    notifier=PrintNotifier(settings.language, settings.timezone, out))
+    if today is not None:
+        deps = replace(deps, clock=DayClock(today, settings.timezone))
+    return deps
 
 
 def answer(deps: Deps, settings: Settings, text: str, actor: Actor | None = None) -> str:
@@ -45,9 +52,10 @@ def answer(deps: Deps, settings: Settings, text: str, actor: Actor | None = None
     return reply
 
 
-def repl(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def repl(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None,
+         today: date | None = None) -> int:
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
-    deps = console_deps(settings, stdout)
+    deps = console_deps(settings, stdout, today)
     interactive = stdin.isatty()
     greeting = ("Actiebot console — typ bijvoorbeeld `wie MDA++` of `help`; `exit` om te stoppen."
                 if settings.language == "nl" else

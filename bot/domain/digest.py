@@ -101,6 +101,14 @@ def due_of(item: DueItem) -> DueDate:
     return DueDate(item.due_value)
 
 
+def overdue_order(due_value: date, activity_key: str, milestone: str | None = None,
+                  ) -> tuple[int, str, str]:
+    """The one order of every overdue list (`te-laat`, `overzicht`, the digest's "Meest
+    urgent", the App Home): most recently missed first -- still the most actionable -- then by
+    activity key and milestone, so equal deadlines never swap places between surfaces."""
+    return -due_value.toordinal(), activity_key, milestone or ""
+
+
 def build_digest(
     *,
     programme: Programme | None,
@@ -134,7 +142,7 @@ def build_digest(
         cal = calendar if calendar_of is None else calendar_of(item.activity.programme_key)
         entry = DigestEntry(item, due_of(item), cal.working_days_between(as_of, item.due_value))
         (overdue if item.due_value < as_of else upcoming).append(entry)
-    overdue.sort(key=lambda e: (-e.item.due_value.toordinal(), e.activity.key))
+    overdue.sort(key=lambda e: overdue_order(e.item.due_value, e.activity.key, e.item.milestone))
     upcoming.sort(key=lambda e: (e.item.due_value, e.activity.key))
     urgent = (overdue + upcoming)[:URGENT]
     return Digest(

@@ -59,6 +59,7 @@ class Update:
 @dataclass(frozen=True, slots=True)
 class Upcoming:
     days: int = DEFAULT_UPCOMING_DAYS
+    period: str | None = None  # "week" | "month": "deze week/maand", the service counts days
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,114 @@ def plain_ref(text: str) -> str:
     return text
 
 
+# -- questions as people ask them ------------------------------------------------------------
+# A phrase table in front of the verb table: "wie doet de zelfscan", "wanneer moet de zelfscan
+# klaar zijn", "te laat", "wat moet er deze maand af", "who is doing the self-scan". Each entry
+# is a whole-text pattern (case-insensitive) with an optional ``ref`` group and the canonical
+# verb it stands for ("binnenkort:week" and "binnenkort:maand" carry their period). Other verbs
+# add rows here; what matches no row goes to the verb table as before, so a real ambiguity is
+# still refused there.
+_END = r"\s*[?!.]*"
+_AUX = (r"(?:moet|moeten|is|zijn|gaat|gaan|wordt|worden|komt|komen|will|is|are|does|do|should|"
+        r"must|has\s+to|have\s+to)")
+_DONE = (r"(?:klaar|af|gereed|rond|afgerond|opgeleverd|due|done|finished|ready|complete|"
+         r"completed|be\s+done|be\s+ready|be\s+finished)")
+_WHO_VERBS = (
+    r"(?:doet|doen|trekt|trekken|heeft|hebben|regelt|gaat\s+over|werkt\s+aan|werken\s+aan|"
+    r"is\s+(?:de\s+)?(?:eigenaar|trekker|verantwoordelijke?)\s+(?:van|voor)|"
+    r"zijn\s+(?:de\s+)?(?:eigenaren|eigenaars|trekkers|verantwoordelijken)\s+(?:van|voor)|"
+    r"is\s+(?:er\s+)?verantwoordelijk\s+voor|(?:is|are)\s+doing|does|owns|own|"
+    r"(?:is|are)\s+responsible\s+for|(?:is|are)\s+in\s+charge\s+of|(?:is|are)\s+working\s+on|"
+    r"works\s+on|handles|runs|leads)")
+PHRASES: list[tuple[str, str]] = [
+    # te-laat
+    ((r"(?:wat\s+(?:is|zijn|staat|staan|loopt|lopen)\s+(?:er\s+)?(?:nog\s+)?)?te[\s_-]+laat"
+     r"|wat\s+(?:loopt|lopen)\s+(?:er\s+)?achter|achterstallig|achterstand|verlopen"
+     r"|wat\s+is\s+(?:er\s+)?verlopen"
+     r"|(?:what(?:'s|\s+is|\s+are)\s+)?(?:overdue|late|behind(?:\s+schedule)?)(?:\s+items?)?"),
+     "te-laat"),
+    # binnenkort, with a period
+    ((r"(?:wat\s+(?:moet|moeten|staat|staan|komt|komen|is|zijn)\s+(?:er\s+)?)?deze\s+maand"
+     r"(?:\s+(?:af|klaar|gereed|op\s+de\s+planning|aan\s+de\s+beurt|aan))?"
+     r"|(?:what(?:'s|\s+is|\s+are)\s+)?(?:due\s+)?this\s+month"), "binnenkort:maand"),
+    ((r"(?:wat\s+(?:moet|moeten|staat|staan|komt|komen|is|zijn)\s+(?:er\s+)?)?deze\s+week"
+     r"(?:\s+(?:af|klaar|gereed|op\s+de\s+planning|aan\s+de\s+beurt|aan))?"
+     r"|(?:what(?:'s|\s+is|\s+are)\s+)?(?:due\s+)?this\s+week"), "binnenkort:week"),
+    ((r"wat\s+(?:komt|staat)\s+(?:er\s+)?(?:aan|eraan|binnenkort|op\s+de\s+planning)"
+     r"|wat\s+komt\s+eraan|wat\s+moet\s+er\s+(?:binnenkort\s+)?(?:af|klaar)"
+     r"|(?:what(?:'s|\s+is|\s+are)\s+)?(?:coming\s+up|due\s+soon|due\s+next)"), "binnenkort"),
+    # status of everything open
+    ((r"wat\s+(?:staat|staan|is|zijn|loopt|lopen)\s+(?:er\s+)?(?:nog\s+)?open"
+     r"|(?:what(?:'s|\s+is|\s+are)\s+(?:still\s+)?)?open(?:\s+items)?"), "status"),
+    # wie
+    (rf"(?:wie|who)\s+{_WHO_VERBS}\s+(?P<ref>.+?)", "wie"),
+    (r"(?:eigenaar|eigenaren|eigenaars|trekker|owner|owners)\s+(?:van|of|voor)\s+(?P<ref>.+?)",
+     "wie"),
+    (r"(?:eigenaar|eigenaren|eigenaars|trekker)\s+(?P<ref>.+?)", "wie"),
+    # wanneer
+    (rf"(?:wanneer|when)\s+{_AUX}\s+(?P<ref>.+?)(?:\s+{_DONE})?(?:\s+(?:zijn|wezen|worden|be))?",
+     "wanneer"),
+    (r"(?:wat\s+is\s+de\s+)?deadline\s+(?:van|voor)\s+(?P<ref>.+?)", "wanneer"),
+    (r"(?:what(?:'s|\s+is)\s+the\s+)?deadline\s+(?:of|for)\s+(?P<ref>.+?)", "wanneer"),
+    (rf"when\s+(?P<ref>.+?)\s+{_DONE}", "wanneer"),
+    # status of one
+    (r"hoe\s+(?:staat|gaat|loopt)\s+het\s+(?:er\s+)?(?:met|voor|bij)\s+(?P<ref>.+?)", "status"),
+    (r"how\s+is\s+(?P<ref>.+?)\s+(?:going|doing|coming\s+along|getting\s+on)", "status"),
+    (r"(?:status|stand)\s+(?:van|of|for)\s+(?P<ref>.+?)", "status"),
+    # geschiedenis
+    (r"(?:geschiedenis|historie|history|log)\s+(?:van|of)\s+(?P<ref>.+?)", "geschiedenis"),
+    (r"wat\s+is\s+er\s+gebeurd\s+(?:met|bij)\s+(?P<ref>.+?)", "geschiedenis"),
+    (r"what\s+happened\s+(?:to|with)\s+(?P<ref>.+?)", "geschiedenis"),
+    # lijst
+    (r"welke\s+activiteiten\s+(?:heeft|doet|hebben|doen)\s+(?P<ref>.+?)", "lijst"),
+    (r"(?:which|what)\s+activities\s+(?:does|do|has|have)\s+(?P<ref>.+?)(?:\s+(?:have|do))?",
+     "lijst"),
+    (r"(?:lijst|list)\s+(?:van|of)\s+(?P<ref>.+?)", "lijst"),
+    ((r"welke\s+werkgroepen\s+(?:zijn\s+er|hebben\s+we)|werkgroepen"
+     r"|which\s+(?:working\s+)?groups\s+are\s+there|(?:working\s+)?groups"), "lijst"),
+    # help
+    ((r"wat\s+kan\s+(?:ik|je|jij)(?:\s+(?:vragen|doen))?|hoe\s+werkt\s+(?:dit|het)"
+     r"|what\s+can\s+(?:i|you)\s+(?:do|ask)|how\s+does\s+(?:this|it)\s+work"), "help"),
+]
+_PHRASES = [(re.compile(f"(?:{pattern}){_END}", re.IGNORECASE), verb) for pattern, verb in PHRASES]
+_MAX_QUESTION = 300  # longer texts are commands with notes, never questions
+_LEADING_FILLER = re.compile(r"^(?:(?:de|het|een|the|a|an)\s+)+", re.IGNORECASE)
+_POLITE = re.compile(r"^(?:(?:hoi|hallo|hey|hi|hello|beste|graag|please|pls|even|eens|"
+                     r"kun\s+je\s+(?:me\s+)?(?:vertellen|zeggen)|can\s+you\s+tell\s+me)"
+                     r"[\s,!:]+)+", re.IGNORECASE)
+# English words for this programme's Dutch vocabulary, so "the self-scan" finds "Zelfscan".
+ENGLISH_TERMS: dict[str, str] = {
+    "self-scan": "zelfscan", "self scan": "zelfscan", "selfscan": "zelfscan",
+    "indicators": "indicatoren", "perpetrator approach": "plegeraanpak",
+    "temporary restraining order": "tijdelijk huisverbod", "restraining order": "huisverbod",
+    "reporting code": "meldcode",
+}
+_ENGLISH = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ENGLISH_TERMS), key=len,
+                                               reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def _ref_words(ref: str) -> str:
+    ref = _LEADING_FILLER.sub("", ref.strip())
+    return _ENGLISH.sub(lambda m: ENGLISH_TERMS[m.group(1).lower()], ref)
+
+
+def _question(text: str) -> Command | Usage | None:
+    """A question in words (the phrase table) as its command; None when it is none."""
+    if len(text) > _MAX_QUESTION:
+        return None
+    text = _POLITE.sub("", text).strip()
+    for pattern, verb in _PHRASES:
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        ref = _ref_words(found.groupdict().get("ref") or "")
+        if verb.startswith("binnenkort:"):
+            period = "week" if verb.endswith("week") else "month"
+            return Upcoming(7 if period == "week" else 31, period)
+        return _parse_verb(verb, ref)
+    return None
+
+
 def parse(text: str | None, command_name: str = "/actie") -> Command | Usage:
     """Turn the text after the slash command into a Command or a Usage problem."""
     text = clean(text or "")
@@ -217,8 +326,13 @@ def parse(text: str | None, command_name: str = "/actie") -> Command | Usage:
         words = text.split(maxsplit=1)
     if not words:
         return Help()
+    question = _question(text)
+    if question is not None:
+        return question
     verb_word, rest = fold(words[0]), (words[1].strip() if len(words) > 1 else "")
     verb = _VERB_OF.get(verb_word)
+    if verb is not None and verb in ("wie", "wanneer", "status", "geschiedenis", "lijst"):
+        rest = _ref_words(rest)  # "wie de zelfscan", "when indicators"
     if verb is None:
         return Usage(Problem.UNKNOWN_VERB, suggestions=_suggest_verbs(verb_word))
     return _parse_verb(verb, rest)

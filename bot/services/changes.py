@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from bot.domain import grammar
 from bot.domain.dates import InvalidDate, parse_due
+from bot.domain.digest import overdue_order
 from bot.domain.model import (
     Activity,
     DueDate,
@@ -419,7 +420,8 @@ def dashboard(deps: Deps, actor: Actor) -> r.HomeDashboard:
                 upcoming.append(r.HomeItem(activity, due, milestone,
                                            cal.working_days_between(today, due.value)))
     upcoming.sort(key=lambda i: (i.due.value if i.due else today, i.activity.key))
-    overdue.sort(key=lambda i: (i.due.value if i.due else today, i.activity.key))
+    overdue.sort(key=lambda i: overdue_order(i.due.value if i.due else today, i.activity.key,
+                                             i.milestone))
     return r.HomeDashboard(
         actor.user_id, today, deps.is_admin(actor),
         tuple(r.GroupChoice(p, g) for p, g in groups), tuple(activities), tuple(upcoming),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWork
@@ -15,6 +15,18 @@ from bot.domain.workdays import WorkCalendar
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DayClock:
+    """A clock standing still at 09:00 on one day in the programme's time zone: `actiebot ask
+    --today 2021-06-15` reads the 2021 example as it was then."""
+
+    day: date
+    timezone: str = "Europe/Amsterdam"
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(9), ZoneInfo(self.timezone)).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

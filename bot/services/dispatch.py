@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.domain import grammar, refs
 from bot.domain.dates import is_ongoing
+from bot.domain.digest import overdue_order
 from bot.domain.grammar import Command, Usage
 from bot.domain.model import Activity, DueDate, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
@@ -39,8 +40,8 @@ def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
             return record_update(deps, command, actor)
         case grammar.History(ref=ref):
             return history(deps, ref)
-        case grammar.Upcoming(days=days):
-            return upcoming(deps, days, actor)
+        case grammar.Upcoming(days=days, period=period):
+            return upcoming(deps, days, actor, period)
         case grammar.Overdue():
             return overdue(deps, actor)
         case grammar.ListActivities(group=group):
@@ -204,16 +205,25 @@ def _due_entries(deps: Deps, repo: Repository, items: list[DueItem]) -> tuple[r.
     )
 
 
-def upcoming(deps: Deps, days: int, actor: Actor) -> r.Result:
+def upcoming(deps: Deps, days: int, actor: Actor, period: str | None = None) -> r.Result:
+    """Open deadlines from today on; "deze week" runs through Sunday, "deze maand" through the
+    month's last day. With nothing due, the answer says how many are overdue."""
     today = deps.today()
+    if period == "week":
+        days = 6 - today.weekday()
+    elif period == "month":
+        days = (today.replace(day=28) + timedelta(days=4)).replace(day=1).toordinal() \
+            - today.toordinal() - 1
     with deps.uow() as uow:
         bound = _channel_group(uow.repo, actor)
-        items = uow.repo.find_open_due_items(
-            today, today + timedelta(days=days),
-            programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
+        scope = {"programme_key": bound[0] if bound else None,
+                 "group_key": bound[1].key if bound else None}
+        items = uow.repo.find_open_due_items(today, today + timedelta(days=days), **scope)
         entries = _due_entries(deps, uow.repo, items)
+        late = (0 if entries
+                else len(uow.repo.find_open_due_items(None, today - timedelta(days=1), **scope)))
     return r.DueListAnswer("upcoming", today, days, entries,
-                           bound[1] if bound else None)
+                           bound[1] if bound else None, period, late)
 
 
 def overdue(deps: Deps, actor: Actor) -> r.Result:
@@ -223,7 +233,9 @@ def overdue(deps: Deps, actor: Actor) -> r.Result:
         items = uow.repo.find_open_due_items(
             None, today - timedelta(days=1),
             programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
-        entries = _due_entries(deps, uow.repo, items)
+        entries = tuple(sorted(_due_entries(deps, uow.repo, items),
+                               key=lambda e: overdue_order(e.item.due_value, e.item.activity.key,
+                                                           e.item.milestone)))
     return r.DueListAnswer("overdue", today, None, entries,
                            bound[1] if bound else None)
 

@@ -151,6 +151,8 @@ class DueListAnswer:
     days: int | None
     entries: tuple[DueEntry, ...]
     group: WorkingGroup | None = None
+    period: str | None = None  # "week" | "month": "deze week/maand" instead of a day count
+    overdue_count: int = 0  # upcoming with nothing due: how many are overdue (a hint)
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,7 +161,3 @@ def _long_span(start: date, end: date, nl: bool) -> str:
         return ("ruim " if more else "") + f"{count} {unit_nl if count == 1 else plural_nl}"
     return ("more than " if more else "") + f"{count} {unit_en}{'s' if count != 1 else ''}"
 
-
-def since(due: DueDate, lang: str) -> str:
-    """'sinds maart 2021': how long something has been overdue, named by its deadline."""
-    return ("sinds " if language(lang) == "nl" else "since ") + format_due(due, lang)

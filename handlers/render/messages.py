@@ -620,7 +620,15 @@ def _due_list(result: r.DueListAnswer, lang: Lang) -> Reply:
     if result.kind == "upcoming":
         head = t(lang, f"*Deadlines in de komende {result.days} dagen*{scope}",
                  f"*Deadlines in the next {result.days} days*{scope}")
+        if result.period == "week":
+            head = t(lang, f"*Deadlines deze week*{scope}", f"*Deadlines this week*{scope}")
+        elif result.period == "month":
+            head = t(lang, f"*Deadlines deze maand*{scope}", f"*Deadlines this month*{scope}")
         empty = t(lang, "Geen open deadlines in die periode.", "No open deadlines in that period.")
+        if result.overdue_count:
+            n = result.overdue_count
+            empty += t(lang, f" Wel {n} te laat: zie `/actie te-laat`.",
+                       f" But {n} {'is' if n == 1 else 'are'} overdue: see `/actie overdue`.")
     else:
         head = t(lang, f"*Te laat*{scope}", f"*Overdue*{scope}")
         empty = t(lang, "Niets te laat. 🎉", "Nothing overdue. 🎉")
