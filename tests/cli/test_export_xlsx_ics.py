@@ -73,15 +73,17 @@ def test_ics_has_one_all_day_event_per_dated_deadline_and_milestone(cli) -> None
     assert any(a.due is None for a in file.activities) or any(
         m.due is None for a in file.activities for m in a.milestones)  # some are left out
 
-    deadline = events["kennemerland-2021/mda-advies@actiebot"]
-    assert deadline.decoded("DTSTART") == date(2021, 3, 31)  # "maart 2021": its last day
-    assert deadline.decoded("DTEND") == date(2021, 4, 1)  # all day
-    assert "maart 2021" in str(deadline["SUMMARY"])
+    deadline = events["kennemerland-2021/indicatoren-set@actiebot"]
+    assert deadline.decoded("DTSTART") == date(2021, 7, 31)  # "juli 2021": its last day
+    assert deadline.decoded("DTEND") == date(2021, 8, 1)  # all day
+    assert "juli 2021" in str(deadline["SUMMARY"])
     assert str(deadline["TRANSP"]) == "TRANSPARENT"
     description = str(deadline["DESCRIPTION"])
-    assert "Werkgroep MDA++, Hoe verder?; Stuurgroep Veilig Thuis" in description
+    assert "Werkgroep Indicatoren" in description
     assert "Status: niet-gestart" in description
-    assert deadline["CATEGORIES"].cats == ["Werkgroep MDA++, Hoe verder?"]
+    assert deadline["CATEGORIES"].cats == ["Werkgroep Indicatoren"]
+    # mda-advies as a whole has no deadline (the seed dates only its first milestone)
+    assert "kennemerland-2021/mda-advies@actiebot" not in events
     milestone = events["kennemerland-2021/mda-advies/mijlpaal/onderzoek-en-advies@actiebot"]
     assert milestone.decoded("DTSTART") == date(2021, 3, 31)
     assert "Mijlpaal: Onderzoek en advies" in str(milestone["SUMMARY"])
@@ -95,7 +97,7 @@ def test_ics_uids_are_stable_and_an_update_changes_the_event(cli) -> None:
     assert update.returncode == 0, update.stderr
     _, second = _events(cli("export", "--format", "ics").stdout.encode())
     assert set(first) == set(second)
-    uid = "kennemerland-2021/mda-advies@actiebot"
+    uid = "kennemerland-2021/mda-advies/mijlpaal/onderzoek-en-advies@actiebot"  # its dated part
     assert "Status: vertraagd" in str(second[uid]["DESCRIPTION"])
     assert int(second[uid]["SEQUENCE"]) > int(first[uid]["SEQUENCE"])
 
