@@ -30,12 +30,14 @@ def actor_from_command(command: dict[str, Any]) -> Actor:
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
+    lookup = locale_lookup(app.client)  # one quick client, and one pause after a failure
+
     @app.command(settings.command)
     def on_actie(ack: Ack, command: dict[str, Any], client: Any) -> None:
         actor = actor_from_command(command)
         # a new user's locale is learned first (one quick users.info), so the first answer is
         # already in their language
-        lang = users.language(deps, actor.user_id, settings.language, locale_lookup(client))
+        lang = users.language(deps, actor.user_id, settings.language, lookup)
         text = from_slack(command.get("text"))  # Slack's &amp; &lt; &gt; undone, once
         result = execute(deps, grammar.parse(text, settings.command), actor)
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)

@@ -7,6 +7,8 @@ It runs once per user (bot/services/users.py remembers the answer).
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from slack_sdk import WebClient
@@ -14,6 +16,13 @@ from slack_sdk import WebClient
 from bot.services.users import LocaleLookup
 
 LOOKUP_TIMEOUT_SECONDS = 2  # whole seconds (WebClient); the answer still fits in Slack's 3 s
+# After a failed lookup (Slack slow or down), skip lookups for a while: during an outage every
+# command would otherwise wait the full timeout before it answers.
+PAUSE_AFTER_FAILURE_SECONDS = 120.0
+
+
+class SlackUnavailable(Exception):
+    """A recent lookup failed: not asking again yet."""
 
 
 def locale_lookup(client: Any) -> LocaleLookup:
@@ -21,8 +30,19 @@ def locale_lookup(client: Any) -> LocaleLookup:
                       base_url=getattr(client, "base_url", WebClient.BASE_URL),
                       timeout=LOOKUP_TIMEOUT_SECONDS, retry_handlers=[])
 
+    lock = threading.Lock()
+    paused_until = [0.0]
+
     def lookup(user_id: str) -> str | None:
-        response = quick.users_info(user=user_id, include_locale=True)
+        with lock:
+            if time.monotonic() < paused_until[0]:
+                raise SlackUnavailable("users.info failed recently")
+        try:
+            response = quick.users_info(user=user_id, include_locale=True)
+        except Exception:
+            with lock:
+                paused_until[0] = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
+            raise
         return str((response.get("user") or {}).get("locale") or "") or None
 
     return lookup

@@ -47,3 +47,17 @@ def test_a_strange_locale_is_not_stored_as_given(app: Any, fake_slack: Any) -> N
     reply = app.client.command("help", user="U0ODDLOC1")
     assert reply.status == 200
     assert stored_locale(app, "U0ODDLOC1") == "-"
+
+
+def test_during_a_slack_outage_commands_do_not_wait_for_the_lookup_each_time(
+        app: Any, fake_slack: Any) -> None:
+    fake_slack.fail("users.info", status=500)
+    first = app.client.command("wanneer indicatoren", user="U0OUTAGE1")
+    assert first.status == 200 and "juli 2021" in first.text
+    asked = len([c for c in fake_slack.calls if c.method == "users.info"])
+    assert asked >= 1
+    # the next new users are answered in the default language without asking Slack again
+    for user in ("U0OUTAGE2", "U0OUTAGE3"):
+        reply = app.client.command("wanneer indicatoren", user=user)
+        assert reply.status == 200 and "juli 2021" in reply.text
+    assert len([c for c in fake_slack.calls if c.method == "users.info"]) == asked
