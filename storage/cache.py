@@ -1,8 +1,12 @@
 """What a process may keep between requests: values computed from the programme tables
 (the resolution index, counts per status), valid while the programme version is unchanged.
 
-Every request reads the version (one primary-key lookup, storage/versioning.py); a change by
-any worker or replica bumps it in the same transaction, so the next request anywhere rebuilds.
+Every request reads the two version counters (one primary-key lookup, storage/versioning.py);
+a change by any worker or replica bumps one in the same transaction. A structure change (an
+import, a new activity, a renamed group) empties the cache: the next request anywhere rebuilds.
+A status change only makes each value stale: a value with a `refresh` is brought up to date
+from the activities whose status changed since (the index: a query on
+ix_activities_status_version), one without is loaded again (the counts: one aggregate query).
 Exactly-once and correctness never depend on this cache: it only saves work.
 """
 
@@ -16,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from storage.versioning import programme_version
+from storage.versioning import programme_versions
 
 T = TypeVar("T")
 
@@ -24,19 +28,29 @@ T = TypeVar("T")
 class ProgrammeCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version: int | None = None
-        self._values: dict[Hashable, Any] = {}
+        self._structure: int | None = None
+        self._values: dict[Hashable, tuple[Any, int]] = {}  # key -> (value, status version)
 
-    def get(self, session: Session, key: Hashable, load: Callable[[], T]) -> T:
-        version = programme_version(session)
+    def get(self, session: Session, key: Hashable, load: Callable[[], T],
+            refresh: Callable[[T, int], T] | None = None) -> T:
+        """The value for `key`: cached, refreshed (`refresh(value, since)`: the value after
+        the status changes stamped later than `since`), or loaded."""
+        structure, statuses = programme_versions(session)
         with self._lock:  # one builder at a time; the others wait for its result
-            if self._version is not None and version < self._version:
+            if self._structure is not None and structure < self._structure:
                 return load()  # an older snapshot than the cache: answer it, keep the cache
-            if version != self._version:
-                self._version, self._values = version, {}
-            if key not in self._values:
-                self._values[key] = load()
-            value: T = self._values[key]
+            if structure != self._structure:
+                self._structure, self._values = structure, {}
+            cached = self._values.get(key)
+            if cached is not None and cached[1] >= statuses:
+                # current, or newer statuses than this request's snapshot: committed already
+                value: T = cached[0]
+                return value
+            if cached is not None and refresh is not None:
+                value = refresh(cached[0], cached[1])
+            else:
+                value = load()
+            self._values[key] = (value, statuses)
             return value
 
 

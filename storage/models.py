@@ -129,6 +129,7 @@ class ActivityRow(Base):
         Index("ix_activities_programme_status", "programme_id", "status", "due_date"),
         Index("ix_activities_programme_position", "programme_id", "position", "id"),
         Index("ix_activities_group_position", "working_group_id", "position", "id"),
+        Index("ix_activities_status_version", "status_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +147,8 @@ class ActivityRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="not-started")
     # the file's status at the last import (None: unknown); see storage/programme_store.py
     imported_status: Mapped[str | None] = mapped_column(String(16))
+    # the programme's status version of this activity's latest status change (storage/versioning.py)
+    status_version: Mapped[int | None] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(Integer, default=0)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -267,13 +270,16 @@ class ReminderHoldRow(Base):
 
 
 class ProgrammeVersionRow(Base):
-    """One row: goes up in the same transaction as every programme change, so each process
-    knows with one cheap query whether its cached resolution index is still current."""
+    """One row, two counters that go up in the same transaction as a programme change, so each
+    process knows with one cheap query whether what it cached is still current: `value` for
+    what the resolution index holds (keys, titles, themes, groups, which activity is in which
+    group), `statuses` for status changes (storage/versioning.py)."""
 
     __tablename__ = "programme_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+    statuses: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")
 
 
 class SchedulerLeaseRow(Base):

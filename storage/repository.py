@@ -36,7 +36,7 @@ from bot.domain.ports import (
     RefIndex,
     ReminderHold,
 )
-from bot.domain.refs import prepare
+from bot.domain.refs import prepare, with_open
 from storage.cache import programme_cache
 from storage.models import (
     ActivityRow,
@@ -189,7 +189,18 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         """The resolution index with its lookup tables, built once per programme version
         and process (storage/cache.py); a request that finds it current pays one query."""
         return programme_cache(self.session).get(
-            self.session, "ref_index", lambda: prepare(self._load_ref_index()))
+            self.session, "ref_index", lambda: prepare(self._load_ref_index()),
+            refresh=self._refresh_ref_index)
+
+    def _refresh_ref_index(self, index: RefIndex, since: int) -> RefIndex:
+        """`index` after the status changes stamped later than `since`: reads only those
+        activities (ix_activities_status_version)."""
+        changed = self.session.execute(
+            select(ProgrammeRow.key, ActivityRow.key, ActivityRow.status)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ActivityRow.status_version > since))
+        return with_open(index, {ActivityId(p, k): status in OPEN_STATUSES
+                                 for p, k, status in changed})
 
     def _load_ref_index(self) -> RefIndex:
         activity_rows = self.session.execute(
@@ -312,7 +323,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]:
         """Activities per status in the scope; cached per programme version (every status
-        change bumps it), so a repeated `status` does not count the whole table again."""
+        change bumps the status version), so a repeated `status` does not count again."""
         return dict(programme_cache(self.session).get(
             self.session, ("count_by_status", programme_key, group_key),
             lambda: self._count_by_status(programme_key, group_key)))

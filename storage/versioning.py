@@ -1,49 +1,88 @@
-"""The programme version: one counter that goes up in the same transaction as every change to
-a programme (import, koppel, a status update, a new or moved activity), so that every worker and
-replica sees with one cheap query whether what it cached is still current."""
+"""The programme version: two counters that go up in the same transaction as a programme
+change, so that every worker and replica sees with one cheap query whether what it cached is
+still current.
+
+- `value` (the structure version): what the resolution index is built from changed: a
+  programme, a working group, or an activity added, deleted, or with a new key, title, theme,
+  working group or place. Every process then rebuilds its index.
+- `statuses` (the status version): an activity's status changed. The activity is stamped with
+  the new value (`activities.status_version`), and a process brings its index up to date by
+  reading only the activities stamped after the version it holds (storage/cache.py).
+
+Anything else (deadlines, owners, milestones, notes, member links, channels' reminders…) is
+not cached, so it bumps neither. Both counters live in one row: one lock, taken in one order.
+"""
 
 from __future__ import annotations
 
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
-from storage.models import (
-    ActivityRow,
-    GoalRow,
-    MemberRow,
-    MilestoneRow,
-    OwnerRow,
-    ProgrammeRow,
-    ProgrammeVersionRow,
-    WorkingGroupRow,
-)
+from storage.models import ActivityRow, ProgrammeRow, ProgrammeVersionRow, WorkingGroupRow
 
-PROGRAMME_ROWS = (ProgrammeRow, GoalRow, WorkingGroupRow, MemberRow, ActivityRow, OwnerRow,
-                  MilestoneRow)
+# the rows and columns the resolution index (and the counts per status) are built from
+INDEXED_COLUMNS: dict[type[Any], frozenset[str]] = {
+    ProgrammeRow: frozenset({"key"}),
+    WorkingGroupRow: frozenset({"programme_id", "key", "name", "aliases", "position"}),
+    ActivityRow: frozenset(
+        {"programme_id", "key", "title", "theme", "working_group_id", "position"}),
+}
+
+
+def programme_versions(session: Session) -> tuple[int, int]:
+    """(structure version, status version); (0, 0) on a database without the counter row."""
+    found = session.execute(
+        select(ProgrammeVersionRow.value, ProgrammeVersionRow.statuses)
+        .where(ProgrammeVersionRow.id == 1)).first()
+    return (int(found[0]), int(found[1])) if found else (0, 0)
 
 
 def programme_version(session: Session) -> int:
-    """The current version (0 on a database without the counter row)."""
-    return int(session.scalar(
-        select(ProgrammeVersionRow.value).where(ProgrammeVersionRow.id == 1)) or 0)
+    """The structure version (0 on a database without the counter row)."""
+    return programme_versions(session)[0]
 
 
 def bump_programme_version(session: Session) -> None:
+    """The structure changed: every process rebuilds its index."""
     # Through the connection, not the session: also safe inside a flush event.
     session.connection().execute(
         update(ProgrammeVersionRow).where(ProgrammeVersionRow.id == 1)
         .values(value=ProgrammeVersionRow.value + 1))
 
 
+def bump_status_version(session: Session) -> int:
+    """Statuses changed: returns the new status version, to stamp the changed activities with.
+    The row stays locked until commit, so stamps become visible in the order of their values."""
+    connection = session.connection()
+    connection.execute(
+        update(ProgrammeVersionRow).where(ProgrammeVersionRow.id == 1)
+        .values(statuses=ProgrammeVersionRow.statuses + 1))
+    return int(connection.scalar(
+        select(ProgrammeVersionRow.statuses).where(ProgrammeVersionRow.id == 1)) or 0)
+
+
 def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
-    """before_flush: any programme row added, changed or deleted through the ORM bumps the
-    version in the same transaction (bulk statements call bump_programme_version themselves)."""
-    for row in chain(session.new, session.deleted, session.dirty):
-        if isinstance(row, PROGRAMME_ROWS) and (
-            row in session.new or row in session.deleted or session.is_modified(row)
-        ):
-            bump_programme_version(session)
-            return
+    """before_flush: programme rows added, changed or deleted through the ORM bump the version
+    they affect, in the same transaction (bulk statements bump it themselves)."""
+    structure = False
+    restamped: list[ActivityRow] = []
+    for row in chain(session.new, session.deleted):
+        structure = structure or type(row) in INDEXED_COLUMNS
+    for row in session.dirty:
+        columns = INDEXED_COLUMNS.get(type(row))
+        if columns is None:
+            continue
+        attrs = inspect(row).attrs
+        if any(attrs[name].history.has_changes() for name in columns):
+            structure = True
+        if isinstance(row, ActivityRow) and attrs["status"].history.has_changes():
+            restamped.append(row)
+    if structure:
+        bump_programme_version(session)
+    if restamped:
+        version = bump_status_version(session)
+        for row in restamped:
+            row.status_version = version

@@ -10,6 +10,7 @@ import heapq
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process, utils
@@ -63,25 +64,36 @@ def _squash(text: str) -> str:
 class Search:
     """Lookup tables over a RefIndex, built once per index (linear in its size), so that one
     resolve costs what its answer needs: dictionaries for keys and group names, and a sorted
-    vocabulary with postings for the words of titles, themes and keys."""
+    vocabulary with postings for the words of titles, themes and keys.
 
-    def __init__(self, index: RefIndex) -> None:
+    The activity tables hold positions, not entries: an index whose activities only changed
+    open-ness (`with_open`) shares them with its predecessor instead of building them again."""
+
+    def __init__(self, index: RefIndex, base: Search | None = None) -> None:
         self.index = index
-        self.by_id = {a.id: a for a in index.activities}
-        self.by_key: dict[str, list[ActivityEntry]] = defaultdict(list)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for position, activity in enumerate(index.activities):
-            self.by_key[_squash(activity.id.key)].append(activity)
-            for word in set(_haystack(activity)):
-                postings[word].append(position)
-        self.postings = dict(postings)
-        self.vocabulary = sorted(postings)
+        if base is None:
+            self.position = {a.id: i for i, a in enumerate(index.activities)}
+            by_key: dict[str, list[int]] = defaultdict(list)
+            postings: dict[str, list[int]] = defaultdict(list)
+            for position, activity in enumerate(index.activities):
+                by_key[_squash(activity.id.key)].append(position)
+                for word in set(_haystack(activity)):
+                    postings[word].append(position)
+            self.by_key = dict(by_key)
+            self.postings = dict(postings)
+            self.vocabulary = sorted(postings)
+        else:
+            self.position, self.by_key = base.position, base.by_key
+            self.postings, self.vocabulary = base.postings, base.vocabulary
         self.groups_by_name: dict[str, list[GroupEntry]] = defaultdict(list)
         for group in index.groups:
             for name in _group_names(group):
                 self.groups_by_name[name].append(group)
         self.group_words = [
             (g, set(_words(" ".join((g.key, g.name, *g.aliases))))) for g in index.groups]
+
+    def keyed(self, squashed: str) -> list[ActivityEntry]:
+        return [self.index.activities[i] for i in self.by_key.get(squashed, ())]
 
     def with_prefix(self, prefix: str) -> set[int]:
         """Positions of the activities with a word that starts with `prefix`."""
@@ -109,6 +121,36 @@ class Search:
 def prepare(index: RefIndex) -> RefIndex:
     """The index with its lookup tables built, for callers that resolve against it often."""
     return index if isinstance(index.search, Search) else replace(index, search=Search(index))
+
+
+def with_open(index: RefIndex, open_by_id: Mapping[ActivityId, bool]) -> RefIndex:
+    """The index after status changes only: the activities whose open-ness changed, and the
+    open activities of their groups, are replaced; the lookup tables are shared (a status
+    update costs what it changed, not a rebuild of the whole index)."""
+    search = _search(index)
+    changed: dict[int, bool] = {}
+    for activity_id, is_open in open_by_id.items():
+        position = search.position.get(activity_id)
+        if position is not None and index.activities[position].is_open != is_open:
+            changed[position] = is_open
+    if not changed:
+        return index
+    activities = list(index.activities)
+    touched: set[tuple[str, str]] = set()
+    for position, now_open in changed.items():
+        entry = activities[position] = replace(activities[position], is_open=now_open)
+        if entry.group_key:
+            touched.add((entry.id.programme_key, entry.group_key))
+
+    def open_in(group: GroupEntry, key: str) -> bool:
+        return activities[search.position[ActivityId(group.programme_key, key)]].is_open
+
+    groups = tuple(
+        replace(g, open_activity_keys=tuple(k for k in g.activity_keys if open_in(g, k)))
+        if (g.programme_key, g.key) in touched else g
+        for g in index.groups)
+    patched = RefIndex(groups=groups, activities=tuple(activities))
+    return replace(patched, search=Search(patched, base=search))
 
 
 def _search(index: RefIndex) -> Search:
@@ -165,15 +207,14 @@ def resolve(query: str, index: RefIndex) -> Resolution:
     if not squashed:
         return Unknown(query, ())
     search = _search(index)
-    by_id = search.by_id
 
     # 1. an activity key, optionally qualified "programme/key"
     if "/" in query:
         programme, _, key = query.partition("/")
         wanted = ActivityId(programme.strip(), key.strip())
-        if wanted in by_id:
+        if wanted in search.position:
             return Match(wanted)
-    keyed = search.by_key.get(squashed, [])
+    keyed = search.keyed(squashed)
     if len(keyed) == 1:
         return Match(keyed[0].id)
     if len(keyed) > 1:
@@ -182,9 +223,10 @@ def resolve(query: str, index: RefIndex) -> Resolution:
     # 2. a working group by key, alias or name
     groups = _unique(search.groups_by_name.get(squashed, []))
     if len(groups) == 1:
-        return _group_as_activity(groups[0], by_id)
+        return _group_as_activity(groups[0], search)
     if len(groups) > 1:
-        members = [by_id[ActivityId(g.programme_key, k)] for g in groups for k in g.activity_keys]
+        members = [search.index.activities[search.position[ActivityId(g.programme_key, k)]]
+                   for g in groups for k in g.activity_keys]
         return _ambiguous(query, members)
 
     # 3. words of title or theme (every query word must occur, as a word prefix)
@@ -203,7 +245,7 @@ def resolve(query: str, index: RefIndex) -> Resolution:
     return Unknown(query, _suggest(query, index, search))
 
 
-def _group_as_activity(group: GroupEntry, by_id: dict[ActivityId, ActivityEntry]) -> Resolution:
+def _group_as_activity(group: GroupEntry, search: Search) -> Resolution:
     if len(group.open_activity_keys) == 1:
         return Match(ActivityId(group.programme_key, group.open_activity_keys[0]), group)
     if not group.open_activity_keys and len(group.activity_keys) == 1:
@@ -211,7 +253,9 @@ def _group_as_activity(group: GroupEntry, by_id: dict[ActivityId, ActivityEntry]
     if not group.activity_keys:
         return GroupMatch(group)
     keys = group.open_activity_keys or group.activity_keys
-    return _ambiguous(group.name, [by_id[ActivityId(group.programme_key, k)] for k in keys])
+    activities = search.index.activities
+    return _ambiguous(group.name, [activities[search.position[ActivityId(group.programme_key, k)]]
+                                   for k in keys])
 
 
 def _ambiguous(query: str, candidates: list[ActivityEntry]) -> Ambiguous:
