@@ -25,7 +25,7 @@ from storage.models import ActivityRow, ProgrammeRow, ProgrammeVersionRow, Worki
 
 # the rows and columns the resolution index (and the counts per status) are built from
 INDEXED_COLUMNS: dict[type[Any], frozenset[str]] = {
-    ProgrammeRow: frozenset({"key"}),
+    ProgrammeRow: frozenset({"key", "succeeded_by"}),  # archived by a rollover: left out
     WorkingGroupRow: frozenset({"programme_id", "key", "name", "aliases", "position"}),
     ActivityRow: frozenset(
         {"programme_id", "key", "title", "theme", "working_group_id", "position"}),
