@@ -62,18 +62,21 @@ def load_documents(text: str) -> list[tuple[Any, Any]]:
     Raises ``yaml.YAMLError`` for a syntax error and :class:`FileLimitError` for a file that
     nests too deeply or whose aliases expand too far.
     """
-    check_depth(text)
+    aliases = check_depth(text)
     nodes = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
-    for node in nodes:
+    for node in nodes if aliases else ():  # without an alias nothing can expand
         check_alias_expansion(node)
     constructor = yaml.SafeLoader("")
     return [(node, constructor.construct_document(node)) for node in nodes]
 
 
-def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
-    depth = 0
+def check_depth(text: str, limit: int = MAX_DEPTH) -> int:
+    """Refuse a file nested deeper than ``limit``; returns how many aliases it holds."""
+    depth = aliases = 0
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > limit:
                 raise FileLimitError(f"nested more than {limit} levels deep",
@@ -81,6 +84,7 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
                                      "deep", _line(event))
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
+    return aliases
 
 
 def _line(item: Any) -> int | None:
