@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
-from bot.domain.model import Status
+from bot.domain.dates import canonical
+from bot.domain.model import DueDate, Status
 from bot.domain.ports import ImportCounts
 
 log = logging.getLogger("actiebot")
@@ -80,7 +81,27 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                         counts.changed)
         _print_statuses("status kept (set in Slack; the file's status did not change)",
                         counts.kept)
+        _print_deadlines("deadline changed (the file's deadline changed since the last import)",
+                         counts.deadlines_changed)
+        _print_deadlines("deadline kept (moved in Slack; the file's deadline did not change)",
+                         counts.deadlines_kept)
     return 0
+
+
+def _print_deadlines(head: str, rows: list[tuple[str, DueDate | None, DueDate | None]],
+                     shown: int = 10) -> None:
+    if not rows:
+        return
+
+    def text(due: DueDate | None) -> str:
+        return canonical(due) if due else "none"
+
+    print(f"  {head}:")
+    for key, before, in_file in rows[:shown]:
+        print(f"    {key}: {text(before)}" + (
+            f" -> {text(in_file)}" if "changed" in head else f" (file: {text(in_file)})"))
+    if len(rows) > shown:
+        print(f"    … and {len(rows) - shown} more")
 
 
 def _print_statuses(head: str, rows: list[tuple[str, Status, Status]], shown: int = 10) -> None:

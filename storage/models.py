@@ -147,6 +147,8 @@ class ActivityRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="not-started")
     # the file's status at the last import (None: unknown); see storage/programme_store.py
     imported_status: Mapped[str | None] = mapped_column(String(16))
+    # the file's deadline at the last import ("2027-03-01:day", "-": none; None: unknown)
+    imported_due: Mapped[str | None] = mapped_column(String(32))
     # the programme's status version of this activity's latest status change (storage/versioning.py)
     status_version: Mapped[int | None] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,8 +2,9 @@
 
 Shape: ../shared/CONTRACT.md, "Programme file". Unknown keys are accepted and kept (they land
 in each object's `extra` and are written back on export). Additions to the contract's shape:
-an activity's `updates:` list (`{at, author, status, note}`), written by export so that
-import -> export -> import is lossless.
+an activity's `updates:` list (`{at, author, status, note}`, and for a moved deadline
+`event: reschedule, old_due, new_due`), written by export so that import -> export -> import
+is lossless.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.domain.model import (
     ReminderPolicy,
     Status,
     StatusUpdate,
+    UpdateEvent,
     WorkingGroup,
     fold,
     parse_status,
@@ -110,10 +112,14 @@ class _Model(BaseModel):
 
 
 def _personal_data(value: Any, node: Any, loc: tuple[str | int, ...], filename: str,
-                   problems: list[FileProblem]) -> None:
-    """Refuse any text in the file that holds personal data; name its line, never echo it."""
+                   problems: list[FileProblem], seen: dict[str, frozenset[Any]] | None = None,
+                   ) -> None:
+    """Refuse any text in the file that holds personal data; name its line, never echo it.
+    Each distinct text is scanned once (`seen`): a large programme repeats owners, themes,
+    statuses and dates many times."""
+    seen = {} if seen is None else seen
     if isinstance(value, str):
-        found = privacy_kinds(value)
+        found = _kinds(value, seen)
         if found:
             shown = tuple(privacy_mask(p) if isinstance(p, str) else p for p in loc)
             problems.append(FileProblem(
@@ -122,12 +128,19 @@ def _personal_data(value: Any, node: Any, loc: tuple[str | int, ...], filename: 
                 "programme text only: no BSN, phone number, e-mail address, IBAN or birth date"))
     elif isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(key, str) and privacy_kinds(key):  # keys are text too ("members")
-                _personal_data(key, node, (*loc, key), filename, problems)
-            _personal_data(item, node, (*loc, str(key)), filename, problems)
+            if isinstance(key, str) and _kinds(key, seen):  # keys are text too ("members")
+                _personal_data(key, node, (*loc, key), filename, problems, seen)
+            _personal_data(item, node, (*loc, str(key)), filename, problems, seen)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _personal_data(item, node, (*loc, index), filename, problems)
+            _personal_data(item, node, (*loc, index), filename, problems, seen)
+
+
+def _kinds(text: str, seen: dict[str, frozenset[Any]]) -> frozenset[Any]:
+    found = seen.get(text)
+    if found is None:
+        found = seen[text] = privacy_kinds(text)
+    return found
 
 
 class ProgrammeModel(_Model):
@@ -224,6 +237,15 @@ class UpdateModel(_Model):
     status: Any
     old_status: Any = None
     note: str = Field(default="", max_length=4000)
+    # a moved deadline (`verplaats`, the update modal): old -> new, the note is the reason
+    event: UpdateEvent = UpdateEvent.UPDATE
+    old_due: Any = None
+    new_due: Any = None
+
+    @field_validator("old_due", "new_due")
+    @classmethod
+    def _moved(cls, value: Any) -> DueDate | None:
+        return _due_value(value)
 
     @field_validator("status")
     @classmethod
@@ -498,7 +520,8 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
     for a in model.activities:
         updates = tuple(
             StatusUpdate(at=moment(u.at), author=u.author, old_status=u.old_status,
-                         new_status=u.status, note=u.note, author_name=u.author_name)
+                         new_status=u.status, note=u.note, author_name=u.author_name,
+                         event=u.event.value, old_due=u.old_due, new_due=u.new_due)
             for u in a.updates
         )
         status = a.status or (max(updates, key=lambda u: u.at).new_status if updates
@@ -649,6 +672,10 @@ def _update_data(u: StatusUpdate, tz: ZoneInfo) -> dict[str, Any]:
     data["status"] = DUTCH_STATUS_WORD[u.new_status]
     if u.note:
         data["note"] = u.note
+    if u.event != UpdateEvent.UPDATE:
+        data["event"] = u.event
+    if u.moved:
+        data["old_due"], data["new_due"] = _due_text(u.old_due), _due_text(u.new_due)
     return data
 
 

@@ -13,6 +13,7 @@ from bot.domain.model import (
     Activity,
     DueDate,
     Goal,
+    Precision,
     Programme,
     ProgrammeFile,
     Status,
@@ -31,7 +32,7 @@ from storage.models import (
     WorkingGroupRow,
 )
 from storage.report_queries import put_value_row
-from storage.repository import SqlRepository, _policy_data
+from storage.repository import SqlRepository, _policy_data, _update
 from storage.versioning import bump_programme_version
 
 IMPORT_AUTHOR = "import"
@@ -143,17 +144,19 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
     # activities: their own columns first; status after the update log is merged
     existing = _rows_by_key(session, ActivityRow, [
         "programme_id", "title", "theme", "result", "goal_id", "working_group_id", "due_date",
-        "due_precision", "position", "extra", "status", "imported_status"], pid)
+        "due_precision", "position", "extra", "status", "imported_status", "imported_due"], pid)
     created, changed = _upsert(session, ActivityRow, [
         {"programme_id": pid, "key": a.key, "title": a.title, "theme": a.theme,
          "result": a.result, "goal_id": goal_ids[a.goal] if a.goal else None,
          "working_group_id": group_ids[a.working_group] if a.working_group else None,
-         "due_date": _due_columns(a.due)[0], "due_precision": _due_columns(a.due)[1],
          "position": i, "extra": dict(a.extra)}
+        | _deadline_columns(a, existing.get(a.key), counts)
         | ({"status": a.status.value, "imported_status": a.status.value}
            if a.key not in existing else {})
         for i, a in enumerate(file.activities)
     ], existing)
+    counts["deadlines_changed"] += len(counts.deadlines_changed)
+    counts["deadlines_kept"] += len(counts.deadlines_kept)
     counts["activities_created"] += created
     touched += created + changed
     activity_ids = (
@@ -229,6 +232,36 @@ def _save_indicators(session: Session, programme_id: int, file: ProgrammeFile,
     return counts["indicators_created"] + counts["indicator_values_added"]
 
 
+def due_token(due: DueDate | None) -> str:
+    """A deadline as stored in `imported_due` (migration 0008): "2027-03-01:day", "-": none."""
+    return f"{due.value.isoformat()}:{due.precision.value}" if due else "-"
+
+
+def _deadline_columns(activity: Activity, row: dict[str, Any] | None,
+                      counts: ImportCounts) -> dict[str, Any]:
+    """The deadline to store. For an activity already in the database the file's deadline
+    replaces the stored one only when the file's deadline itself changed since the last import
+    (`imported_due`); otherwise a deadline moved in Slack is kept. Unknown (`imported_due`
+    empty: stored before 0008 and moved in Slack since): kept."""
+    in_file = _due_columns(activity.due)
+    wanted = {"due_date": in_file[0], "due_precision": in_file[1],
+              "imported_due": due_token(activity.due)}
+    if row is None:
+        return wanted
+    stored = _due(row["due_date"], row["due_precision"])
+    if stored == activity.due:
+        return wanted
+    if row["imported_due"] is not None and row["imported_due"] != wanted["imported_due"]:
+        counts.deadlines_changed.append((activity.key, stored, activity.due))
+        return wanted
+    counts.deadlines_kept.append((activity.key, stored, activity.due))
+    return wanted | {"due_date": row["due_date"], "due_precision": row["due_precision"]}
+
+
+def _due(value: Any, precision: str | None) -> DueDate | None:
+    return DueDate(value, Precision(precision or "day")) if value is not None else None
+
+
 def _replace_children(session: Session, table: Any, parent: Any, parent_ids: list[int],
                       rows: list[dict[str, Any]]) -> int:
     """Delete the children of `parent_ids` and insert `rows` in their place (bulk)."""
@@ -279,7 +312,11 @@ def _merge_statuses(session: Session, file: ProgrammeFile, existing: dict[str, d
                 "activity_id": aid, "at": u.at, "author": u.author,
                 "author_name": u.author_name,
                 "old_status": (u.old_status or running).value, "new_status": u.new_status.value,
-                "note": u.note, "source": "import"})
+                "note": u.note, "source": "import", "event": u.event,
+                "old_due_date": _due_columns(u.old_due)[0],
+                "old_due_precision": _due_columns(u.old_due)[1],
+                "new_due_date": _due_columns(u.new_due)[0],
+                "new_due_precision": _due_columns(u.new_due)[1]})
             running = u.new_status
             added.append(u)
         counts["updates_added"] += len(added)
@@ -317,7 +354,9 @@ def _merge_statuses(session: Session, file: ProgrammeFile, existing: dict[str, d
 
 def _import_update(activity_id: int, at: Any, old: Status, new: Status) -> dict[str, Any]:
     return {"activity_id": activity_id, "at": at, "author": IMPORT_AUTHOR, "author_name": None,
-            "old_status": old.value, "new_status": new.value, "note": "", "source": "import"}
+            "old_status": old.value, "new_status": new.value, "note": "", "source": "import",
+            "event": "update", "old_due_date": None, "old_due_precision": None,
+            "new_due_date": None, "new_due_precision": None}
 
 
 def _now() -> Any:
@@ -340,9 +379,7 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
         .where(ActivityRow.programme_id == programme.id)
         .order_by(StatusUpdateRow.at, StatusUpdateRow.id)
     ):
-        updates.setdefault(u.activity_id, []).append(StatusUpdate(
-            at=u.at, author=u.author, old_status=Status(u.old_status) if u.old_status else None,
-            new_status=Status(u.new_status), note=u.note, author_name=u.author_name))
+        updates.setdefault(u.activity_id, []).append(_update(u))
     activity_rows = session.execute(
         select(ActivityRow, WorkingGroupRow.key, GoalRow.key)
         .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)

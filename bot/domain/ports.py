@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 
 from bot.domain.model import (
     Activity,
+    DueDate,
     Goal,
     Indicator,
     IndicatorValue,
@@ -99,12 +100,15 @@ class ReminderHold:
 class ImportCounts(dict[str, int]):
     """What an import changed, by kind (missing kinds count 0), and per activity which
     statuses it changed (the file's status had changed since the last import) and which it
-    kept (set in Slack; the file's status had not changed): (key, before, file's status)."""
+    kept (set in Slack; the file's status had not changed): (key, before, file's status);
+    the same for deadlines (moved in Slack): (key, before, file's deadline)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.changed: list[tuple[str, Status, Status]] = []
         self.kept: list[tuple[str, Status, Status]] = []
+        self.deadlines_changed: list[tuple[str, DueDate | None, DueDate | None]] = []
+        self.deadlines_kept: list[tuple[str, DueDate | None, DueDate | None]] = []
 
     def __missing__(self, key: str) -> int:
         return 0
