@@ -74,19 +74,34 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"
+        sqlite = connection.dialect.name == "sqlite"
         if postgres:
             connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
             connection.commit()
+        if sqlite:
+            # A batch migration recreates a table (copy, DROP TABLE, rename); with foreign keys
+            # on, that DROP TABLE deletes every child row through ON DELETE CASCADE (a
+            # programmes rebuild would empty activities, groups, the log). Off while migrating,
+            # outside any transaction (SQLite ignores the pragma inside one); on again after.
+            _driver(connection).execute("PRAGMA foreign_keys=OFF")
         try:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             connection.commit()
         finally:
+            if sqlite:
+                connection.rollback()
+                _driver(connection).execute("PRAGMA foreign_keys=ON")
             if postgres:
                 connection.execute(
                     text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_MIGRATION_LOCK}
                 )
                 connection.commit()
+
+
+def _driver(connection: Any) -> Any:
+    """The DB-API connection under a SQLAlchemy connection (statements outside transactions)."""
+    return connection.connection.driver_connection
 
 
 def current_revision(engine: Engine) -> str | None:
