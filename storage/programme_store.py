@@ -233,7 +233,7 @@ def _save_indicators(session: Session, programme_id: int, file: ProgrammeFile,
 
 
 def due_token(due: DueDate | None) -> str:
-    """A deadline as stored in `imported_due` (migration 0009): "2027-03-01:day", "-": none."""
+    """A deadline as stored in `imported_due` (migration 0010): "2027-03-01:day", "-": none."""
     return f"{due.value.isoformat()}:{due.precision.value}" if due else "-"
 
 
@@ -242,7 +242,7 @@ def _deadline_columns(activity: Activity, row: dict[str, Any] | None,
     """The deadline to store. For an activity already in the database the file's deadline
     replaces the stored one only when the file's deadline itself changed since the last import
     (`imported_due`); otherwise a deadline moved in Slack is kept. Unknown (`imported_due`
-    empty: stored before 0009 and moved in Slack since): kept."""
+    empty: stored before 0010 and moved in Slack since): kept."""
     in_file = _due_columns(activity.due)
     wanted = {"due_date": in_file[0], "due_precision": in_file[1],
               "imported_due": due_token(activity.due)}

@@ -93,7 +93,7 @@ def test_a_deadline_changed_only_in_the_file_is_imported(runtime) -> None:
 
 
 def test_an_unknown_imported_deadline_keeps_what_the_database_has(runtime) -> None:
-    """A database from before migration 0009 whose deadline was moved in Slack: the file's
+    """A database from before migration 0010 whose deadline was moved in Slack: the file's
     deadline at the last import is unknown, so the moved one is kept."""
     file = kennemerland()
     save(runtime.deps, file)
@@ -141,7 +141,7 @@ def test_export_keeps_the_reschedules_and_a_second_round_trip_is_identical(
         other.engine.dispose()
 
 
-def test_migration_0009_backfills_the_imported_deadline_except_where_moved_in_slack(
+def test_migration_0010_backfills_the_imported_deadline_except_where_moved_in_slack(
         runtime) -> None:
     from alembic import command
 
@@ -152,7 +152,7 @@ def test_migration_0009_backfills_the_imported_deadline_except_where_moved_in_sl
     save(runtime.deps, file)
     move_in_slack(runtime.deps)
     config = alembic_config(runtime.engine.url.render_as_string(hide_password=False))
-    command.downgrade(config, "0008_status_versions")
+    command.downgrade(config, "0009_status_versions")
     command.upgrade(config, "head")
     with runtime.deps.uow() as uow:
         stored = {k: v for k, v in uow.repo.session.execute(

@@ -1,8 +1,8 @@
 """status changes get their own version counter, and each activity the version of its latest
 status change
 
-Revision ID: 0008_status_versions
-Revises: 0007_programme_admins
+Revision ID: 0009_status_versions
+Revises: 0008_indicators
 Create Date: 2026-11-30
 
 A status update used to bump `programme_version.value`, after which every process rebuilt its
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_status_versions"
-down_revision = "0007_programme_admins"
+revision = "0009_status_versions"
+down_revision = "0008_indicators"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """the deadline the programme file had at the last import, per activity
 
-Revision ID: 0009_imported_deadlines
-Revises: 0008_status_versions
+Revision ID: 0010_imported_deadlines
+Revises: 0009_status_versions
 Create Date: 2026-11-30
 
 `activities.imported_due` is the file's deadline at the last import ("2027-03-01:day", "-" for
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_imported_deadlines"
-down_revision = "0008_status_versions"
+revision = "0010_imported_deadlines"
+down_revision = "0009_status_versions"
 branch_labels = None
 depends_on = None
 
