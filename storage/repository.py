@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.domain.model import (
     Activity,
@@ -42,6 +42,7 @@ from storage.models import (
     ActivityRow,
     DeliveryRow,
     GoalRow,
+    MemberRow,
     MilestoneRow,
     OwnerRow,
     ProgrammeRow,
@@ -134,44 +135,46 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         row = self._programme_row(key)
         return self._programme(row) if row else None
 
-    @staticmethod
-    def _group(row: WorkingGroupRow) -> WorkingGroup:
-        members: dict[str, list[str]] = defaultdict(list)
-        for member in row.members:
-            members[member.owner_name].append(member.slack_user_id)
-        return WorkingGroup(
-            key=row.key, name=row.name, aliases=tuple(row.aliases or ()), channel=row.channel,
-            reminders=_policy(row.reminders),
-            members={name: tuple(ids) for name, ids in members.items()},
-            extra=dict(row.extra or {}),
-        )
+    # Groups and activities are read as plain rows (Core), not ORM objects: per request that
+    # costs a fraction of the ORM's identity map and selectinload machinery (profiled).
+    _GROUP_COLUMNS = (ProgrammeRow.key, WorkingGroupRow.id, WorkingGroupRow.key,
+                      WorkingGroupRow.name, WorkingGroupRow.aliases, WorkingGroupRow.channel,
+                      WorkingGroupRow.reminders, WorkingGroupRow.extra)
 
-    def _group_query(self) -> Any:
-        return (
-            select(ProgrammeRow.key, WorkingGroupRow)
+    def _groups_where(self, *conditions: Any) -> list[tuple[str, WorkingGroup]]:
+        rows = self.session.execute(
+            select(*self._GROUP_COLUMNS)
             .join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
-            .options(selectinload(WorkingGroupRow.members))
-            .order_by(ProgrammeRow.id, WorkingGroupRow.position, WorkingGroupRow.id)
-        )
+            .where(*conditions)
+            .order_by(ProgrammeRow.id, WorkingGroupRow.position, WorkingGroupRow.id)).all()
+        members: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        ids = [row[1] for row in rows]
+        for start in range(0, len(ids), 500):
+            for group_id, owner, user in self.session.execute(
+                select(MemberRow.working_group_id, MemberRow.owner_name, MemberRow.slack_user_id)
+                .where(MemberRow.working_group_id.in_(ids[start:start + 500]))
+                .order_by(MemberRow.working_group_id, MemberRow.position, MemberRow.id)
+            ):
+                members[group_id][owner].append(user)
+        return [(p, WorkingGroup(
+            key=key, name=name, aliases=tuple(aliases or ()), channel=channel,
+            reminders=_policy(reminders),
+            members={owner: tuple(users) for owner, users in members[group_id].items()},
+            extra=dict(extra or {})))
+            for p, group_id, key, name, aliases, channel, reminders, extra in rows]
 
     def get_group(self, programme_key: str, key: str) -> WorkingGroup | None:
-        found = self.session.execute(
-            self._group_query().where(ProgrammeRow.key == programme_key, WorkingGroupRow.key == key)
-        ).first()
-        return self._group(found[1]) if found else None
+        found = self._groups_where(ProgrammeRow.key == programme_key, WorkingGroupRow.key == key)
+        return found[0][1] if found else None
 
     def list_groups(self, programme_key: str | None = None) -> list[tuple[str, WorkingGroup]]:
-        query = self._group_query()
         if programme_key:
-            query = query.where(ProgrammeRow.key == programme_key)
-        else:
-            query = query.where(ProgrammeRow.succeeded_by.is_(None))
-        return [(p, self._group(g)) for p, g in self.session.execute(query)]
+            return self._groups_where(ProgrammeRow.key == programme_key)
+        return self._groups_where(ProgrammeRow.succeeded_by.is_(None))
 
     def find_groups_by_channel(self, channel: str) -> list[tuple[str, WorkingGroup]]:
-        query = self._group_query().where(WorkingGroupRow.channel == channel,
-                                          ProgrammeRow.succeeded_by.is_(None))
-        return [(p, self._group(g)) for p, g in self.session.execute(query)]
+        return self._groups_where(WorkingGroupRow.channel == channel,
+                                  ProgrammeRow.succeeded_by.is_(None))
 
     def set_group_channel(self, programme_key: str, key: str, channel: str) -> None:
         row = self.session.scalar(
@@ -238,15 +241,6 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         )
         return RefIndex(groups=groups, activities=activities)
 
-    def _activity_query(self) -> Any:
-        return (
-            select(ActivityRow, ProgrammeRow.key, WorkingGroupRow.key, GoalRow.key)
-            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-            .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
-            .outerjoin(GoalRow, GoalRow.id == ActivityRow.goal_id)
-            .options(selectinload(ActivityRow.owners), selectinload(ActivityRow.milestones))
-        )
-
     @staticmethod
     def _activity(
         row: ActivityRow, programme_key: str, group_key: str | None, goal_key: str | None,
@@ -272,12 +266,47 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         )
 
     def get_activity(self, activity_id: ActivityId) -> Activity | None:
-        found = self.session.execute(
-            self._activity_query().where(
-                ProgrammeRow.key == activity_id.programme_key, ActivityRow.key == activity_id.key
-            )
-        ).first()
-        return self._activity(*found) if found else None
+        found = self._activities_where(ProgrammeRow.key == activity_id.programme_key,
+                                       ActivityRow.key == activity_id.key)
+        return next(iter(found.values()), None)
+
+    _ACTIVITY_COLUMNS = (ActivityRow.id, ActivityRow.key, ActivityRow.title, ActivityRow.theme,
+                         ActivityRow.result, ActivityRow.due_date, ActivityRow.due_precision,
+                         ActivityRow.status, ActivityRow.extra, ProgrammeRow.key,
+                         WorkingGroupRow.key, GoalRow.key)
+
+    def _activities_where(self, *conditions: Any) -> dict[int, Activity]:
+        """Activities (with owners and milestones) by row id: three queries of plain rows."""
+        rows = self.session.execute(
+            select(*self._ACTIVITY_COLUMNS)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
+            .outerjoin(GoalRow, GoalRow.id == ActivityRow.goal_id)
+            .where(*conditions)).all()
+        if not rows:
+            return {}
+        ids = [row[0] for row in rows]
+        owners: dict[int, list[str]] = defaultdict(list)
+        for activity_id, name in self.session.execute(
+                select(OwnerRow.activity_id, OwnerRow.name).where(OwnerRow.activity_id.in_(ids))
+                .order_by(OwnerRow.activity_id, OwnerRow.position, OwnerRow.id)):
+            owners[activity_id].append(name)
+        milestones: dict[int, list[Milestone]] = defaultdict(list)
+        for activity_id, title, due_date, precision, extra in self.session.execute(
+                select(MilestoneRow.activity_id, MilestoneRow.title, MilestoneRow.due_date,
+                       MilestoneRow.due_precision, MilestoneRow.extra)
+                .where(MilestoneRow.activity_id.in_(ids))
+                .order_by(MilestoneRow.activity_id, MilestoneRow.position, MilestoneRow.id)):
+            milestones[activity_id].append(
+                Milestone(title, _due(due_date, precision), dict(extra or {})))
+        return {
+            row_id: Activity(
+                key=key, title=title, programme_key=programme_key, goal=goal_key, theme=theme,
+                result=result, owners=tuple(owners[row_id]), working_group=group_key,
+                due=_due(due_date, precision), milestones=tuple(milestones[row_id]),
+                status=Status(status), extra=dict(extra or {}))
+            for (row_id, key, title, theme, result, due_date, precision, status, extra,
+                 programme_key, group_key, goal_key) in rows}
 
     def list_activities(
         self, programme_key: str | None = None, group_key: str | None = None,
@@ -601,11 +630,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         """Activities (with owners and milestones) by row id; ids deleted meanwhile are absent."""
         found: dict[int, Activity] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for row, p, g, goal in self.session.execute(
-                self._activity_query().where(ActivityRow.id.in_(chunk))
-            ):
-                found[row.id] = self._activity(row, p, g, goal)
+            found.update(self._activities_where(ActivityRow.id.in_(ids[start:start + 500])))
         return found
 
     def _activities_by_ids(self, ids: list[int]) -> list[Activity]:
@@ -815,7 +840,6 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
     ) -> dict[str, int]:
         """Pseudonymise `user` in the update log, reminder holds and deliveries; delete their
         member links and remembered locale. Returns how many rows each step changed."""
-        from storage.models import MemberRow
 
         changed = {"updates_authored": 0, "notes_mentioning": 0, "member_links_removed": 0,
                    "locale_removed": 0, "deliveries": 0}
