@@ -8,6 +8,7 @@ Dutch, the programme's language.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -46,7 +47,11 @@ def language(lang: str) -> Language:
 
 def format_due(due: DueDate, lang: str) -> str:
     """A deadline as precisely as it was given: '31 oktober 2021', 'oktober 2021', 'Q3 2021'."""
-    code = language(lang)
+    return _format_due(due, language(lang))
+
+
+@lru_cache(maxsize=8192)  # Babel's formatting is the bulk of a long list's rendering (profiled)
+def _format_due(due: DueDate, code: Language) -> str:
     value = due.value
     match due.precision:
         case Precision.DAY:
@@ -67,7 +72,12 @@ def format_due(due: DueDate, lang: str) -> str:
 
 def format_date(d: date, lang: str) -> str:
     """'31 oktober 2021' / '31 October 2021'."""
-    return babel_format_date(d, "d MMMM y", locale=language(lang))
+    return _format_date(d, language(lang))
+
+
+@lru_cache(maxsize=8192)
+def _format_date(d: date, code: Language) -> str:
+    return babel_format_date(d, "d MMMM y", locale=code)
 
 
 def format_weekday_date(d: date, lang: str) -> str:
