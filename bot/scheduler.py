@@ -49,7 +49,12 @@ from bot.services import Deps, lease
 from bot.services.calendars import AnyProgrammeCalendar
 from bot.services.delivery import deliver_pending
 from bot.services.digests import complete_threads, post_digests
-from bot.services.reminders import SWEEP_HOUR, report_channel_failures, sweep_reminders
+from bot.services.reminders import (
+    SWEEP_HOUR,
+    complete_bundle_threads,
+    report_channel_failures,
+    sweep_reminders,
+)
 
 log = logging.getLogger("actiebot.scheduler")
 
@@ -171,6 +176,7 @@ class Jobs:
         def run() -> None:
             outcomes = deliver_pending(self.deps)
             outcomes.extend(complete_threads(self.deps))
+            outcomes.extend(complete_bundle_threads(self.deps))  # reminder bundles' threads
             report_channel_failures(self.deps, outcomes)
 
         self._safe("outbox", run)

@@ -22,9 +22,8 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.services import Actor, Deps, changes, users
 from bot.services.delivery import deliver
-from bot.services.reminders import complete_from_button, snooze
+from bot.services.reminders import complete_from_button, posted_message, snooze
 from bot.services.results import (
-    MilestoneDone,
     NewActivityForm,
     Result,
     UpdateForm,
@@ -78,7 +77,8 @@ def _safely(what: str, call: Any, **kwargs: Any) -> None:
 
 
 def _tell(client: Any, body: dict[str, Any], actor: Actor, result: Result, lang: str,
-          tz: str) -> None:
+          deps: Deps, channel_lang: str) -> None:
+    tz = deps.timezone
     reply = (compose(result, lang, tz) if isinstance(result, UpdateRecorded)
              else button_answer(result, lang))
     if actor.channel_id:
@@ -86,14 +86,18 @@ def _tell(client: Any, body: dict[str, Any], actor: Actor, result: Result, lang:
                 user=actor.user_id, **blocks.message(reply))
     container = body.get("container") or {}
     trace = button_trace(result, actor.user_id, lang)  # None unless something was changed
-    message = body.get("message") or {}
     if trace and actor.channel_id and container.get("message_ts") and not container.get(
             "is_ephemeral"):
-        # the service checked that this ts is a reminder the bot posted in this channel
-        done = isinstance(result, UpdateRecorded | MilestoneDone)
+        # the service checked that this ts is a reminder the bot posted in this channel; the
+        # message is rebuilt from the ledger as it reads now (new statuses, done items without
+        # buttons), never from the payload's blocks, in the language it was posted in
+        now = posted_message(deps, actor.channel_id, str(container["message_ts"]))
+        if now is None:
+            return
+        rewritten = blocks.message(compose(now, channel_lang, tz))
         _safely("chat.update", client.chat_update, channel=actor.channel_id,
-                ts=container["message_ts"], text=message.get("text") or trace,
-                blocks=blocks.after_click(message.get("blocks") or [], trace, done))
+                ts=container["message_ts"], text=rewritten["text"],
+                blocks=blocks.after_click(rewritten["blocks"], trace, False))
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
@@ -106,7 +110,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             deliver(deps, result.delivery_key)  # announced in the channel, after the commit
         lang = users.language(deps, actor.user_id, settings.language)
-        _tell(client, body, actor, result, lang, deps.timezone)
+        _tell(client, body, actor, result, lang, deps, settings.language)
 
     @app.action(ids.ACTION_OPEN_UPDATE)
     def on_update_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
@@ -141,4 +145,4 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         actor = actor_from_action(body)
         result = snooze(deps, *clicked_value(body), actor, message_ts=clicked_message(body))
         lang = users.language(deps, actor.user_id, settings.language)
-        _tell(client, body, actor, result, lang, deps.timezone)
+        _tell(client, body, actor, result, lang, deps, settings.language)

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
 from bot.domain import grammar
@@ -46,7 +47,11 @@ from bot.services.deps import Actor, Deps
 log = logging.getLogger(__name__)
 
 REMINDER = "reminder"
+REMINDER_BUNDLE = "reminder-bundle"
 CHANNEL_PROBLEM = "channel-problem"
+BUNDLE_PART_SIZE = 8  # reminders with details and buttons per message (Block Kit: 50 blocks,
+#                      about 12,000 characters): more go into the thread, 8 a reply
+SAME_CHANNEL_GAP = 1.0  # seconds between two posts to one channel (Slack: 1 message/s/channel)
 ACTIVITY_TARGET = "activity"
 SNOOZE_DAYS = 7  # "Herinner me volgende week"
 FOLD_AT_MOST = 60  # earlier notices of an item looked at when folding
@@ -65,6 +70,17 @@ def target_of(milestone: str | None) -> str:
 
 def reminder_key(activity_id: ActivityId, target: str, due: date, kind: str) -> str:
     return f"reminder:{activity_id}:{target}:{due.isoformat()}:{kind}"
+
+
+def bundle_key(channel: str, day: date, item_keys: list[str]) -> str:
+    """The one message of a sweep for a channel; its items' own keys stay unique, so each
+    reminder is in exactly one bundle."""
+    digest = hashlib.sha1("\n".join(sorted(item_keys)).encode("utf-8")).hexdigest()[:12]
+    return f"reminder-bundle:{channel}:{day.isoformat()}:{digest}"
+
+
+def part_key(parent_key: str, part: int) -> str:
+    return f"{parent_key}:part-{part}"
 
 
 def channel_problem_key(channel: str, error: str, admin_channel: str) -> str:
@@ -136,6 +152,7 @@ def sweep_reminders(deps: Deps, at: datetime | None = None, dry_run: bool = Fals
 
     done: list[r.ReminderPlan] = []
     outcomes: list[DeliveryOutcome] = []
+    by_channel: dict[str, list[r.ReminderPlan]] = {}
     for plan in todo:
         if plan.state != "would-send":
             if plan.state == "no-channel":
@@ -143,19 +160,27 @@ def sweep_reminders(deps: Deps, at: datetime | None = None, dry_run: bool = Fals
                             "programme's admin_channel", plan.activity_id)
             done.append(plan)
             continue
-        claimed = _claim(deps, plan, today, earlier[plan.key]())
-        if not claimed:
-            done.append(_replace_state(plan, "taken"))  # another process claimed it just now
+        assert plan.channel is not None
+        by_channel.setdefault(plan.channel, []).append(plan)
+    pacer = Pacer()
+    for channel, plans_here in by_channel.items():
+        claimed, taken, key = _claim_channel(deps, channel, plans_here, today, earlier)
+        done.extend(_replace_state(plan, "taken") for plan in taken)  # another process has them
+        if key is None:
             continue
-        outcome = deliver(deps, plan.key)
+        outcome = pacer.post(channel, key, deps)
         if outcome is None:
-            done.append(_replace_state(plan, "queued"))  # the outbox posts it
+            done.extend(_replace_state(plan, "queued") for plan in claimed)  # the outbox posts
             continue
         outcomes.append(outcome)
-        done.append(_replace_state(plan, "sent" if outcome.ok else "failed", outcome.error))
+        done.extend(_replace_state(plan, "sent" if outcome.ok else "failed", outcome.error)
+                    for plan in claimed)
+        if outcome.ok and key.startswith(REMINDER_BUNDLE):
+            outcomes.extend(_post_parts(deps, key, pacer))
 
     retried = deliver_pending(deps)
     outcomes.extend(retried)
+    outcomes.extend(complete_bundle_threads(deps))
     notices = report_channel_failures(deps, outcomes)
     report = r.SweepReport(
         at, today, True, False, tuple(done),
@@ -220,34 +245,159 @@ def _plan(deps: Deps, today: date, calendars: ProgrammeCalendars,
     return plans
 
 
-def _claim(deps: Deps, plan: r.ReminderPlan, today: date, earlier: list[str]) -> bool:
-    """Insert the ledger row in its own short transaction; False when it already exists.
-    Earlier notices of the same item that never got through are folded into it."""
+def _payload(plan: r.ReminderPlan, today: date) -> dict[str, object]:
     programme, _, activity = plan.activity_id.partition("/")
     stage = ("overdue" if plan.kind.startswith(policy.OVERDUE_PREFIX)
              else "due" if plan.kind == policy.DUE else "before")
-    payload = {
+    return {
         "programme": programme, "activity": activity, "milestone": plan.milestone,
         "target": target_of(plan.milestone), "due": plan.due.value.isoformat(),
         "precision": plan.due.precision.value, "kind": plan.kind, "stage": stage,
         "as_of": today.isoformat(), "working_days": plan.working_days,
     }
-    assert plan.channel is not None
+
+
+def _claim_channel(
+    deps: Deps, channel: str, plans: list[r.ReminderPlan], today: date,
+    earlier: dict[str, Callable[[], list[str]]],
+) -> tuple[list[r.ReminderPlan], list[r.ReminderPlan], str | None]:
+    """Claim this sweep's reminders for one channel in one short transaction: each one's
+    ledger row (unique: a reminder is claimed once, whoever sweeps), earlier notices of the
+    same item folded into it, and — for more than one — the bundle row that posts them all as
+    one message (the item rows are folded into it). Returns (claimed, taken by another
+    process, the key to post or None)."""
+    claimed: list[r.ReminderPlan] = []
+    taken: list[r.ReminderPlan] = []
+    now = deps.now()
     with deps.uow() as uow:
-        claimed = uow.repo.claim_delivery(plan.key, REMINDER, plan.channel, payload, deps.now())
-        if claimed is not None and earlier:
-            uow.repo.fold_deliveries(earlier, plan.key, deps.now())
+        repo = uow.repo
+        for plan in plans:
+            if repo.claim_delivery(plan.key, REMINDER, channel, _payload(plan, today),
+                                   now) is None:
+                taken.append(plan)
+                continue
+            older = earlier[plan.key]()
+            if older:
+                repo.fold_deliveries(older, plan.key, now)
+            claimed.append(plan)
+        key: str | None = claimed[0].key if len(claimed) == 1 else None
+        if len(claimed) > 1:
+            items = [plan.key for plan in claimed]
+            key = bundle_key(channel, today, items)
+            payload = {"items": items, "as_of": today.isoformat(),
+                       "part_size": BUNDLE_PART_SIZE}
+            if repo.claim_delivery(key, REMINDER_BUNDLE, channel, payload, now) is None:
+                raise AssertionError(f"bundle {key} exists although its items were new")
+            repo.fold_deliveries(items, key, now)
         uow.commit()
-    return claimed is not None
+    return claimed, taken, key
 
 
-def _materialise_reminder(repo: Repository, delivery: Delivery) -> r.ReminderNotice | None:
+class Pacer:
+    """At most one post a second to the same channel within a sweep (Slack's limit)."""
+
+    def __init__(self, gap: float = SAME_CHANNEL_GAP) -> None:
+        self.gap = gap
+        self.last: dict[str, float] = {}
+
+    def post(self, channel: str, key: str, deps: Deps) -> DeliveryOutcome | None:
+        """``deliver(deps, key)`` at least ``gap`` seconds after the previous post to the same
+        channel ended."""
+        previous = self.last.get(channel)
+        if previous is not None:
+            pause = self.gap - (monotonic() - previous)
+            if pause > 0:
+                sleep(pause)
+        try:
+            return deliver(deps, key)
+        finally:
+            self.last[channel] = monotonic()
+
+
+# -- bundles: one message per channel and sweep, the rest of the details in its thread -------
+
+def _parts(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _post_parts(deps: Deps, parent_key: str, pacer: Pacer | None = None) -> list[DeliveryOutcome]:
+    """Once a bundle is posted: claim and post the thread replies with the details and buttons
+    that did not fit in it (each reply once: its own ledger row)."""
+    pacer = pacer or Pacer()
+    with deps.uow() as uow:
+        parent = uow.repo.get_delivery(parent_key)
+    if parent is None or parent.state != "sent" or not parent.message_ts:
+        return []
+    p = parent.payload
+    parts = _parts(list(p.get("items") or ()), int(p.get("part_size") or BUNDLE_PART_SIZE))
+    outcomes: list[DeliveryOutcome] = []
+    for number, chunk in enumerate(parts[1:], start=2):
+        key = part_key(parent_key, number)
+        payload = {"items": chunk, "as_of": p.get("as_of"), "parent": parent_key,
+                   "part": number, "parts": len(parts), "thread_ts": parent.message_ts}
+        with deps.uow() as uow:
+            claimed = uow.repo.claim_delivery(key, REMINDER_BUNDLE, parent.channel, payload,
+                                              deps.now())
+            uow.commit()
+        if claimed is None:
+            continue  # posted (or being posted) already; the outbox retries a failed one
+        outcome = pacer.post(parent.channel, key, deps)
+        if outcome is not None:
+            outcomes.append(outcome)
+    return outcomes
+
+
+def complete_bundle_threads(deps: Deps, days: int = 7) -> list[DeliveryOutcome]:
+    """Thread replies of bundles posted late (by the outbox, after a Slack failure)."""
+    with deps.uow() as uow:
+        parents = [d for d in uow.repo.list_sent_deliveries(
+            REMINDER_BUNDLE, deps.now() - timedelta(days=days)) if "parent" not in d.payload]
+        wanted = {d.key: [part_key(d.key, n) for n in range(2, len(_parts(
+            list(d.payload.get("items") or ()),
+            int(d.payload.get("part_size") or BUNDLE_PART_SIZE))) + 1)] for d in parents}
+        existing = uow.repo.existing_delivery_keys(
+            [k for keys in wanted.values() for k in keys])
+    outcomes: list[DeliveryOutcome] = []
+    for key, keys in wanted.items():
+        if any(k not in existing for k in keys):
+            outcomes.extend(_post_parts(deps, key))
+    return outcomes
+
+
+def _materialise_bundle(repo: Repository, delivery: Delivery,
+                        settled_too: bool = False) -> r.ReminderBundle | None:
+    """A bundle as the database holds it now; None when none of its reminders is left."""
+    p = delivery.payload
+    items = list(p.get("items") or ())
+    notices: dict[str, r.ReminderNotice] = {}
+    for key in items:
+        row = repo.get_delivery(key)
+        notice = (_materialise_reminder(repo, row, settled_too) if row is not None else None)
+        if notice is not None:
+            notices[key] = notice
+    if not notices:
+        return None
+    as_of = date.fromisoformat(p["as_of"]) if p.get("as_of") else next(
+        iter(notices.values())).as_of
+    if "parent" in p:  # a thread reply: details and buttons only
+        shown = tuple(notices[k] for k in items if k in notices)
+        return r.ReminderBundle(shown, (), as_of, int(p.get("part", 2)), int(p.get("parts", 2)))
+    first = _parts(items, int(p.get("part_size") or BUNDLE_PART_SIZE))
+    shown = tuple(notices[k] for k in first[0] if k in notices)
+    return r.ReminderBundle(shown, tuple(notices[k] for k in items if k in notices), as_of, 1,
+                            len(first))
+
+
+def _materialise_reminder(repo: Repository, delivery: Delivery,
+                          settled_too: bool = False) -> r.ReminderNotice | None:
     """The reminder a ledger row stands for, as the database holds it now; None when there
-    is nothing left to remind of (the activity is gone or closed, the milestone removed)."""
+    is nothing left to remind of (the activity is gone or closed, the milestone removed).
+    With ``settled_too`` (rewriting a posted message) a closed activity or a milestone marked
+    done comes back marked ``settled``."""
     p = delivery.payload
     activity_id = ActivityId(p["programme"], p["activity"])
     activity = repo.get_activity(activity_id)
-    if activity is None or activity.status.is_closed:
+    if activity is None or (activity.status.is_closed and not settled_too):
         return None
     milestone = p.get("milestone")
     if milestone is not None and not any(m.title == milestone for m in activity.milestones):
@@ -263,7 +413,32 @@ def _materialise_reminder(repo: Repository, delivery: Delivery) -> r.ReminderNot
         working_days=int(p["working_days"]), last_update=repo.last_update(activity_id),
         mentions=mentions, target=p.get("target", ACTIVITY_TARGET),
         in_admin_channel=group is None or group.channel != delivery.channel,
+        settled=settled_too and _settled(repo, activity, p.get("target", ACTIVITY_TARGET)),
     )
+
+
+def _settled(repo: Repository, activity: Activity, target: str) -> bool:
+    if activity.status.is_closed:
+        return True
+    if target == ACTIVITY_TARGET:
+        return False
+    activity_id = ActivityId(activity.programme_key, activity.key)
+    return any(h.target == target and h.reason == "done"
+               for h in repo.list_reminder_holds([activity_id], date.max))
+
+
+def posted_message(deps: Deps, channel: str, message_ts: str) -> r.Result | None:
+    """A reminder message the bot posted, as it reads now (statuses, done items without their
+    buttons): what a click rewrites it to. None when the ts is not one of the bot's reminders."""
+    with deps.uow() as uow:
+        row = uow.repo.get_delivery_by_message(channel, message_ts)
+        if row is None or row.state != "sent":
+            return None
+        if row.kind == REMINDER_BUNDLE:
+            return _materialise_bundle(uow.repo, row, settled_too=True)
+        if row.kind == REMINDER:
+            return _materialise_reminder(uow.repo, row, settled_too=True)
+    return None
 
 
 # -- when a channel cannot be reached -------------------------------------------------------
@@ -321,12 +496,19 @@ def _milestone_for(activity_milestones: Iterable[str], target: str) -> str | Non
     return next((m for m in activity_milestones if target_of(m) == target), None)
 
 
-def covers(delivery: Delivery, activity_id: ActivityId, target: str) -> bool:
-    """Whether a posted message (its ledger row) carries buttons for this item."""
+def covers(repo: Repository, delivery: Delivery, activity_id: ActivityId, target: str) -> bool:
+    """Whether a posted message (its ledger row) carries buttons for this item: a reminder
+    about it, or a bundle whose part holds it."""
     p = delivery.payload
     if delivery.kind == REMINDER:
         return (p.get("programme"), p.get("activity"), p.get("target", ACTIVITY_TARGET)) == (
             activity_id.programme_key, activity_id.key, target)
+    if delivery.kind == REMINDER_BUNDLE:
+        items = list(p.get("items") or ())
+        if "parent" not in p:  # the top-level message: buttons for its first part only
+            items = _parts(items, int(p.get("part_size") or BUNDLE_PART_SIZE))[0]
+        prefix = f"reminder:{activity_id}:{target}:"
+        return any(key.startswith(prefix) for key in items)
     return False
 
 
@@ -345,8 +527,8 @@ def _clicked(deps: Deps, ref: str, target: str, actor: Actor,
         if message_ts is not None:
             posted = (repo.get_delivery_by_message(actor.channel_id, message_ts)
                       if actor.channel_id else None)
-            if posted is None or posted.state != "sent" or not covers(posted, activity_id,
-                                                                        target):
+            if posted is None or posted.state != "sent" or not covers(repo, posted,
+                                                                        activity_id, target):
                 log.warning("a reminder button on a message the bot did not post for it "
                             "(%s) was ignored", activity_id)
                 return r.Refused("not_our_message", activity=activity)
@@ -415,5 +597,7 @@ def snooze(deps: Deps, ref: str, target: str, actor: Actor,
 
 
 MATERIALISERS[REMINDER] = _materialise_reminder
+MATERIALISERS[REMINDER_BUNDLE] = _materialise_bundle
+RETRY_AT[REMINDER_BUNDLE] = next_working_moment
 MATERIALISERS[CHANNEL_PROBLEM] = _materialise_channel_problem
 RETRY_AT[REMINDER] = next_working_moment

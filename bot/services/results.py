@@ -224,6 +224,20 @@ class ReminderNotice:
     mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # owner -> Slack ids
     target: str = "activity"  # what the buttons act on: "activity" | "milestone:<hash>"
     in_admin_channel: bool = False  # the group has no channel of its own
+    settled: bool = False  # done since it was posted (closed, or the milestone marked done)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderBundle:
+    """All reminders of one sweep for one channel as one message: a short list of every item
+    (``listed``) and the details with buttons of this part's ``notices``. Part 1 is the
+    top-level message; later parts go into its thread."""
+
+    notices: tuple[ReminderNotice, ...]
+    listed: tuple[ReminderNotice, ...]
+    as_of: date
+    part: int = 1
+    parts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +429,7 @@ Result = (
     | DeadlineAnswer | StatusAnswer | GroupStatusAnswer | UpdateRecorded | Refused
     | HistoryAnswer | DueListAnswer | GroupsAnswer | ActivityListAnswer | LinkAnswer
     | OverviewAnswer | Announcement
-    | ReminderNotice | SweepReport | DigestMessage | DigestReport | ChannelProblem
+    | ReminderNotice | ReminderBundle | SweepReport | DigestMessage | DigestReport | ChannelProblem
     | SnoozeRecorded | MilestoneDone | AlreadyClosed
     | UpdateForm | NewActivityForm | FieldErrors | ActivityOptions | HomeDashboard
     | ReportResult  # the council report and indicators (bot/services/report_results.py)

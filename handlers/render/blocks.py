@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 
 from handlers.render.messages import ActionReply, Reply
 from handlers.render.mrkdwn import cut
+from handlers.render.reminders import BundleReply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -48,7 +49,30 @@ def _chunks(text: str, size: int = MAX_SECTION) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
+def _bundle_blocks(reply: BundleReply) -> list[Block]:
+    """A reminder bundle: its list, then each reminder's details with its own buttons; whole
+    reminders only, within 50 blocks (the service sends few enough per message)."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=chunk))
+                           for section in reply.sections for chunk in _chunks(section)]
+    tail: list[Block] = []
+    if reply.context:
+        tail.append(ContextBlock(elements=[MarkdownTextObject(text=_chunks(reply.context)[0])]))
+    for item in reply.items:
+        these: list[Block] = [SectionBlock(text=MarkdownTextObject(text=chunk))
+                              for section in item.sections for chunk in _chunks(section)]
+        actions = actions_block(item)
+        if actions is not None:
+            these.append(actions)
+        if len(blocks) + len(these) + len(tail) + 1 > MAX_BLOCKS:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text="…")]))
+            break
+        blocks.extend(these)
+    return blocks + tail
+
+
 def to_blocks(reply: Reply) -> list[Block]:
+    if isinstance(reply, BundleReply):
+        return _bundle_blocks(reply)
     blocks: list[Block] = []
     for section in reply.sections:
         for chunk in _chunks(section):

@@ -217,6 +217,10 @@ def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply
             return overview(result, lang)
         case r.ReminderNotice():
             return reminder(result, lang, tz)
+        case r.ReminderBundle():
+            from handlers.render.reminders import bundle
+
+            return bundle(result, lang, tz)
         case r.DigestMessage():
             return digest_reply(result, lang, tz)
         case r.ChannelProblem():
@@ -763,6 +767,8 @@ def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
             text = t(lang, f"Herinnering: {plain_what} ({days})",
                      f"Reminder: {plain_what} ({days})")
     lines = [f"Status: {status_label(a.status, lang)}"]
+    if result.settled and result.milestone and not a.status.is_closed:
+        lines[0] = t(lang, "Status: ✅ mijlpaal gereed gemeld", "Status: ✅ milestone marked done")
     if a.owners:
         lines.append(t(lang, "Eigenaren:", "Owners:") + "\n"
                      + _mention_owners(a.owners, result.mentions))
@@ -796,12 +802,14 @@ def reminder(result: r.ReminderNotice, lang: Lang, tz: str) -> ActionReply:
                            "`/actie koppel <werkgroep>`.",
                      f" {name} has no channel of its own: link one with `/actie link <group>`.")
     value = f"{a.programme_key}/{a.key}|{result.target}"
-    buttons = (
+    buttons: tuple[Button, ...] = (
         Button(ids.ACTION_DONE, t(lang, "Gereed", "Done"), value, "primary"),
         Button(ids.ACTION_SNOOZE, t(lang, "Herinner me volgende week", "Remind me next week"),
                value),
         Button(ids.ACTION_OPEN_UPDATE, t(lang, "Bijwerken", "Update"), value),
     )
+    if result.settled or a.status.is_closed:  # rewritten after "Gereed": no buttons left
+        buttons = ()
     return ActionReply(text, (head + "\n" + "\n".join(lines),), context, buttons)
 
 

@@ -172,11 +172,19 @@ def _click(rapp: Any, fake: Any, channel: str, words: str, action_id: str,
            user: str, **overrides: Any) -> Any:
     """Press a button of the reminder about ``words`` in ``channel``, as Slack would."""
     body = [b for b in fake.posted(channel) if words in texts([b])[0]][-1]
-    button = next(e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]
-                  if e["action_id"] == action_id)
+    button, about_it = None, False  # in a bundle: the buttons under this reminder's details
+    for block in body["blocks"]:
+        if block["type"] == "section":
+            about_it = words in block["text"]["text"] and "Status:" in block["text"]["text"]
+        elif block["type"] == "actions" and about_it:
+            button = next(e for e in block["elements"] if e["action_id"] == action_id)
+            break
+    assert button is not None
     ref, _, target = button["value"].partition("|")
-    sent = [r for k, r in ledger(rapp.engine).items()
-            if k.startswith(f"reminder:{ref}:{target}:") and r.message_ts]
+    prefix = f"reminder:{ref}:{target}:"
+    sent = [r for k, r in ledger(rapp.engine).items() if r.message_ts and (
+        k.startswith(prefix)  # a reminder of its own, or a bundle of a sweep's reminders
+        or any(i.startswith(prefix) for i in (r.payload or {}).get("items", ())))]
     ts = max(sent, key=lambda r: r.sent_at).message_ts  # the message the button sits under
     payload = {
         "type": "block_actions", "api_app_id": "A0ACTIEBOT", "token": "legacy",
