@@ -13,6 +13,7 @@ Exactly-once and correctness never depend on this cache: it only saves work.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -66,4 +67,49 @@ def programme_cache(session: Session) -> ProgrammeCache:
         cache = _CACHES.get(engine)
         if cache is None:
             cache = _CACHES[engine] = ProgrammeCache()
+        return cache
+
+
+class LocaleCache:
+    """Users' remembered locales (set once, when first learned from Slack), so that a request
+    does not open a transaction just to read one. An entry lives `TTL` seconds: a user
+    forgotten by another process (`actiebot forget-user`) is forgotten here within that time;
+    in this process at once (`forget`)."""
+
+    TTL = 300.0
+    MAX = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, tuple[str, float]] = {}
+
+    def get(self, user_id: str) -> str | None:
+        with self._lock:
+            found = self._values.get(user_id)
+            if found is None or time.monotonic() - found[1] > self.TTL:
+                return None
+            return found[0]
+
+    def put(self, user_id: str, locale: str) -> None:
+        with self._lock:
+            if len(self._values) >= self.MAX:
+                self._values.clear()
+            self._values[user_id] = (locale, time.monotonic())
+
+    def forget(self, user_id: str) -> None:
+        with self._lock:
+            self._values.pop(user_id, None)
+
+
+_LOCALES: weakref.WeakKeyDictionary[Engine, LocaleCache] = weakref.WeakKeyDictionary()
+
+
+def locale_cache(session: Session) -> LocaleCache:
+    """The locale cache of the session's engine in this process."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with _CACHES_LOCK:
+        cache = _LOCALES.get(engine)
+        if cache is None:
+            cache = _LOCALES[engine] = LocaleCache()
         return cache

@@ -37,7 +37,7 @@ from bot.domain.ports import (
     ReminderHold,
 )
 from bot.domain.refs import prepare, with_open
-from storage.cache import programme_cache
+from storage.cache import locale_cache, programme_cache
 from storage.models import (
     ActivityRow,
     DeliveryRow,
@@ -797,11 +797,19 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
     # -- users -----------------------------------------------------------------------------
 
     def get_user_locale(self, user_id: str) -> str | None:
-        return self.session.scalar(
-            select(UserRow.locale).where(UserRow.slack_user_id == user_id)
-        )
+        """Cached per process once known (storage/cache.py: LocaleCache): most requests then
+        need no transaction for it."""
+        cache = locale_cache(self.session)
+        locale = cache.get(user_id)
+        if locale is None:
+            locale = self.session.scalar(
+                select(UserRow.locale).where(UserRow.slack_user_id == user_id))
+            if locale is not None:
+                cache.put(user_id, locale)
+        return locale
 
     def set_user_locale(self, user_id: str, locale: str | None, now: datetime) -> None:
+        locale_cache(self.session).forget(user_id)
         row = self.session.scalar(select(UserRow).where(UserRow.slack_user_id == user_id))
         if row is None:
             self.session.add(UserRow(slack_user_id=user_id, locale=locale, updated_at=now))
@@ -858,6 +866,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         for member in self.session.scalars(select(MemberRow).where(MemberRow.slack_user_id == user)):
             self.session.delete(member)
             changed["member_links_removed"] += 1
+        locale_cache(self.session).forget(user)
         for account in self.session.scalars(select(UserRow).where(UserRow.slack_user_id == user)):
             self.session.delete(account)
             changed["locale_removed"] += 1
