@@ -19,8 +19,8 @@ from bot.services import Deps
 from bot.services.deps import SystemClock
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
-from storage.db import create_db_engine, make_sessionmaker, upgrade
-from storage.uow import SqlUnitOfWork
+from storage.db import create_db_engine, upgrade
+from storage.uow import SqlUnitOfWorkFactory
 
 
 @dataclass
@@ -53,9 +53,8 @@ def build_runtime(
     engine = create_db_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    sessions = make_sessionmaker(engine)
     deps = Deps(
-        uow=lambda: SqlUnitOfWork(sessions),
+        uow=SqlUnitOfWorkFactory(engine),
         clock=clock or SystemClock(),
         calendar=WorkCalendar(),
         timezone=settings.timezone,

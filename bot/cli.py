@@ -66,7 +66,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         return 1
     runtime = _runtime(settings)
-    with runtime.deps.uow() as uow:  # one transaction for every programme in the file
+    with runtime.deps.uow(write=True) as uow:  # one transaction for every programme in the file
         totals: dict[str, ImportCounts] = {}
         for file in files:
             totals[file.programme.key] = uow.repo.save_programme(file)
@@ -153,7 +153,7 @@ def _load_example_if_empty(settings: Settings, example: Path) -> None:
     from storage.programme_file import read_file
 
     runtime = _runtime(settings)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         if uow.repo.list_programmes():
             return
         for file in read_file(example):
@@ -200,6 +200,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings, port=args.port or settings.port, scheduler=not args.no_scheduler)
 
 
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import run_scheduler
+
+    if not settings.slack_bot_token:
+        raise ConfigError("the scheduler posts to Slack: set SLACK_BOT_TOKEN "
+                          "(export SLACK_BOT_TOKEN=xoxb-…)")
+    return run_scheduler(settings, exit_with=args.exit_with, delay=args.delay)
+
+
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import socket_mode
 
@@ -237,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port (default: $PORT or 3000)")
     p.add_argument("--no-scheduler", action="store_true", help="do not run reminders here")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("scheduler", help="only the scheduled jobs: reminders, digests, retries "
+                                         "(what `serve` runs next to its workers)")
+    p.add_argument("--exit-with", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--delay", type=float, default=0.0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_scheduler)
 
     p = sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
     p.add_argument("--no-scheduler", action="store_true", help="do not run reminders here")

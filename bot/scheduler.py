@@ -18,8 +18,10 @@ Jobs (a few cron-like jobs, never one per activity), in the programme's time zon
   ledger, so a catch-up after a restart posts only what was missed, once.
 
 **One scheduler per deployment, enforced in the database.** Where it runs: `actiebot serve`
-starts it in the gunicorn master (never in the workers, so adding workers adds no scheduler),
-`actiebot socket` in its own process; the Procfile runs one of them, and a web process next to
+starts it as a process of its own next to the gunicorn workers (`actiebot scheduler`, see
+bot/server.py; never in the workers, so adding workers adds no scheduler, and never in the
+master, which forks the workers and so must hold no database connection), `actiebot socket` in
+its own process; the Procfile runs one of them, and a web process next to
 a worker gets `--no-scheduler`. Because a deployment can still start two by accident (a web and
 a worker both without the flag, two dynos, a rolling restart), every scheduler first takes the
 ``scheduler`` lease (table ``scheduler_leases``, bot/services/lease.py): a row with its holder
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -234,31 +235,3 @@ def start_scheduler(settings: Settings, deps: Deps) -> BackgroundScheduler:
     scheduler.start()
     log.info("scheduler started (timezone %s)", settings.timezone)
     return scheduler
-
-
-def gunicorn_hooks(settings: Settings) -> dict[str, Any]:
-    """Run the scheduler in the gunicorn master: one per `serve`, however many workers."""
-    state: dict[str, Any] = {}
-
-    def when_ready(server: Any) -> None:
-        from bot.app import build_client, build_runtime
-        from handlers.delivery import SlackNotifier
-
-        runtime = build_runtime(settings, migrate=False)
-        client = build_client(settings)
-        deps = replace(runtime.deps,
-                       notifier=SlackNotifier(client, settings.language, settings.timezone))
-        state["engine"] = runtime.engine
-        state["scheduler"] = start_scheduler(settings, deps)
-
-    def post_fork(server: Any, worker: Any) -> None:
-        engine = state.get("engine")
-        if engine is not None:
-            engine.dispose(close=False)  # the worker never uses the master's connections
-
-    def on_exit(server: Any) -> None:
-        scheduler = state.get("scheduler")
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-
-    return {"when_ready": when_ready, "post_fork": post_fork, "on_exit": on_exit}

@@ -1,14 +1,31 @@
-"""Long-running modes: HTTP on gunicorn, and Socket Mode."""
+"""Long-running modes: HTTP on gunicorn, the scheduler on its own, and Socket Mode.
+
+`actiebot serve` forks gunicorn workers. No database connection crosses that fork: the master
+migrates with an engine it disposes of before any worker starts, and then holds none (SQLite
+keeps lock state per process in C: a worker that inherits an open connection can wait forever
+for a lock nobody holds). The scheduler therefore does not run in the master but in a process
+of its own (`actiebot scheduler`, started by fork+exec when gunicorn is ready, restarted if it
+dies, stopped with the master), with its own engine; its start-up catch-up waits a few seconds
+so that the workers answer first. Each worker builds its own engine after the fork.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from typing import Any
 
 from bot.config import Settings
 
 log = logging.getLogger("actiebot.server")
+
+CATCH_UP_DELAY = 5.0  # seconds between `serve` being ready and the scheduler's first sweep
+RESTART_DELAY = 10.0  # seconds before a scheduler process that died is started again
 
 
 def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
@@ -19,7 +36,11 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
     from storage.db import create_db_engine, upgrade
 
     configure_logging()
-    upgrade(create_db_engine(settings.database_url))  # once, before any worker starts
+    engine = create_db_engine(settings.database_url)
+    try:
+        upgrade(engine)  # once, before any worker starts
+    finally:
+        engine.dispose()  # and closed: nothing of it is inherited by a worker
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -37,9 +58,7 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
             for key, value in options.items():
                 self.cfg.set(key, value)
             if scheduler:
-                from bot.scheduler import gunicorn_hooks
-
-                for key, value in gunicorn_hooks(settings).items():
+                for key, value in scheduler_hooks().items():
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
@@ -48,6 +67,116 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
             return create(settings, migrate=False)
 
     _Gunicorn().run()
+    return 0
+
+
+class SchedulerProcess:
+    """`actiebot scheduler` next to gunicorn: started by fork+exec (nothing of the master's
+    memory or open files is inherited), started again if it dies, stopped with the master. It
+    exits by itself if the master disappears (`--exit-with`)."""
+
+    def __init__(self, delay: float = CATCH_UP_DELAY) -> None:
+        self.delay = delay
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bot", "scheduler", "--exit-with", str(os.getpid()),
+                "--delay", str(self.delay)]
+
+    def start(self) -> SchedulerProcess:
+        self._spawn()
+        self._watcher = threading.Thread(target=self._watch, name="scheduler-watch",
+                                         daemon=True)
+        self._watcher.start()
+        return self
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self._stopping.is_set():
+                self.process = subprocess.Popen(self.command(), close_fds=True)
+                log.info("scheduler process %d started", self.process.pid)
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self.process
+            if process is None:
+                return
+            code = process.wait()  # gunicorn may reap it first: then 0
+            if self._stopping.wait(RESTART_DELAY):
+                return
+            log.warning("the scheduler process exited (%s); starting it again", code)
+            self._spawn()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        with self._lock:
+            process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)  # it gives the lease back before it exits
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def scheduler_hooks() -> dict[str, Any]:
+    """gunicorn server hooks that run the scheduler process next to the workers."""
+    state: dict[str, SchedulerProcess] = {}
+
+    def when_ready(server: Any) -> None:
+        state["scheduler"] = SchedulerProcess().start()
+
+    def on_exit(server: Any) -> None:
+        if "scheduler" in state:
+            state["scheduler"].stop()
+
+    return {"when_ready": when_ready, "on_exit": on_exit}
+
+
+def run_scheduler(settings: Settings, exit_with: int | None = None, delay: float = 0.0) -> int:
+    """Only the scheduled jobs (reminders, digests, outbox), until SIGTERM or SIGINT, or until
+    process ``exit_with`` (the `serve` master that started it) is gone."""
+    from dataclasses import replace
+
+    from bot.app import build_client, build_runtime
+    from bot.logging_setup import configure_logging
+    from bot.scheduler import start_scheduler
+    from handlers.delivery import SlackNotifier
+
+    configure_logging()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def wait(seconds: float) -> bool:
+        """Sleep; False as soon as it is time to stop."""
+        if stop.wait(seconds):
+            return False
+        if exit_with is not None and os.getppid() != exit_with:
+            log.warning("the serve process that started this scheduler is gone: stopping")
+            return False
+        return True
+
+    started = time.monotonic()
+    while time.monotonic() - started < delay:
+        if not wait(min(1.0, delay)):
+            return 0
+    runtime = build_runtime(settings, migrate=False)
+    deps = replace(runtime.deps, notifier=SlackNotifier(
+        build_client(settings), settings.language, settings.timezone))
+    running = start_scheduler(settings, deps)
+    try:
+        while wait(1.0):
+            pass
+    finally:
+        # Gives the lease back (a standby takes over at once); a job already running finishes
+        # and records what it posted before the process exits.
+        running.shutdown(wait=False)
+        runtime.engine.dispose()
     return 0
 
 

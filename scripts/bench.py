@@ -138,7 +138,7 @@ def import_child(url: str, path: str) -> None:
         files = (read_file(path) if Path(path).stat().st_size <= MAX_FILE_BYTES
                  else read_text(Path(path).read_text(encoding="utf-8"), path))
         parsed = time.perf_counter()
-        with runtime.deps.uow() as uow:
+        with runtime.deps.uow(write=True) as uow:
             for file in files:
                 uow.repo.save_programme(file)
             uow.commit()

@@ -1,4 +1,18 @@
-"""Engine and sessions from DATABASE_URL; Alembic migrations applied from the package."""
+"""Engine and sessions from DATABASE_URL; Alembic migrations applied from the package.
+
+Reads and writes begin differently (issue 8, "database habits"). A read transaction never takes
+a write lock: on SQLite it is a deferred ``BEGIN`` on a connection in ``query_only`` mode (in WAL
+mode a reader never waits for a writer), and its session refuses any INSERT, UPDATE, DELETE or
+flush. A write transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``: no deadlock
+between two writers upgrading a read lock) and is meant to be short. The mode travels with the
+connection as an execution option (``READ``), so a connection from the plain engine (migrations,
+scripts) keeps the old, safe behaviour: a write transaction. On PostgreSQL nothing changes but
+the session guard.
+
+No engine or connection crosses a ``fork()``: SQLite keeps per-process lock state in C, so a
+child that inherits an open connection's file descriptors can wait forever for a lock nobody
+holds. Dispose of an engine before forking (``actiebot serve`` does, after migrating).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +22,19 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 7_450_211  # advisory lock id: one migrator at a time on PostgreSQL
 
 log = logging.getLogger(__name__)
+
+ACCESS = "actiebot_access"  # execution option: READ for read-only transactions
+READ = "read"
+
+
+class WriteInReadTransaction(RuntimeError):
+    """A read-only unit of work tried to write: a bug (use ``deps.uow(write=True)``)."""
 
 
 def create_db_engine(url: str) -> Engine:
@@ -46,16 +67,43 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    # Take the write lock up front: no deadlock between two writers upgrading a read lock.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read = connection.get_execution_options().get(ACCESS) == READ
+    if connection.info.get("query_only") is not read:  # once per change of mode
+        connection.exec_driver_sql(f"PRAGMA query_only={int(read)}")
+        connection.info["query_only"] = read
+    # A reader takes no lock until it reads, and in WAL mode never waits for a writer; a
+    # writer takes the write lock up front: no deadlock between two writers upgrading a read lock.
+    connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    from storage.versioning import bump_on_programme_change
+def reading(engine: Engine) -> Engine:
+    """The same engine (same pool), its transactions read-only."""
+    return engine.execution_options(**{ACCESS: READ})
 
-    factory = sessionmaker(engine, expire_on_commit=False, future=True)
-    event.listen(factory, "before_flush", bump_on_programme_change)
+
+def make_sessionmaker(engine: Engine, write: bool = True) -> sessionmaker[Session]:
+    """Sessions for write transactions, or (``write=False``) for read-only ones that refuse
+    to write: loudly, at the statement, never by taking the write lock late."""
+    if write:
+        from storage.versioning import bump_on_programme_change
+
+        factory = sessionmaker(engine, expire_on_commit=False, future=True)
+        event.listen(factory, "before_flush", bump_on_programme_change)
+        return factory
+    factory = sessionmaker(reading(engine), expire_on_commit=False, future=True)
+    event.listen(factory, "before_flush", _refuse_flush)
+    event.listen(factory, "do_orm_execute", _refuse_dml)
     return factory
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise WriteInReadTransaction("a read-only unit of work tried to store changes")
+
+
+def _refuse_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInReadTransaction("a read-only unit of work tried to write")
 
 
 def alembic_config(url: str) -> Any:
@@ -112,8 +160,9 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def ping(engine: Engine) -> bool:
+    """A read that never waits for a writer (deferred, read-only), for /healthz."""
     try:
-        with engine.connect() as connection:
+        with reading(engine).connect() as connection:
             connection.execute(text("SELECT 1"))
         return True
     except Exception:  # noqa: BLE001 - a health check reports, it never raises

@@ -1,18 +1,25 @@
-"""One transaction per use case: commit on success, rollback on error."""
+"""One transaction per use case: commit on success, rollback on error.
+
+A unit of work reads (the default) or writes (``uow(write=True)``): a read takes no write lock
+and fails loudly if it tries to write or commit (storage/db.py).
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import WriteInReadTransaction, make_sessionmaker
 from storage.repository import SqlRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], write: bool = True) -> None:
         self._factory = session_factory
+        self.write = write
         self._session: Session | None = None
         self._repo: SqlRepository | None = None
 
@@ -40,8 +47,23 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._session is not None
+        if not self.write:
+            raise WriteInReadTransaction(
+                "commit in a read-only unit of work: open it with uow(write=True)")
         self._session.commit()
 
     def rollback(self) -> None:
         assert self._session is not None
         self._session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """ports.UnitOfWorkFactory on one engine: ``factory()`` reads, ``factory(write=True)``
+    writes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._read = make_sessionmaker(engine, write=False)
+        self._write = make_sessionmaker(engine, write=True)
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._write if write else self._read, write=write)

@@ -136,7 +136,7 @@ def runtime(db_url: str, settings_for):  # type: ignore[no-untyped-def]
 def load_examples(deps, *paths: Path) -> None:  # type: ignore[no-untyped-def]
     from storage.programme_file import read_file
 
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         for path in paths:
             for file in read_file(path):
                 uow.repo.save_programme(file)

@@ -226,6 +226,14 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
 
 
+class UnitOfWorkFactory(Protocol):
+    """``deps.uow()`` opens a read-only unit of work: it never takes a write lock, and writing
+    or committing in it fails loudly. ``deps.uow(write=True)`` opens a short write transaction:
+    never keep one open across a call to Slack or any other network service."""
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 

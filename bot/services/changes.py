@@ -185,7 +185,7 @@ def reschedule(deps: Deps, command: grammar.Reschedule, actor: Actor) -> r.Resul
     refused = permissions.decide(deps, actor, rule)  # Slack is asked outside any transaction
     if refused is not None:
         return refused
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         current = uow.repo.get_activity(ActivityId(activity.programme_key, activity.key))
         if current is None:  # deleted in between
             return r.UnknownRef(command.ref, ())
@@ -216,7 +216,8 @@ def _log_and_announce(deps: Deps, uow: UnitOfWork, activity: Activity,
             "programme": activity.programme_key, "activity": activity.key,
             "at": update.at.isoformat()}, update.at)
     uow.commit()
-    saved = repo.get_activity(activity_id)
+    with deps.uow() as reader:  # read back outside the write transaction
+        saved = reader.repo.get_activity(activity_id)
     return r.UpdateRecorded(saved or activity, group, update, channel, key)
 
 
@@ -341,7 +342,7 @@ def create_activity(deps: Deps, draft: ActivityDraft, actor: Actor) -> r.Result:
     refused = permissions.decide(deps, actor, rule)  # Slack is asked outside any transaction
     if refused is not None:
         return r.FieldErrors((("group", refused),))
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         repo = uow.repo
         activity = Activity(
             key=slug(title, repo.activity_keys(programme_key)), title=title,

@@ -93,7 +93,7 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
     if deps.notifier is None:
         return None
     now = deps.now()
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         leased = uow.repo.lock_delivery(row.id, now, LEASE)
         uow.commit()
     if leased is None:
@@ -101,13 +101,13 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
     with deps.uow() as uow:
         message = materialise(uow.repo, leased)
     if message is None:  # what it announced no longer exists: nothing to post
-        with deps.uow() as uow:
+        with deps.uow(write=True) as uow:
             uow.repo.mark_failed(leased.id, "gone", None, deps.now())
             uow.commit()
         return None
     thread_ts = leased.payload.get("thread_ts")  # a reply in the thread of an earlier post
     result = deps.notifier.post(leased.channel, message, thread_ts=thread_ts)
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         if result.ok:
             uow.repo.mark_delivered(leased.id, result.ts, deps.now())
         else:

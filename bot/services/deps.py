@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWork
+from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWorkFactory
 from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
 
@@ -52,7 +51,7 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Deps:
-    uow: Callable[[], UnitOfWork]
+    uow: UnitOfWorkFactory  # uow() reads, uow(write=True) writes (bot/domain/ports.py)
     clock: Clock = field(default_factory=SystemClock)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     timezone: str = "Europe/Amsterdam"

@@ -183,7 +183,7 @@ def post_digests(deps: Deps, month: date, dry_run: bool = False,
                        "channel": scope.channel, "month": month_label(month),
                        "as_of": as_of.isoformat(), "since": since.isoformat(),
                        "tz": deps.timezone, "part": "summary"}
-            with deps.uow() as uow:
+            with deps.uow(write=True) as uow:
                 claimed = uow.repo.claim_delivery(key, DIGEST, scope.channel, payload, now)
                 uow.commit()
             if claimed is None:
@@ -213,7 +213,7 @@ def post_digests(deps: Deps, month: date, dry_run: bool = False,
 
 def _ensure_thread(deps: Deps, parent_key: str) -> tuple[str, DeliveryOutcome | None] | None:
     """Once the parent is posted: claim and post its thread reply (the full lists)."""
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         parent = uow.repo.get_delivery(parent_key)
         if parent is None or parent.state != "sent" or not parent.message_ts:
             return None

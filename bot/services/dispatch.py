@@ -303,7 +303,7 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
     if not_allowed is not None:
         return not_allowed
     activity_id = ActivityId(activity.programme_key, activity.key)
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         repo = uow.repo
         current = repo.get_activity(activity_id)  # as it is now, for the old status
         if current is None:  # deleted in between
@@ -324,7 +324,8 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
                 "at": now.isoformat(),
             }, now)
         uow.commit()
-        saved = repo.get_activity(activity_id)
+    with deps.uow() as uow:  # read back outside the write transaction
+        saved = uow.repo.get_activity(activity_id)
     return r.UpdateRecorded(saved or current, group, update, channel, key)
 
 
@@ -332,7 +333,7 @@ def link(deps: Deps, query: str, actor: Actor) -> r.Result:
     """`koppel`: bind the current channel to a working group (permissions.decide_link)."""
     if not actor.channel_id:
         return r.Refused("no_channel")
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         repo = uow.repo
         found = refs.resolve_group(query, repo.ref_index())
         if isinstance(found, refs.Unknown):
@@ -343,7 +344,7 @@ def link(deps: Deps, query: str, actor: Actor) -> r.Result:
     refused = permissions.decide_link(deps, actor, rule)
     if refused is not None:
         return refused
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         repo = uow.repo
         group = repo.get_group(found.programme_key, found.key)
         if group is None:  # deleted in between

@@ -27,13 +27,13 @@ def holder_id() -> str:
 
 def hold(deps: Deps, holder: str, name: str = SCHEDULER, ttl: timedelta = TTL) -> bool:
     """Take or renew the lease; False while another holder's lease is alive."""
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         held = uow.repo.acquire_lease(name, holder, deps.now(), ttl)
         uow.commit()
     return held
 
 
 def release(deps: Deps, holder: str, name: str = SCHEDULER) -> None:
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         uow.repo.release_lease(name, holder)
         uow.commit()

@@ -153,7 +153,7 @@ def forget_user(
     if not user:
         raise ValueError("a Slack user id is needed, e.g. U0123ABCD")
     alias = pseudonym()
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         changes = uow.repo.forget_user(
             user, alias, lambda note: replace_mentions(note, user, alias))
         remaining = uow.repo.count_mentions(user)

@@ -269,7 +269,7 @@ def _claim_channel(
     claimed: list[r.ReminderPlan] = []
     taken: list[r.ReminderPlan] = []
     now = deps.now()
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         repo = uow.repo
         for plan in plans:
             if repo.claim_delivery(plan.key, REMINDER, channel, _payload(plan, today),
@@ -335,7 +335,7 @@ def _post_parts(deps: Deps, parent_key: str, pacer: Pacer | None = None) -> list
         key = part_key(parent_key, number)
         payload = {"items": chunk, "as_of": p.get("as_of"), "parent": parent_key,
                    "part": number, "parts": len(parts), "thread_ts": parent.message_ts}
-        with deps.uow() as uow:
+        with deps.uow(write=True) as uow:
             claimed = uow.repo.claim_delivery(key, REMINDER_BUNDLE, parent.channel, payload,
                                               deps.now())
             uow.commit()
@@ -451,7 +451,7 @@ def report_channel_failures(deps: Deps, outcomes: Iterable[DeliveryOutcome]) -> 
     sent: list[str] = []
     for channel, error in problems:
         assert error is not None
-        with deps.uow() as uow:
+        with deps.uow(write=True) as uow:
             repo = uow.repo
             bound = repo.find_groups_by_channel(channel)
             programme_keys = sorted({p for p, _ in bound})
@@ -561,7 +561,7 @@ def complete_from_button(deps: Deps, ref: str, target: str, actor: Actor,
     milestone = _milestone_for((m.title for m in activity.milestones), target)
     if milestone is None:
         return r.UnknownRef(ref, ())
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         uow.repo.add_reminder_hold(ReminderHold(
             activity_id, target, "done", None, actor.user_id, deps.now(), actor.user_name,
             actor.source))
@@ -587,7 +587,7 @@ def snooze(deps: Deps, ref: str, target: str, actor: Actor,
     with deps.uow() as uow:
         cal = calendar_for(deps, uow.repo.get_programme(activity_id.programme_key))
     until = cal.next_working_day(deps.today() + timedelta(days=days))
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         uow.repo.add_reminder_hold(ReminderHold(
             activity_id, target, "snooze", until, actor.user_id, deps.now(), actor.user_name,
             actor.source))

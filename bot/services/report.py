@@ -214,9 +214,10 @@ def record_indicator(
     value = IndicatorValue(
         indicator=indicator.key, period=period.key, value=number, breakdown=breakdown,
         recorded_by=actor.source, recorded_at=deps.now())
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         replaced = uow.repo.put_indicator_value(programme_key, value)
         uow.commit()
+    with deps.uow() as uow:  # read back outside the write transaction
         values = uow.repo.list_indicator_values(programme_key, indicator.key)
     return IndicatorRecorded(programme_key, build_indicator(indicator, values), value, replaced)
 

@@ -46,7 +46,7 @@ def learn_locale(deps: Deps, lookup: LocaleLookup, user_id: str) -> str | None:
         log.info("users.info unavailable (%s); using the default language", type(error).__name__)
         return None
     stored = locale if _LOCALE.fullmatch(locale) else "-"
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         if uow.repo.get_user_locale(user_id) is None:
             uow.repo.set_user_locale(user_id, stored, deps.now())
             uow.commit()

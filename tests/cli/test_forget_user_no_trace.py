@@ -60,7 +60,7 @@ def _database(db_url: str, tmp_path: Path) -> Any:
     runtime = build_runtime(Settings(database_url=db_url))
     now = datetime(2021, 4, 2, 9, 0, tzinfo=UTC)
     thv = ActivityId("avg-trace", "thv-onderzoek")
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.set_user_locale(ALICE, "en-GB", now)
         uow.repo.add_reminder_hold(ReminderHold(thv, "activity", "snooze", date(2021, 4, 9), ALICE,
                                                 now, SECRET_NAME))

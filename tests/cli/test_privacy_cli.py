@@ -80,7 +80,7 @@ def held(cli: Any, db_url: str, tmp_path: Path) -> Any:
     assert cli("import", str(path)).returncode == 0
     runtime = build_runtime(Settings(database_url=db_url))
     now = datetime(2021, 4, 2, 9, 0, tzinfo=UTC)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.set_user_locale(ALICE, "en-GB", now)
         uow.repo.set_user_locale("U0BOB0002", "nl-NL", now)
         uow.repo.claim_delivery(f"dm:{ALICE}:herinnering", "update", ALICE,

@@ -88,7 +88,7 @@ def write_programme(tmp_path: Path, text: str = PROGRAMME) -> Path:
 def load_programme(deps: Any, path: Path) -> None:
     from storage.programme_file import read_file
 
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         for file in read_file(path):
             uow.repo.save_programme(file)
         uow.commit()

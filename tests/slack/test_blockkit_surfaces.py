@@ -62,7 +62,7 @@ def deps(tmp_path_factory: pytest.TempPathFactory) -> Any:
     url = f"sqlite:///{tmp_path_factory.mktemp('bk') / 'actiebot.db'}"
     runtime = build_runtime(Settings(database_url=url, admins=frozenset({ADMIN})))
     load_examples(runtime.deps, KENNEMERLAND, GOOI)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.save_programme(stress_programme())
         uow.commit()
 

@@ -25,7 +25,7 @@ MARCH_2022 = DueDate(date(2022, 3, 31), Precision.MONTH)
 
 
 def save(deps, file: ProgrammeFile):  # type: ignore[no-untyped-def]
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         counts = uow.repo.save_programme(file)
         uow.commit()
     return counts
@@ -98,7 +98,7 @@ def test_an_unknown_imported_deadline_keeps_what_the_database_has(runtime) -> No
     file = kennemerland()
     save(runtime.deps, file)
     move_in_slack(runtime.deps)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.session.execute(text("UPDATE activities SET imported_due = NULL"))
         uow.commit()
     counts = save(runtime.deps, with_due(file, parse_due("juni 2022")))

@@ -35,7 +35,7 @@ MDA = ActivityId("kennemerland-2021", "mda-advies")
 
 
 def save(deps, file: ProgrammeFile):  # type: ignore[no-untyped-def]
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         counts = uow.repo.save_programme(file)
         uow.commit()
     return counts

@@ -49,7 +49,7 @@ def test_round_trip_and_replacing_a_value(runtime) -> None:
     assert again.indicators == gooi.indicators
     assert {(v.indicator, v.period, v.breakdown, v.value) for v in again.indicator_values} == {
         (v.indicator, v.period, v.breakdown, v.value) for v in gooi.indicator_values}
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         assert uow.repo.save_programme(again).get("indicator_values_added", 0) == 0
         replaced = uow.repo.put_indicator_value("gooi-en-vechtstreek", IndicatorValue(
             "vt-meldingen", "2020", 650, "Hilversum", recorded_by="slack",

@@ -20,7 +20,7 @@ def counts(runtime) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
 
 
 def test_the_upgrade_at_start_up_keeps_every_row(runtime) -> None:
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.save_programme(read_file(KENNEMERLAND)[0])
         uow.commit()
     before = counts(runtime)

@@ -24,7 +24,7 @@ from tests.conftest import GOOI, KENNEMERLAND
 
 def import_files(deps, *paths: Path) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
     counts = {}
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         for path in paths:
             for file in read_file(path):
                 counts[file.programme.key] = uow.repo.save_programme(file)

@@ -37,7 +37,7 @@ def test_a_change_in_one_process_is_seen_by_the_other_at_once(db_url, settings_f
     first, second = build_runtime(settings_for(db_url)), build_runtime(settings_for(db_url))
     try:
         file = read_file(KENNEMERLAND)[0]
-        with first.deps.uow() as uow:
+        with first.deps.uow(write=True) as uow:
             uow.repo.save_programme(file)
             uow.commit()
         assert isinstance(ask(second.deps, "wie zelfscan-nieuw"), r.UnknownRef)
@@ -48,7 +48,7 @@ def test_a_change_in_one_process_is_seen_by_the_other_at_once(db_url, settings_f
         added = replace(file, activities=(*file.activities, Activity(
             key="zelfscan-nieuw", title="Nieuwe zelfscan", working_group="wg-thv")))
         v0 = version(second)
-        with first.deps.uow() as uow:
+        with first.deps.uow(write=True) as uow:
             uow.repo.save_programme(added)
             uow.commit()
         assert version(second) > v0
@@ -78,11 +78,11 @@ def test_a_change_in_one_process_is_seen_by_the_other_at_once(db_url, settings_f
 
 def test_an_import_without_changes_leaves_the_version_alone(runtime) -> None:
     file = read_file(KENNEMERLAND)[0]
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.save_programme(file)
         uow.commit()
     v = version(runtime)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.save_programme(file)
         uow.commit()
     assert version(runtime) == v
@@ -109,7 +109,7 @@ def test_a_status_update_refreshes_the_index_without_rebuilding_it(db_url, setti
         file = read_file(KENNEMERLAND)[0]
         added = replace(file, activities=(*file.activities, Activity(
             key="zelfscan-nieuw", title="Nieuwe zelfscan", working_group="wg-thv")))
-        with first.deps.uow() as uow:
+        with first.deps.uow(write=True) as uow:
             uow.repo.save_programme(added)
             uow.commit()
         assert isinstance(ask(second.deps, "wie THV"), r.AmbiguousRef)  # two open
@@ -147,11 +147,11 @@ def test_what_the_index_does_not_hold_bumps_no_version(runtime) -> None:
     from bot.domain.model import DueDate, StatusUpdate
     from bot.domain.ports import ActivityId
 
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.save_programme(read_file(KENNEMERLAND)[0])
         uow.commit()
     structure, statuses = versions(runtime)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         activity = uow.repo.get_activity(ActivityId("kennemerland-2021", "thv-onderzoek"))
         assert activity is not None
         uow.repo.append_update(ActivityId("kennemerland-2021", "thv-onderzoek"), StatusUpdate(
@@ -161,7 +161,7 @@ def test_what_the_index_does_not_hold_bumps_no_version(runtime) -> None:
             source="slack")
         uow.commit()
     assert versions(runtime) == (structure, statuses)
-    with runtime.deps.uow() as uow:
+    with runtime.deps.uow(write=True) as uow:
         uow.repo.add_activity(Activity(key="nieuw-1", title="Nieuw",
                                        programme_key="kennemerland-2021"))
         uow.commit()

@@ -101,7 +101,7 @@ class _RacingUow:
     def __enter__(self) -> Any:
         deps = self._deps
         if _RacingUow.pending:
-            with deps.uow() as other:
+            with deps.uow(write=True) as other:
                 for key in _RacingUow.pending:
                     other.repo.claim_delivery(key, "reminder", "C0OTHER01", {"by": "other"},
                                               deps.now())

@@ -39,7 +39,7 @@ def _section(md: str, heading: str) -> str:
 
 
 def _log(deps, programme: str, key: str, at: datetime, status: Status, note: str) -> None:  # type: ignore[no-untyped-def]
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         uow.repo.append_update(ActivityId(programme, key), StatusUpdate(
             at=at, author="U0SECRET9", old_status=None, new_status=status, note=note,
             author_name="Jan Jansen"), source="slack")
@@ -304,7 +304,7 @@ def test_a_logged_reschedule_is_explained_with_old_new_and_reason(loaded) -> Non
     from bot.domain.model import DueDate, Precision, UpdateEvent
 
     deps = loaded.deps
-    with deps.uow() as uow:
+    with deps.uow(write=True) as uow:
         uow.repo.append_update(ActivityId(KL, "mda-advies"), StatusUpdate(
             at=datetime(2021, 3, 20, 10, tzinfo=UTC), author="U0SECRET9", old_status=None,
             new_status=Status.ON_TRACK, note="De stuurgroep vergadert pas in september",
