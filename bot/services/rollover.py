@@ -55,7 +55,7 @@ def rollover(deps: Deps, source_key: str, target_key: str, name: str | None = No
              dry_run: bool = False) -> RolledOver | RolloverRefused:
     if source_key == target_key:
         return RolloverRefused("same", source_key)
-    with deps.uow() as uow:
+    with deps.uow(write=not dry_run) as uow:
         source = uow.repo.load_programme(source_key)
         if source is None:
             return RolloverRefused("unknown", source_key)
