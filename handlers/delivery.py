@@ -1,8 +1,16 @@
-"""SlackNotifier: ports.Notifier on slack_sdk's WebClient with its retry handlers."""
+"""SlackNotifier: ports.Notifier on slack_sdk's WebClient with its retry handlers.
+
+A post is never retried blindly: a timeout, a dropped connection or a 5xx may come after Slack
+stored the message, so the client that posts retries only 429s (Slack did nothing); every other
+failure is reported as uncertain, and the delivery ledger looks the message up by its metadata
+(`find_posted`) before it posts again (bot/services/delivery.py).
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -13,7 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.domain.ports import PostResult
+from bot.domain.ports import Lookup, PostResult
 from handlers.render import blocks
 from handlers.render.messages import compose
 
@@ -34,28 +42,86 @@ def make_client(token: str | None, base_url: str, timeout: int = 10) -> WebClien
     )
 
 
+EVENT_TYPE = "actiebot_delivery"  # Slack message metadata: {"key": <delivery ledger key>}
+HISTORY_PAGES = 5  # at most 5 x 200 messages are read to find an earlier attempt
+# Look-up errors that mean the bot cannot see (so most likely could not post in) the channel.
+UNREADABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "thread_not_found",
+                        "missing_scope"})
+
+
+def posting_client(client: WebClient) -> WebClient:
+    """The same client, retrying only what Slack certainly did not do (429)."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)])
+
+
 class SlackNotifier:
     def __init__(self, client: WebClient, language: str, timezone: str) -> None:
         self.client = client
+        self.poster = posting_client(client)
         self.language = language
         self.timezone = timezone
 
-    def post(self, channel: str, message: Any, thread_ts: str | None = None) -> PostResult:
+    def post(self, channel: str, message: Any, thread_ts: str | None = None,
+             key: str | None = None) -> PostResult:
         reply = compose(message, self.language, self.timezone)
         payload = blocks.message(reply)
+        if key is not None:
+            payload["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
         try:
-            response = self.client.chat_postMessage(
+            response = self.poster.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
                 **payload,
             )
         except SlackApiError as error:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
             status = error.response.status_code
-            return PostResult(False, error=code, retryable=status == 429 or status >= 500)
+            return PostResult(False, error=code, retryable=status == 429 or status >= 500,
+                              uncertain=status >= 500)
         except Exception as error:  # noqa: BLE001 - an outage is reported, never raised
             log.warning("chat.postMessage failed: %s", type(error).__name__)
-            return PostResult(False, error="connection_error", retryable=True)
+            refused = isinstance(getattr(error, "reason", None), ConnectionRefusedError)
+            return PostResult(False, error="connection_error", retryable=True,
+                              uncertain=not refused)
         return PostResult(True, ts=str(response.get("ts")) if response.get("ts") else None)
+
+    def find_posted(self, channel: str, key: str, since: datetime,
+                    thread_ts: str | None = None) -> Lookup:
+        """Look for a message carrying ``key`` posted since ``since`` (conversations.history,
+        or conversations.replies in a thread), newest first, at most HISTORY_PAGES pages."""
+        oldest = f"{min(since.timestamp(), time.time() - 600):.6f}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                if thread_ts:
+                    response = self.client.conversations_replies(
+                        channel=channel, ts=thread_ts, oldest=oldest, limit=200,
+                        include_all_metadata=True, cursor=cursor)
+                else:
+                    response = self.client.conversations_history(
+                        channel=channel, oldest=oldest, limit=200, include_all_metadata=True,
+                        cursor=cursor)
+            except SlackApiError as error:
+                code = str(error.response.get("error") or "")
+                if code in UNREADABLE:
+                    if code == "missing_scope":
+                        log.error("cannot read channel history to avoid double posts: add the "
+                                  "channels:history and groups:history scopes to the Slack app")
+                    return Lookup(None)
+                log.warning("looking up an earlier post failed: %s", code or "http error")
+                return Lookup(None, known=False)
+            except Exception as error:  # noqa: BLE001 - an outage is reported, never raised
+                log.warning("looking up an earlier post failed: %s", type(error).__name__)
+                return Lookup(None, known=False)
+            for found in response.get("messages") or []:
+                metadata = found.get("metadata") or {}
+                if (metadata.get("event_type") == EVENT_TYPE
+                        and (metadata.get("event_payload") or {}).get("key") == key):
+                    return Lookup(str(found.get("ts")))
+            cursor = ((response.get("response_metadata") or {}).get("next_cursor")) or None
+            if not cursor:
+                break
+        return Lookup(None)
 
 
 class PrintNotifier:
@@ -64,10 +130,15 @@ class PrintNotifier:
     def __init__(self, language: str, timezone: str, out: Any = None) -> None:
         self.language, self.timezone, self.out = language, timezone, out
 
-    def post(self, channel: str, message: Any, thread_ts: str | None = None) -> PostResult:
+    def post(self, channel: str, message: Any, thread_ts: str | None = None,
+             key: str | None = None) -> PostResult:
         from handlers.render.text import render
 
         text = render(compose(message, self.language, self.timezone))
         where = f"#{channel}" if not channel.startswith("#") else channel
         print(f"[{where}] {text}", file=self.out)
         return PostResult(True, ts=None)
+
+    def find_posted(self, channel: str, key: str, since: datetime,
+                    thread_ts: str | None = None) -> Lookup:
+        return Lookup(None)  # printed, never posted: nothing to find

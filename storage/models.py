@@ -238,6 +238,10 @@ class DeliveryRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Recorded (committed) before each post goes out: a row attempted before whose outcome is
+    # unknown is looked up in Slack (message metadata) before it is ever posted again.
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class UserRow(Base):

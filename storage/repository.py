@@ -536,6 +536,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             id=row.id, key=row.key, kind=row.kind, channel=row.channel,
             payload=dict(row.payload or {}), attempts=row.attempts, state=row.state,
             message_ts=row.message_ts, last_error=row.last_error,
+            first_attempt_at=row.first_attempt_at,
         )
 
     def claim_delivery(
@@ -565,7 +566,8 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         return [self._delivery(r) for r in rows]
 
     def lock_delivery(self, delivery_id: int, now: datetime, lease: timedelta) -> Delivery | None:
-        """Take a short lease on a pending row so that only one process posts it."""
+        """Take a short lease on a pending row so that only one process posts it, and record
+        the attempt (the caller commits before posting)."""
         row = self.session.get(DeliveryRow, delivery_id, with_for_update=True)
         if row is None or row.state == "sent":
             return None
@@ -573,6 +575,8 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             return None
         row.next_attempt_at = now + lease
         row.attempts += 1
+        row.first_attempt_at = row.first_attempt_at or now
+        row.last_attempt_at = now
         return self._delivery(row)
 
     def mark_delivered(self, delivery_id: int, message_ts: str | None, now: datetime) -> None:

@@ -80,6 +80,7 @@ class Delivery:
     state: str = "pending"
     message_ts: str | None = None
     last_error: str | None = None
+    first_attempt_at: datetime | None = None  # recorded before the first post was sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,12 +245,29 @@ class PostResult:
     ts: str | None = None
     error: str | None = None  # Slack's error code, e.g. "channel_not_found"
     retryable: bool = False
+    uncertain: bool = False  # no answer (timeout, connection lost, 5xx): it may have been posted
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Whether a message carrying a ledger key is in the channel: ``ts`` when found; ``known``
+    False when the look-up itself failed (then nobody can tell, and nothing is posted)."""
+
+    ts: str | None = None
+    known: bool = True
 
 
 class Notifier(Protocol):
-    """Posts messages to Slack; never raises for a Slack error, it reports it."""
+    """Posts messages to Slack; never raises for a Slack error, it reports it.
 
-    def post(self, channel: str, message: Any, thread_ts: str | None = None) -> PostResult: ...
+    ``key`` (the delivery ledger key) travels with the message (Slack message metadata), so
+    that ``find_posted`` can tell whether a post whose outcome was unknown did go out."""
+
+    def post(self, channel: str, message: Any, thread_ts: str | None = None,
+             key: str | None = None) -> PostResult: ...
+
+    def find_posted(self, channel: str, key: str, since: datetime,
+                    thread_ts: str | None = None) -> Lookup: ...
 
 
 class ChannelDirectory(Protocol):

@@ -3,6 +3,12 @@
 Rows are claimed in the database (deliveries.key is unique) in the same transaction as the
 change that causes them; posting takes a short lease so that two processes never post the
 same row at once; a Slack failure is recorded with its reason and retried on a later sweep.
+
+Exactly once, also when the outcome is unknown: the attempt is recorded (committed) before the
+post goes out, and the post carries its ledger key as Slack message metadata. A row attempted
+before is looked up in the channel (``Notifier.find_posted``: conversations.history with
+include_all_metadata, from the first attempt on) and marked delivered with the ts found instead
+of being posted again; if the look-up fails, nothing is posted until a later sweep can tell.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.ports import ActivityId, Delivery, Repository
+from bot.domain.ports import ActivityId, Delivery, PostResult, Repository
 from bot.services.deps import Deps
 from bot.services.results import Announcement
 
@@ -23,6 +29,9 @@ LEASE = timedelta(minutes=2)
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 RETRY_SOON = timedelta(minutes=5)
 RETRY_LATER = timedelta(hours=1)
+# Slack's clock and ours differ a little: look for an earlier attempt from a bit before it.
+RECONCILE_MARGIN = timedelta(minutes=2)
+UNRECONCILED = "unreconciled"  # the look-up for an earlier attempt failed: retry later
 
 
 def announcement_key(activity_id: ActivityId, at: datetime) -> str:
@@ -90,7 +99,11 @@ def deliver_pending(deps: Deps, limit: int = 100) -> list[DeliveryOutcome]:
 
 
 def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
-    if deps.notifier is None:
+    """Lease the row and record the attempt (committed before anything goes out), reconcile an
+    earlier attempt whose outcome is unknown, post with the ledger key as message metadata,
+    record the outcome. No transaction is open while Slack is asked."""
+    notifier = deps.notifier
+    if notifier is None:
         return None
     now = deps.now()
     with deps.uow(write=True) as uow:
@@ -98,6 +111,20 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
         uow.commit()
     if leased is None:
         return None  # another process holds it, or it was sent meanwhile
+    thread_ts = leased.payload.get("thread_ts")  # a reply in the thread of an earlier post
+    if leased.attempts > 1 and leased.first_attempt_at is not None:
+        # Attempted before: that post may have gone out (no answer in time, connection lost,
+        # process killed before it recorded the answer). Look before posting again.
+        found = notifier.find_posted(leased.channel, leased.key,
+                                     leased.first_attempt_at - RECONCILE_MARGIN, thread_ts)
+        if not found.known:
+            log.warning("delivery %s to %s: cannot tell whether an earlier attempt was posted; "
+                        "trying again later", leased.kind, leased.channel)
+            return _record(deps, leased, PostResult(False, error=UNRECONCILED, uncertain=True))
+        if found.ts is not None:
+            log.info("delivery %s to %s was posted by an earlier attempt", leased.kind,
+                     leased.channel)
+            return _record(deps, leased, PostResult(True, ts=found.ts))
     with deps.uow() as uow:
         message = materialise(uow.repo, leased)
     if message is None:  # what it announced no longer exists: nothing to post
@@ -105,8 +132,11 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
             uow.repo.mark_failed(leased.id, "gone", None, deps.now())
             uow.commit()
         return None
-    thread_ts = leased.payload.get("thread_ts")  # a reply in the thread of an earlier post
-    result = deps.notifier.post(leased.channel, message, thread_ts=thread_ts)
+    result = notifier.post(leased.channel, message, thread_ts=thread_ts, key=leased.key)
+    return _record(deps, leased, result)
+
+
+def _record(deps: Deps, leased: Delivery, result: PostResult) -> DeliveryOutcome:
     with deps.uow(write=True) as uow:
         if result.ok:
             uow.repo.mark_delivered(leased.id, result.ts, deps.now())
@@ -117,6 +147,8 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
             if leased.kind in RETRY_AT:
                 retry_at = RETRY_AT[leased.kind](deps, retry_at)
             uow.repo.mark_failed(leased.id, error, retry_at, deps.now())
-            log.warning("delivery %s to %s failed: %s", leased.kind, leased.channel, error)
+            log.warning("delivery %s to %s failed%s: %s", leased.kind, leased.channel,
+                        " (outcome unknown: looked up before any new post)"
+                        if result.uncertain else "", error)
         uow.commit()
     return DeliveryOutcome(leased.key, leased.channel, result.ok, result.error)

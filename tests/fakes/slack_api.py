@@ -5,6 +5,11 @@ Point the app at it with SLACK_API_URL=fake.url. It can be told to fail a method
 `error="channel_not_found"` answer (HTTP 200, ok=false), optionally only for one channel.
 `conversations.members` answers from `members` (channel -> user ids; `join(channel, *users)`),
 in pages of `limit` with a `next_cursor`; a channel it does not know has no members.
+
+It keeps what was posted per channel (with its message metadata) and answers
+`conversations.history` and `conversations.replies` from it, as Slack does. `slow("chat.postMessage",
+seconds=3)` answers after the client's timeout although the message was posted (and kept), as a
+Slack that posted but answered late; `posts_of(key)` says how often a ledger key was posted.
 """
 
 from __future__ import annotations
@@ -36,6 +41,14 @@ class Failure:
     channel: str | None = None
 
 
+@dataclass
+class Slow:
+    method: str
+    seconds: float
+    times: int | None = None  # None: until cleared
+    in_thread: bool | None = None  # True: only thread replies; False: only top-level posts
+
+
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -43,6 +56,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes uploaded (files_upload_v2)
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted, oldest first
+        self.slows: list[Slow] = []
         self._lock = threading.Lock()
         self._ts = 1_600_000_000.000100
         fake = self
@@ -65,16 +80,30 @@ class FakeSlack:
                     for key in ("blocks", "attachments"):
                         if isinstance(body.get(key), str):
                             body[key] = json.loads(body[key])
+                self._reply(body)
+
+            def do_GET(self) -> None:  # noqa: N802 - conversations.history and .replies
+                path, _, query = self.path.partition("?")
+                self.path = path
+                self._reply({k: v[0] for k, v in parse_qs(query).items()})
+
+            def _reply(self, body: dict[str, Any]) -> None:
                 method = self.path.strip("/").split("/")[-1]
                 status, payload, headers = fake._answer(method, body, dict(self.headers))
+                delay = fake._delay_for(method, body)
+                if delay:
+                    time.sleep(delay)  # done (and kept) already; the answer comes late
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the client gave up waiting
+                    pass
 
             def _upload(self, content: bytes) -> None:
                 file_id = self.path.rsplit("/", 1)[-1]
@@ -111,9 +140,16 @@ class FakeSlack:
         with self._lock:
             self.failures.append(Failure(method, **kwargs))
 
+    def slow(self, method: str, seconds: float, times: int | None = None,
+             in_thread: bool | None = None) -> None:
+        """Do what ``method`` asks at once, but answer only after ``seconds``."""
+        with self._lock:
+            self.slows.append(Slow(method, seconds, times, in_thread))
+
     def heal(self) -> None:
         with self._lock:
             self.failures.clear()
+            self.slows.clear()
 
     def join(self, channel: str, *users: str) -> None:
         """Make users members of a channel (what conversations.members answers)."""
@@ -130,6 +166,25 @@ class FakeSlack:
             self.calls.clear()
             self.failures.clear()
             self.members.clear()
+            self.slows.clear()
+            self.messages.clear()
+
+    def posts_of(self, key: str) -> list[dict[str, Any]]:
+        """Every message posted with this delivery ledger key in its metadata."""
+        with self._lock:
+            return [m for ms in self.messages.values() for m in ms
+                    if ((m.get("metadata") or {}).get("event_payload") or {}).get("key") == key]
+
+    def _delay_for(self, method: str, body: dict[str, Any]) -> float:
+        with self._lock:
+            for slow in self.slows:
+                if slow.in_thread is not None and slow.in_thread != bool(body.get("thread_ts")):
+                    continue
+                if slow.method == method and (slow.times is None or slow.times > 0):
+                    if slow.times is not None:
+                        slow.times -= 1
+                    return slow.seconds
+        return 0.0
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -182,10 +237,20 @@ class FakeSlack:
             if not auth.startswith("Bearer xoxb-"):
                 return 200, {"ok": False, "error": "not_authed"}, {}
             if method == "chat.postMessage":
-                self._ts += 0.0001
+                self._ts = max(time.time(), self._ts + 0.0001)  # like Slack's: the time posted
+                ts = f"{self._ts:.6f}"
                 body["_ok"] = True
-                return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{self._ts:.6f}",
+                metadata = body.get("metadata")
+                if isinstance(metadata, str):
+                    metadata = json.loads(metadata)
+                self.messages.setdefault(str(body.get("channel")), []).append({
+                    "type": "message", "ts": ts, "text": body.get("text"), "user": "UBOT",
+                    "bot_id": "B1", "thread_ts": body.get("thread_ts") or None,
+                    "metadata": metadata})
+                return 200, {"ok": True, "channel": body.get("channel"), "ts": ts,
                              "message": {"text": body.get("text")}}, {}
+            if method in ("conversations.history", "conversations.replies"):
+                return self._history(method, body)
             if method == "users.info":
                 user = self.users.get(str(body.get("user")), {"id": body.get("user"),
                                                                "locale": "nl-NL"})
@@ -224,3 +289,29 @@ class FakeSlack:
             if method in ("chat.postEphemeral", "chat.update", "reactions.add"):
                 return 200, {"ok": True, "ts": f"{self._ts:.6f}"}, {}
             return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def _history(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any],
+                                                                   dict[str, str]]:
+        """Newest first, `oldest` exclusive, `limit` and `cursor`; metadata only with
+        include_all_metadata; history leaves out thread replies, replies lists one thread."""
+        channel = str(body.get("channel"))
+        if channel not in self.messages:
+            return 200, {"ok": False, "error": "channel_not_found"}, {}
+        oldest = float(body.get("oldest") or 0)
+        if method == "conversations.history":
+            found = [m for m in self.messages[channel]
+                     if not m["thread_ts"] or m["thread_ts"] == m["ts"]]
+        else:
+            parent = str(body.get("ts"))
+            found = [m for m in self.messages[channel]
+                     if m["ts"] == parent or m["thread_ts"] == parent]
+        found = [m for m in reversed(found) if float(m["ts"]) > oldest]
+        start = int(body.get("cursor") or 0)
+        limit = int(body.get("limit") or 100)
+        page = found[start:start + limit]
+        with_metadata = str(body.get("include_all_metadata")).lower() in ("1", "true")
+        messages = [{k: v for k, v in m.items()
+                     if v is not None and (with_metadata or k != "metadata")} for m in page]
+        more = start + limit < len(found)
+        return 200, {"ok": True, "messages": messages, "has_more": more,
+                     "response_metadata": {"next_cursor": str(start + limit) if more else ""}}, {}
