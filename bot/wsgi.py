@@ -13,6 +13,8 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request.internals import parse_body
+from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
 from storage.db import ping
@@ -53,7 +55,7 @@ class ActiebotWsgi:
             if timestamp and not (timestamp.isascii() and timestamp.isdigit()):
                 # slack_sdk's verifier would raise on it (int()) instead of rejecting it
                 return self._json(start_response, "401 Unauthorized", {"error": "invalid request"})
-            refused = self._read_body(environ)
+            refused = self._read_body(environ) or self._check_body(environ)
             if refused is not None:
                 return self._json(start_response, refused, {"error": refused[4:].lower()})
             return self.bolt(environ, start_response)
@@ -93,6 +95,27 @@ class ActiebotWsgi:
             return "400 Bad Request"
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
+        return None
+
+    def _check_body(self, environ: dict[str, Any]) -> str | None:
+        """Signed by Slack (checked here, before anything parses the body: Bolt would parse an
+        unsigned body first and fail with a 500 on malformed JSON), and parseable the way Bolt
+        parses it, into an object. Returns the HTTP status of a refusal, or None."""
+        body = environ["wsgi.input"].getvalue().decode("utf-8")
+        timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+        signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
+        secret = self.settings.slack_signing_secret or ""
+        if not (timestamp and signature and secret and SignatureVerifier(secret).is_valid(
+                body=body, timestamp=timestamp, signature=signature)):
+            log.warning("refused a request without a valid Slack signature")
+            return "401 Unauthorized"
+        try:
+            parsed = parse_body(body, environ.get("CONTENT_TYPE"))
+        except ValueError:  # json.JSONDecodeError is one
+            parsed = None
+        if not isinstance(parsed, dict):
+            log.warning("refused a signed request whose body Bolt cannot parse")
+            return "400 Bad Request"
         return None
 
     @staticmethod

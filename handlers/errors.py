@@ -8,7 +8,7 @@ import traceback
 import uuid
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.request import BoltRequest
 
 from bot.config import Settings
@@ -39,7 +39,34 @@ def team_of(body: dict[str, Any]) -> str | None:
     return team if isinstance(team, str) and team else None
 
 
+class StickyAck(Ack):
+    """Bolt's ``ack``, except that an acknowledgement, once given, stays given.
+
+    Bolt runs a listener in a thread and waits (polling every 10 ms) for ``ack.response``; when
+    the listener raises after ``ack()``, Bolt sets ``ack.response`` back to None, and a poll that
+    had not yet seen the acknowledgement then waits out the 3 seconds and answers 404: the user
+    sees a failure although the change was saved. With this ack, the error handler logs the
+    error and the user keeps the answer they were given."""
+
+    def __init__(self) -> None:  # Ack's own only sets response = None
+        self._given: BoltResponse | None = None
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._given is None:
+            self._given = value
+
+
 def register(app: App, settings: Settings) -> None:
+    @app.middleware
+    def acknowledgements_stay(context: BoltContext, next: Any) -> Any:
+        context["ack"] = StickyAck()
+        return next()
+
     @app.error
     def on_error(error: Exception, request: BoltRequest, response: BoltResponse | None) -> Any:
         cid = correlation_id()
