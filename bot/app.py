@@ -92,5 +92,8 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
         logger=logging.getLogger("slack_bolt.App"),
         **kwargs,
     )
+    from handlers import replays
+
+    replays.register(app, deps)  # before any listener: a replay has no second effect
     handlers.register(app, deps, settings)
     return app, deps

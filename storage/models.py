@@ -288,6 +288,18 @@ class ProgrammeVersionRow(Base):
     statuses: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")
 
 
+class RequestReplayRow(Base):
+    """Signed requests that changed something, by a hash of (timestamp, signature), and Slack
+    event ids: a replay of one (within Slack's 5-minute window) or Slack's retry of an event
+    is answered without a second effect. Rows older than 10 minutes are pruned as new ones come."""
+
+    __tablename__ = "request_replays"
+    __table_args__ = (Index("ix_request_replays_seen_at", "seen_at"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SchedulerLeaseRow(Base):
     """Who runs the scheduler's jobs: one row per lease name, renewed by its holder."""
 

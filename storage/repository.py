@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,7 @@ from storage.models import (
     OwnerRow,
     ProgrammeRow,
     ReminderHoldRow,
+    RequestReplayRow,
     SchedulerLeaseRow,
     StatusUpdateRow,
     UserRow,
@@ -772,6 +773,18 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             .order_by(ActivityRow.programme_id, ActivityRow.position, ActivityRow.id)
             .limit(limit)))
         return self._activities_by_ids(ids), total
+
+    def remember_request(self, key: str, now: datetime, keep: timedelta) -> bool:
+        """Record a handled request; False when it was recorded before (a replay). Rows older
+        than ``keep`` go first (one range delete on the seen_at index). The caller commits."""
+        self.session.execute(delete(RequestReplayRow).where(RequestReplayRow.seen_at < now - keep))
+        try:
+            with self.session.begin_nested():
+                self.session.add(RequestReplayRow(key=key, seen_at=now))
+                self.session.flush()
+        except IntegrityError:
+            return False
+        return True
 
     def acquire_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         """Take or renew the lease `name` for `holder`; False while another holder's lease has
