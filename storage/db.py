@@ -69,7 +69,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_on_begin(connection: Any) -> None:
     read = connection.get_execution_options().get(ACCESS) == READ
     if connection.info.get("query_only") is not read:  # once per change of mode
-        connection.exec_driver_sql(f"PRAGMA query_only={int(read)}")
+        # On the DBAPI connection: a mode switch is not a query (query-counting tests).
+        connection.connection.dbapi_connection.execute(f"PRAGMA query_only={int(read)}")
         connection.info["query_only"] = read
     # A reader takes no lock until it reads, and in WAL mode never waits for a writer; a
     # writer takes the write lock up front: no deadlock between two writers upgrading a read lock.

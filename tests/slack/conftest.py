@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -52,6 +53,15 @@ class HttpResult:
         return "\n".join(parts)
 
 
+_triggers = itertools.count(1)
+
+
+def next_trigger_id() -> str:
+    """Slack gives every invocation its own trigger_id, so no two requests share a body (and
+    a signature): two identical requests are a replay (bot/services/replays.py)."""
+    return f"{int(time.time())}.{next(_triggers)}.trigger"
+
+
 class SlackClient:
     """Sends Slack-signed requests to the app, as Slack would."""
 
@@ -83,13 +93,14 @@ class SlackClient:
             "channel_id": channel, "channel_name": "test", "user_id": user,
             "user_name": "tester", "command": self.command_name, "text": text,
             "api_app_id": "A0ACTIEBOT", "response_url": "https://hooks.slack.invalid/x",
-            "trigger_id": "1.2.3", **extra,
+            "trigger_id": next_trigger_id(), **extra,
         })
 
     def command(self, text: str, **kwargs: Any) -> HttpResult:
         return self.post(self.command_body(text, **kwargs), "application/x-www-form-urlencoded")
 
     def action(self, payload: dict[str, Any], **kwargs: Any) -> HttpResult:
+        payload = {**payload, "trigger_id": next_trigger_id()}  # new for every interaction
         body = urlencode({"payload": json.dumps(payload)})
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
 
