@@ -82,7 +82,7 @@ class SlackNotifier:
             log.warning("chat.postMessage failed: %s", type(error).__name__)
             refused = isinstance(getattr(error, "reason", None), ConnectionRefusedError)
             return PostResult(False, error="connection_error", retryable=True,
-                              uncertain=not refused)
+                              uncertain=not refused, answered=False)
         return PostResult(True, ts=str(response.get("ts")) if response.get("ts") else None)
 
     def find_posted(self, channel: str, key: str, since: datetime,

@@ -247,6 +247,7 @@ class PostResult:
     error: str | None = None  # Slack's error code, e.g. "channel_not_found"
     retryable: bool = False
     uncertain: bool = False  # no answer (timeout, connection lost, 5xx): it may have been posted
+    answered: bool = True  # False: no answer came at all (timeout, connection lost)
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,16 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
             uow.commit()
         return None
     result = notifier.post(leased.channel, message, thread_ts=thread_ts, key=leased.key)
+    if result.uncertain and result.answered:
+        # Slack answered with a server error: it is done with the request, so one look now
+        # tells, and if the message is not there it is posted once more. (Without an answer
+        # Slack may still be at it: that waits for a later sweep.)
+        found = notifier.find_posted(leased.channel, leased.key, now - RECONCILE_MARGIN,
+                                     thread_ts)
+        if found.known and found.ts is not None:
+            result = PostResult(True, ts=found.ts)
+        elif found.known:
+            result = notifier.post(leased.channel, message, thread_ts=thread_ts, key=leased.key)
     return _record(deps, leased, result)
 
 
