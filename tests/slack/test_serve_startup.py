@@ -4,6 +4,9 @@ catch-up sweep has real work). Right after /healthz answers, a burst of signed `
 commands arrives at once: every one is answered with HTTP 200 within 3 seconds, start after
 start, on SQLite and on PostgreSQL (issue 8, "Done when").
 
+A second burst arrives while the scheduler's catch-up sweep is posting (the fake Slack has seen
+its first post): requests never wait for it either.
+
 The 3-second bound is Slack's own: a slash command not acknowledged within 3 s is shown to the
 user as a failure. It is generous for what is asked (a few milliseconds of work each).
 """
@@ -91,6 +94,13 @@ def _wait_healthy(base: str, process: subprocess.Popen[str], timeout: float = 60
     return False
 
 
+def _burst(client: SlackClient) -> list[Answer]:
+    with ThreadPoolExecutor(len(BURST)) as pool:  # at once, as Slack would deliver them
+        futures = [pool.submit(_send, client, text, f"U0BURST{i:02d}")
+                   for i, text in enumerate(BURST)]
+        return [f.result() for f in futures]
+
+
 def one_start(database_url: str, fake_slack: Any, tmp_path: Path) -> list[Answer]:
     """A fresh start of `actiebot serve` (with its scheduler); the burst's answers."""
     port = _free_port()
@@ -104,12 +114,14 @@ def one_start(database_url: str, fake_slack: Any, tmp_path: Path) -> list[Answer
                                start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
+        posted_before = len(fake_slack.calls_to("chat.postMessage"))
         healthy = _wait_healthy(base, process)
         client = SlackClient(base)
-        with ThreadPoolExecutor(len(BURST)) as pool:  # at once, as Slack would deliver them
-            futures = [pool.submit(_send, client, text, f"U0BURST{i:02d}")
-                       for i, text in enumerate(BURST)]
-            answers = [f.result() for f in futures]
+        answers = _burst(client)  # right after start
+        # and again while the scheduler's catch-up sweep is posting (it starts a few seconds
+        # after serve is ready, in its own process)
+        fake_slack.wait_for("chat.postMessage", count=posted_before + 1, timeout=120)
+        answers += _burst(client)
         return answers if healthy else [Answer("/healthz", 503, 60.0), *answers]
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -139,7 +151,6 @@ def test_serve_with_scheduler_answers_a_burst_right_after_start_on_sqlite(
         fake_slack: Any, tmp_path: Path) -> None:
     starts = [one_start(_fresh_sqlite(tmp_path, i), fake_slack, tmp_path) for i in range(STARTS)]
     _assert_every_start_answered(starts, tmp_path)
-    assert fake_slack.calls_to("chat.postMessage")  # the catch-up really had work to do
 
 
 @pytest.mark.slow
