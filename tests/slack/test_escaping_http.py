@@ -75,6 +75,8 @@ def test_mentions_and_links_stay_intact_on_the_way_in(admin_app: Any, fake_slack
     assert last_note(admin_app) == (
         "overleg met <@U0ALICE01> & <#C0THV0001|thv>, "
         "zie <https://example.org/?a=1&amp;b=2|B&amp;W-besluit>")
+    # its announcement goes out before the next test's fake Slack is reset (else it lands there)
+    fake_slack.wait_for("chat.postMessage")
 
 
 def test_an_escaped_special_mention_never_pings(admin_app: Any, fake_slack: Any) -> None:
