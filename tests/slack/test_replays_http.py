@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
@@ -16,15 +18,29 @@ from tests.slack.conftest import SECRET
 from tests.slack.test_commands_http import count_updates
 
 FORM = "application/x-www-form-urlencoded"
+ADMIN = "U0ADMIN01"
+
+
+@pytest.fixture
+def app(db_url: str, fake_slack: Any, settings_for: Any) -> Iterator[Any]:
+    """The app with an admin, who may update any activity."""
+    from tests.slack.conftest import start_app
+
+    running, server = start_app(settings_for(db_url, slack_api_url=fake_slack.url,
+                                             admins=frozenset({ADMIN})))
+    yield running
+    server.shutdown()
+    server.server_close()
+    running.engine.dispose()
 
 
 def test_a_replayed_update_is_stored_and_announced_once(app: Any, fake_slack: Any) -> None:
     before = count_updates(app)
-    body = app.client.command_body("update THV risico het onderzoek loopt uit", user="U0TESTER1")
+    body = app.client.command_body("update THV risico het onderzoek loopt uit", user=ADMIN)
     ts = int(time.time())
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=str(ts), body=body)
     first = app.client.post(body, FORM, timestamp=ts, signature=signature)
-    assert first.status == 200 and "THV" in first.body
+    assert first.status == 200 and "Opgeslagen" in first.text
     fake_slack.wait_for("chat.postMessage")
     for _ in range(3):
         replay = app.client.post(body, FORM, timestamp=ts, signature=signature)
@@ -39,7 +55,8 @@ def test_the_same_update_sent_again_as_a_new_request_is_a_new_update(app: Any,
     """Only a replay is ignored: typing the same command twice means it twice."""
     before = count_updates(app)
     for _ in range(2):
-        assert app.client.command("update THV risico nog steeds vertraagd").status == 200
+        reply = app.client.command("update THV risico nog steeds vertraagd", user=ADMIN)
+        assert reply.status == 200 and "Opgeslagen" in reply.text
         time.sleep(1.1)  # a new second: a new timestamp and signature, as Slack would send
     assert count_updates(app) == before + 2
 
