@@ -88,7 +88,7 @@ def test_an_update_announcement_answered_too_late_is_posted_once(
     fake_slack.slow("chat.postMessage", LATE, times=1)
     with travel(at(2021, 10, 15, 11, 0)):
         result = execute(deps, grammar.parse("update THV risico onderzoek loopt uit"),
-                         Actor("U0TESTER1", "tester"))
+                         Actor.console())
         assert result.delivery_key is not None
         outcome = deliver(deps, result.delivery_key)
     assert outcome is not None and not outcome.ok
@@ -109,7 +109,7 @@ def test_a_post_whose_process_died_before_recording_it_is_not_posted_again(
     with travel(at(2021, 10, 15, 11, 0)):
         result = execute(replace(deps, notifier=None),  # queued, not posted yet
                          grammar.parse("update THV risico onderzoek loopt uit"),
-                         Actor("U0TESTER1"))
+                         Actor.console())
         with deps.uow(write=True) as uow:  # what _post does first ...
             leased = uow.repo.lock_delivery(uow.repo.get_delivery(result.delivery_key).id,
                                             deps.now(), LEASE)
