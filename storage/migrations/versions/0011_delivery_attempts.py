@@ -1,7 +1,7 @@
 """when a delivery was first and last attempted
 
-Revision ID: 0009_delivery_attempts
-Revises: 0008_indicators
+Revision ID: 0011_delivery_attempts
+Revises: 0010_imported_deadlines
 Create Date: 2026-11-30
 
 Each post is recorded as attempted (in its own short transaction) before it goes out to Slack.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_delivery_attempts"
-down_revision = "0008_indicators"
+revision = "0011_delivery_attempts"
+down_revision = "0010_imported_deadlines"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """signed requests already handled: a replay has no second effect
 
-Revision ID: 0010_request_replays
-Revises: 0009_delivery_attempts
+Revision ID: 0012_request_replays
+Revises: 0011_delivery_attempts
 Create Date: 2026-11-30
 
 One row per signed request that changed something (a hash of its timestamp and signature) and
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_request_replays"
-down_revision = "0009_delivery_attempts"
+revision = "0012_request_replays"
+down_revision = "0011_delivery_attempts"
 branch_labels = None
 depends_on = None
 
