@@ -80,11 +80,17 @@ class RecordingNotifier:
     def __init__(self) -> None:
         self.posted: list[tuple[str, Any]] = []
 
-    def post(self, channel: str, message: Any, thread_ts: str | None = None) -> Any:
+    def post(self, channel: str, message: Any, thread_ts: str | None = None,
+             key: str | None = None) -> Any:
         from bot.domain.ports import PostResult
 
         self.posted.append((channel, message))
         return PostResult(True, ts=f"{len(self.posted)}.000")
+
+    def find_posted(self, channel: str, key: str, since: Any, thread_ts: str | None = None) -> Any:
+        from bot.domain.ports import Lookup
+
+        return Lookup(None)  # nothing reached Slack
 
 
 class _RacingUow:
@@ -94,8 +100,9 @@ class _RacingUow:
 
     pending: list[str] = []
 
-    def __init__(self, deps: Any) -> None:
+    def __init__(self, deps: Any, write: bool = False) -> None:
         self._deps = deps
+        self._write = write
         self._inner: Any = None
 
     def __enter__(self) -> Any:
@@ -107,7 +114,7 @@ class _RacingUow:
                                               deps.now())
                 other.commit()
             _RacingUow.pending = []
-        self._inner = deps.uow().__enter__()
+        self._inner = deps.uow(write=self._write).__enter__()
         repo = self._inner.repo
         real = repo.existing_delivery_keys
 
@@ -124,7 +131,7 @@ class _RacingUow:
 
 def test_a_sweep_that_loses_the_claim_reports_taken_and_posts_nothing(deps: Any) -> None:
     notifier = RecordingNotifier()
-    racing = replace(deps, uow=lambda: _RacingUow(deps), notifier=notifier)
+    racing = replace(deps, uow=lambda write=False: _RacingUow(deps, write), notifier=notifier)
     report = sweep(racing, date(2026, 4, 29), dry_run=False)
     assert {p.state for p in report.plans} == {"taken"}
     assert len(report.plans) == 2
