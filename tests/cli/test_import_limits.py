@@ -119,7 +119,7 @@ def test_a_52_megabyte_file_is_refused_without_reading_it(tmp_path: Path) -> Non
     refusal, rss = result.stderr.strip().splitlines()
     assert refusal == (f"{path}: the file is too large (52.0 MB) (expected a programme file of "
                        "at most 5.0 MB); not imported, nothing was changed")
-    assert int(rss.split()[1]) < 200 * 1024  # reading and parsing 52 MB takes gigabytes
+    assert int(rss.split()[1]) < 400 * 1024  # reading and parsing 52 MB takes gigabytes (2.2 GB)
 
 
 def test_a_device_without_a_size_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
