@@ -12,7 +12,7 @@ default sqlite,postgresql: a throwaway server like the tests'):
      faked on loopback) and two bare Bolt apps on the same gunicorn settings (Bolt's defaults,
      and process_before_response=True);
   4. in alternating rounds sends Slack-signed `wie MDA++`, `wanneer indicatoren`, `status`,
-     `binnenkort 60` at concurrency 1 and 16 to each of the three; a request fails when it is
+     `binnenkort 60` at concurrency 1 and 16 to each of the four; a request fails when it is
      not a 200 or takes longer than Slack's 3 seconds;
   5. reads each server process's peak RSS.
 Then the reminder sweep and the digest (scripts/bench_reminders.py's programme) against their
@@ -23,11 +23,18 @@ the smallest and the largest size (cost = Actiebot's p50 over bare Bolt's in the
 the import rate, remind/digest over their floor, and peak RSS. Not a test. Environment:
 BENCH_SIZES, BENCH_DBS, BENCH_ROUNDS (3), BENCH_REQUESTS (per command and round at
 concurrency 16; 64), BENCH_REMIND_SIZES (default: BENCH_SIZES).
+
+Requests rotate over 16 users and the programme's group channels plus one unlinked channel, so
+answers that depend on the channel are computed per channel. Besides `actiebot` (as deployed)
+the run serves `actiebot-miss`, the same with the answer cache off, so a question's cost when
+it is computed is measured too, and a mixed load at concurrency 16 where every 20th request is
+a status update by an admin (it invalidates the cached answers in every process).
 """
 
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import math
 import os
@@ -53,7 +60,12 @@ BIN = Path(sys.executable).parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 COMMANDS = ["wie MDA++", "wanneer indicatoren", "status", "binnenkort 60"]
-TARGETS = ["actiebot", "bolt", "bolt-pbr"]
+# "actiebot-miss" is the same server with the answer cache off (ACTIEBOT_ANSWER_CACHE=0): what
+# a question costs the first time it is asked after a change
+TARGETS = ["actiebot", "actiebot-miss", "bolt", "bolt-pbr"]
+USERS = 16  # requests rotate over this many users and the group channels (plus one unlinked)
+MIXED_UPDATE_EVERY = 20  # the mixed load: every 20th request is a status update (5 %)
+ADMIN = "U0BENCH01"
 SLACK_LIMIT_S = 3.0
 GROUPS = 20
 HOT = 40
@@ -202,8 +214,11 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
     base = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
             "ACTIEBOT_BIND": "127.0.0.1", "WEB_CONCURRENCY": "2", "ACTIEBOT_THREADS": "8",
             "PORT": str(port), **env}
-    if name == "actiebot":
+    if name.startswith("actiebot"):
         command = [str(BIN / "actiebot"), "serve", "--port", str(port)]
+        base["ACTIEBOT_ADMINS"] = ADMIN  # the mixed load's updates are the admin's
+        if name == "actiebot-miss":
+            base["ACTIEBOT_ANSWER_CACHE"] = "0"
     else:
         base["BENCH_PBR"] = "1" if name == "bolt-pbr" else "0"
         command = [str(BIN / "gunicorn"), "--workers", "2", "--worker-class", "gthread",
@@ -220,7 +235,7 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
             raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz" if name == "actiebot" else "/")
+            connection.request("GET", "/healthz" if name.startswith("actiebot") else "/")
             connection.getresponse().read()
             connection.close()
             return server
@@ -232,11 +247,11 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
 
 # -- load ------------------------------------------------------------------------------------
 
-def sign(text: str, user: str = "U0BENCH01") -> tuple[bytes, dict[str, str]]:
+def sign(text: str, user: str = ADMIN, channel: str = "C0NOWHERE1") -> tuple[bytes, dict[str, str]]:
     from slack_sdk.signature import SignatureVerifier
 
     body = urlencode({
-        "token": "x", "team_id": "T0BENCH01", "team_domain": "bench", "channel_id": "C0NOWHERE1",
+        "token": "x", "team_id": "T0BENCH01", "team_domain": "bench", "channel_id": channel,
         "channel_name": "bench", "user_id": user, "user_name": "bench", "command": "/actie",
         "text": text, "api_app_id": "A0BENCH01", "is_enterprise_install": "false",
         "response_url": "http://127.0.0.1:9/response", "trigger_id": "1.2.3",
@@ -266,7 +281,26 @@ class Sample:
     wall: float = 0.0
 
 
-def load(port: int, text: str, concurrency: int, requests: int) -> Sample:
+UPDATE_STATUSES = ["op-schema", "risico"]
+_updates = itertools.count()  # over the whole run, so every update changes a status
+
+
+def request_text(text: str, index: int) -> str:
+    """The command of the index-th request: `text`, or for the mixed load ("mixed") the four
+    questions in turn with a status update of a hot activity every MIXED_UPDATE_EVERY-th."""
+    if text != "mixed":
+        return text
+    if index % MIXED_UPDATE_EVERY == MIXED_UPDATE_EVERY - 1:
+        turn = next(_updates)
+        return (f"update b{turn % HOT:06d} {UPDATE_STATUSES[(turn // HOT) % 2]} "
+                f"bench-update {turn}")
+    return COMMANDS[index % len(COMMANDS)]
+
+
+def load(port: int, text: str, concurrency: int, requests: int,
+         channels: tuple[str, ...] = ("C0NOWHERE1",)) -> Sample:
+    """`requests` signed commands from `concurrency` threads, rotating over USERS users and
+    `channels` (the first user is an admin: the mixed load's updates are theirs)."""
     sample = Sample()
     lock = threading.Lock()
     todo = iter(range(requests))
@@ -274,9 +308,12 @@ def load(port: int, text: str, concurrency: int, requests: int) -> Sample:
     def worker() -> None:
         while True:
             with lock:
-                if next(todo, None) is None:
+                index = next(todo, None)
+                if index is None:
                     return
-            signed = sign(text)
+            command = request_text(text, index)
+            user = ADMIN if command.startswith("update") else f"U0BENCH{1 + index % USERS:02d}"
+            signed = sign(command, user, channels[index % len(channels)])
             start = time.perf_counter()
             try:
                 status, _ = post(port, signed)
@@ -320,20 +357,22 @@ def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests:
     done = subprocess.run([sys.executable, __file__, "_import", url, str(path)],
                           capture_output=True, text=True, check=True)
     timings = json.loads(done.stdout.strip().splitlines()[-1])
+    channels = tuple(g["channel"] for g in data["working_groups"] if g.get("channel"))
+    channels += ("C0NOWHERE1",)  # and a channel no group is linked to
     servers = {name: start_server(name, {"DATABASE_URL": url, "SLACK_API_URL": fake_url},
                                   workdir) for name in TARGETS}
     samples: dict[tuple[str, str, int], Sample] = defaultdict(Sample)
     try:
         for name in TARGETS:  # warm up: first requests, imports, caches
             for command in COMMANDS:
-                load(servers[name].port, command, 4, 8)
+                load(servers[name].port, command, 4, 8, channels)
         order = list(TARGETS)
         for round_ in range(rounds):
             order = order[1:] + order[:1]  # alternate who goes first
             for concurrency, count in ((1, max(8, requests // 4)), (16, requests)):
-                for command in COMMANDS:
+                for command in COMMANDS + (["mixed"] if concurrency == 16 else []):
                     for name in order:
-                        got = load(servers[name].port, command, concurrency, count)
+                        got = load(servers[name].port, command, concurrency, count, channels)
                         total = samples[(name, command, concurrency)]
                         total.latencies += got.latencies
                         total.failed += got.failed
@@ -358,7 +397,7 @@ def remind_digest(sizes: list[int], db: str, make_url: Any) -> list[dict[str, An
 
     floor = 240  # the due set alone
     results = []
-    for size in [floor, *sizes]:
+    for size in [floor, *(s for s in sizes if s != floor)]:
         url = make_url(f"remind{size}")
         br.populate(url, size)
         runtime = build_runtime(Settings(database_url=url), migrate=False)
@@ -374,40 +413,58 @@ def remind_digest(sizes: list[int], db: str, make_url: Any) -> list[dict[str, An
 
 # -- report ----------------------------------------------------------------------------------
 
-def report(results: list[dict[str, Any]], reminders: list[dict[str, Any]]) -> None:
-    print("\n== Commands over HTTP: Actiebot vs a bare Bolt app (same gunicorn, same rounds)")
+def _http_table(title: str, mine: str, results: list[dict[str, Any]],
+                loads: list[str] | None) -> None:
+    print(f"\n== {title}")
     print(f"{'db':10} {'activities':>10} {'conc':>4} {'Actiebot p50/p99 ms':>20} "
           f"{'Bolt p50/p99':>14} {'Bolt pbr p50/p99':>17} {'p99 ratio':>9} "
-          f"{'rps':>7} {'Bolt rps':>8} {'rps ratio':>9} {'failed':>6}")
+          f"{'rps':>7} {'Bolt rps':>8} {'pbr rps':>8} {'rps ratio':>9} {'failed':>6}")
+    commands = loads or COMMANDS
     for res in results:
-        for concurrency in (1, 16):
+        for concurrency in ((16,) if loads else (1, 16)):
             cells = {}
-            for name in TARGETS:
-                lat = [x for c in COMMANDS for x in res["samples"][(name, c, concurrency)].latencies]
-                wall = sum(res["samples"][(name, c, concurrency)].wall for c in COMMANDS)
-                failed = sum(res["samples"][(name, c, concurrency)].failed for c in COMMANDS)
+            for name in (mine, "bolt", "bolt-pbr"):
+                runs = [res["samples"][(name, c, concurrency)] for c in commands]
+                lat = [x for run in runs for x in run.latencies]
+                wall = sum(run.wall for run in runs)
+                failed = sum(run.failed for run in runs)
                 cells[name] = (pct(lat, .5) * 1000, pct(lat, .99) * 1000, len(lat) / wall, failed)
-            a, b, p = cells["actiebot"], cells["bolt"], cells["bolt-pbr"]
+            a, b, p = cells[mine], cells["bolt"], cells["bolt-pbr"]
             print(f"{res['db']:10} {res['size']:>10,} {concurrency:>4} "
                   f"{a[0]:>9.1f} /{a[1]:>8.1f} {b[0]:>6.1f} /{b[1]:>6.1f} "
                   f"{p[0]:>7.1f} /{p[1]:>7.1f} {a[1] / b[1]:>8.2f}x "
-                  f"{a[2]:>7.0f} {b[2]:>8.0f} {a[2] / b[2]:>8.2f}x {a[3]:>6}")
-    print("\n== Per command, concurrency 1: Actiebot p50 over bare Bolt's (defaults)")
-    print(f"{'db':10} {'activities':>10} " + " ".join(f"{c:>20}" for c in COMMANDS))
-    cost: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+                  f"{a[2]:>7.0f} {b[2]:>8.0f} {p[2]:>8.0f} {a[2] / b[2]:>8.2f}x {a[3]:>6}")
+
+
+def report(results: list[dict[str, Any]], reminders: list[dict[str, Any]]) -> None:
+    for title, mine, loads in (
+            ("Commands over HTTP: Actiebot vs a bare Bolt app (same gunicorn, same rounds)",
+             "actiebot", None),
+            ("The same with the answer cache off (every question computed: ACTIEBOT_ANSWER_CACHE=0)",
+             "actiebot-miss", None),
+            ((f"Mixed load at concurrency 16 (the four questions, every {MIXED_UPDATE_EVERY}th "
+              "request a status update that invalidates the answers)"), "actiebot", ["mixed"]),
+            ("The mixed load with the answer cache off", "actiebot-miss", ["mixed"])):
+        _http_table(title, mine, results, loads)
+    print("\n== Per command, concurrency 1: Actiebot p50 over bare Bolt's (defaults); "
+          "cache on, then off")
+    print(f"{'db':10} {'activities':>10} {'cache':>5} " + " ".join(f"{c:>20}" for c in COMMANDS))
+    cost: dict[tuple[str, str, str], list[tuple[int, float]]] = defaultdict(list)
     for res in results:
-        row = []
-        for command in COMMANDS:
-            mine = pct(res["samples"][("actiebot", command, 1)].latencies, .5)
-            bare = pct(res["samples"][("bolt", command, 1)].latencies, .5)
-            cost[(res["db"], command)].append((res["size"], mine / bare))
-            row.append(f"{mine * 1000:8.1f} ms {mine / bare:6.2f}x")
-        print(f"{res['db']:10} {res['size']:>10,} " + " ".join(f"{c:>20}" for c in row))
+        for name, label in (("actiebot", "on"), ("actiebot-miss", "off")):
+            row = []
+            for command in COMMANDS:
+                mine = pct(res["samples"][(name, command, 1)].latencies, .5)
+                bare = pct(res["samples"][("bolt", command, 1)].latencies, .5)
+                cost[(res["db"], label, command)].append((res["size"], mine / bare))
+                row.append(f"{mine * 1000:8.1f} ms {mine / bare:6.2f}x")
+            print(f"{res['db']:10} {res['size']:>10,} {label:>5} "
+                  + " ".join(f"{c:>20}" for c in row))
     print("\n== Growth exponent of each command's cost (target <= 0.1)")
-    for (db, command), points in sorted(cost.items()):
+    for (db, label, command), points in sorted(cost.items()):
         (n1, c1), (n2, c2) = points[0], points[-1]
         if n2 > n1:
-            print(f"{db:10} {command:22} {n1:,} -> {n2:,}: "
+            print(f"{db:10} cache {label:3} {command:22} {n1:,} -> {n2:,}: "
                   f"{math.log(c2 / c1) / math.log(n2 / n1):+.3f}")
     print("\n== Import (read_file + save_programme, one transaction; target >= 2,000/s)")
     for res in results:
