@@ -34,7 +34,7 @@ from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars
 from bot.services.delivery import announcement_key
 from bot.services.deps import Actor, Deps
-from bot.services.dispatch import _resolve_activity, record_update
+from bot.services.dispatch import _resolve_activity, record_update, resolve_for_change
 from bot.services.privacy import refuse_personal_data
 
 HOME_HORIZON_DAYS = 60
@@ -175,16 +175,10 @@ def reschedule(deps: Deps, command: grammar.Reschedule, actor: Actor) -> r.Resul
     refused = refuse_personal_data(command.reason, command.ref)
     if refused is not None:
         return refused
-    with deps.uow() as uow:
-        found = _resolve_activity(uow.repo, command.ref)
-        if not isinstance(found, tuple):
-            return found
-        activity, group = found
-        rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
-                                       activity.working_group, activity)
-    refused = permissions.decide(deps, actor, rule)  # Slack is asked outside any transaction
-    if refused is not None:
-        return refused
+    target = resolve_for_change(deps, command.ref, actor)
+    if not isinstance(target, tuple):
+        return target
+    activity, group = target
     with deps.uow(write=True) as uow:
         current = uow.repo.get_activity(ActivityId(activity.programme_key, activity.key))
         if current is None:  # deleted in between

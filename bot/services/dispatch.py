@@ -281,6 +281,22 @@ def overview(deps: Deps, actor: Actor) -> r.Result:
 
 # -- changes --------------------------------------------------------------------------------
 
+def resolve_for_change(deps: Deps, ref: str,
+                       actor: Actor) -> tuple[Activity, WorkingGroup | None] | r.Result:
+    """The activity a change by ref is about, if ``actor`` may change it: resolved and its rule
+    read in one read unit of work, then Slack asked (channel membership) outside any
+    transaction. Otherwise the answer to give: unknown, ambiguous, or a refusal saying who may."""
+    with deps.uow() as uow:
+        found = _resolve_activity(uow.repo, ref)
+        if not isinstance(found, tuple):
+            return found
+        activity, group = found
+        rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
+                                       activity.working_group, activity)
+    refused = permissions.decide(deps, actor, rule)
+    return refused if refused is not None else (activity, group)
+
+
 def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result:
     """Append to the log and queue the channel announcement, in one transaction.
 
@@ -292,16 +308,10 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
     refused = refuse_personal_data(command.note, command.ref)
     if refused is not None:
         return refused
-    with deps.uow() as uow:
-        found = _resolve_activity(uow.repo, command.ref)
-        if not isinstance(found, tuple):
-            return found
-        activity, group = found
-        rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
-                                       activity.working_group, activity)
-    not_allowed = permissions.decide(deps, actor, rule)
-    if not_allowed is not None:
-        return not_allowed
+    target = resolve_for_change(deps, command.ref, actor)
+    if not isinstance(target, tuple):
+        return target
+    activity, group = target
     activity_id = ActivityId(activity.programme_key, activity.key)
     with deps.uow(write=True) as uow:
         repo = uow.repo
