@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.services import Deps
+if TYPE_CHECKING:  # not at run time: `actiebot serve`'s master imports handlers.render (the
+    # CLI's report formats) and must not import Bolt and the services (its workers are forks)
+    from slack_bolt import App
+
+    from bot.config import Settings
+    from bot.services import Deps
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
