@@ -90,6 +90,13 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt.App"),
+        # The answer is the listener's return: no thread handoff and no 10 ms ack polling
+        # (Bolt's default), and the listeners' Slack calls run after the answer, as lazy
+        # listeners (handlers/follow_ups.py). Also in Socket Mode, where the answer goes back
+        # over the websocket when the listener returns: only then does Bolt start a lazy
+        # listener after its listener (with the default it starts both at once, before the
+        # listener queued anything).
+        process_before_response=True,
         **kwargs,
     )
     from handlers import replays

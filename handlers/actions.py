@@ -1,8 +1,9 @@
 """Reminder buttons (block_actions): "Gereed" and "Herinner me volgende week".
 
-Ack first, then one service call (bot/services/reminders.py: the activity through the same
-`record_update` as `/actie update`, a milestone or a snooze as a logged hold), then tell the
-clicker ephemerally and leave a trace under the reminder for everyone else.
+Ack, and one service call (bot/services/reminders.py: the activity through the same
+`record_update` as `/actie update`, a milestone or a snooze as a logged hold) before the answer
+goes out; after it (handlers/follow_ups.py) the announcement, an ephemeral word to the clicker
+and a trace under the reminder for everyone else.
 
 Nothing in the payload is trusted: the button's value only names an activity (the service looks
 it up and decides whether this user may change it), and the clicked message counts only when it
@@ -14,9 +15,10 @@ click must not turn into an error for the user.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
@@ -30,6 +32,7 @@ from bot.services.results import (
     UpdateRecorded,
 )
 from handlers import ids
+from handlers.follow_ups import after_answer, run_follow_ups
 from handlers.render import blocks
 from handlers.render.messages import button_answer, button_trace, compose
 from handlers.views import open_form
@@ -101,48 +104,69 @@ def _tell(client: Any, body: dict[str, Any], actor: Actor, result: Result, lang:
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
-    @app.action(ids.ACTION_DONE)
-    def on_done_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+    def tell_later(context: BoltContext, client: Any, body: dict[str, Any], actor: Actor,
+                   result: Result) -> None:
+        def tell() -> None:
+            lang = users.language(deps, actor.user_id, settings.language)
+            _tell(client, body, actor, result, lang, deps, settings.language)
+
+        after_answer(context, tell)
+
+    def on_done_clicked(ack: Ack, body: dict[str, Any], client: Any,
+                        context: BoltContext) -> None:
         ack()
         actor = actor_from_action(body)
         result = complete_from_button(deps, *clicked_value(body), actor,
                                       message_ts=clicked_message(body))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
-            deliver(deps, result.delivery_key)  # announced in the channel, after the commit
-        lang = users.language(deps, actor.user_id, settings.language)
-        _tell(client, body, actor, result, lang, deps, settings.language)
+            after_answer(context, partial(deliver, deps, result.delivery_key))  # committed
+        tell_later(context, client, body, actor, result)
 
-    @app.action(ids.ACTION_OPEN_UPDATE)
-    def on_update_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+    def on_update_clicked(ack: Ack, body: dict[str, Any], client: Any,
+                          context: BoltContext) -> None:
         """"Bijwerken" (reminders, App Home): the update modal for that activity."""
         ack()
         actor = actor_from_action(body)
         ref, _target = clicked_value(body)
-        lang = users.language(deps, actor.user_id, settings.language)
         origin = "home" if (body.get("view") or {}).get("type") == "home" else None
         result = changes.update_form(deps, ref if "/" in ref else None, actor)
-        if isinstance(result, UpdateForm):
-            open_form(client, str(body.get("trigger_id") or ""), result, lang,
-                      actor.channel_id, origin)
-        elif actor.channel_id:  # the activity is gone
-            client.chat_postEphemeral(channel=actor.channel_id, user=actor.user_id,
-                                      **blocks.message(compose(result, lang)))
 
-    @app.action(ids.ACTION_OPEN_NEW)
-    def on_new_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        def show() -> None:
+            lang = users.language(deps, actor.user_id, settings.language)
+            if isinstance(result, UpdateForm):
+                open_form(client, str(body.get("trigger_id") or ""), result, lang,
+                          actor.channel_id, origin)
+            elif actor.channel_id:  # the activity is gone
+                client.chat_postEphemeral(channel=actor.channel_id, user=actor.user_id,
+                                          **blocks.message(compose(result, lang)))
+
+        after_answer(context, show)
+
+    def on_new_clicked(ack: Ack, body: dict[str, Any], client: Any,
+                       context: BoltContext) -> None:
         ack()
         actor = actor_from_action(body)
-        lang = users.language(deps, actor.user_id, settings.language)
         result = changes.new_activity_form(deps, "", actor)
-        if isinstance(result, NewActivityForm):
-            open_form(client, str(body.get("trigger_id") or ""), result, lang, actor.channel_id)
-        else:
-            client.chat_postMessage(channel=actor.user_id, **blocks.message(compose(result, lang)))
 
-    @app.action(ids.ACTION_SNOOZE)
-    def on_snooze_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        def show() -> None:
+            lang = users.language(deps, actor.user_id, settings.language)
+            if isinstance(result, NewActivityForm):
+                open_form(client, str(body.get("trigger_id") or ""), result, lang,
+                          actor.channel_id)
+            else:
+                client.chat_postMessage(channel=actor.user_id,
+                                        **blocks.message(compose(result, lang)))
+
+        after_answer(context, show)
+
+    def on_snooze_clicked(ack: Ack, body: dict[str, Any], client: Any,
+                          context: BoltContext) -> None:
         ack()
         actor = actor_from_action(body)
         result = snooze(deps, *clicked_value(body), actor, message_ts=clicked_message(body))
-        lang = users.language(deps, actor.user_id, settings.language)
-        _tell(client, body, actor, result, lang, deps, settings.language)
+        tell_later(context, client, body, actor, result)
+
+    app.action(ids.ACTION_DONE)(ack=on_done_clicked, lazy=[run_follow_ups])
+    app.action(ids.ACTION_OPEN_UPDATE)(ack=on_update_clicked, lazy=[run_follow_ups])
+    app.action(ids.ACTION_OPEN_NEW)(ack=on_new_clicked, lazy=[run_follow_ups])
+    app.action(ids.ACTION_SNOOZE)(ack=on_snooze_clicked, lazy=[run_follow_ups])

@@ -1,10 +1,14 @@
-"""The slash command: parse -> one service call -> render -> ack (the answer rides in the ack)."""
+"""The slash command: parse -> one service call -> render -> ack (the answer rides in the ack).
+
+Slack Web API calls (the modal, the announcement, the report upload) follow the answer
+(handlers/follow_ups.py)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.config import Settings
 from bot.domain import grammar
@@ -12,6 +16,7 @@ from bot.services import Actor, Deps, execute, users
 from bot.services.delivery import deliver
 from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
+from handlers.follow_ups import after_answer, run_follow_ups
 from handlers.locale import locale_lookup
 from handlers.render import blocks
 from handlers.render.messages import compose
@@ -32,8 +37,7 @@ def actor_from_command(command: dict[str, Any]) -> Actor:
 def register(app: App, deps: Deps, settings: Settings) -> None:
     lookup = locale_lookup(app.client)  # one quick client, and one pause after a failure
 
-    @app.command(settings.command)
-    def on_actie(ack: Ack, command: dict[str, Any], client: Any) -> None:
+    def on_actie(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext) -> None:
         actor = actor_from_command(command)
         # a new user's locale is learned first (one quick users.info), so the first answer is
         # already in their language
@@ -42,10 +46,14 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         result = execute(deps, grammar.parse(text, settings.command), actor)
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
             ack()
-            open_form(client, str(command.get("trigger_id") or ""), result, lang, actor.channel_id)
+            trigger = str(command.get("trigger_id") or "")
+            after_answer(context, partial(open_form, client, trigger, result, lang,
+                                          actor.channel_id))
             return
         ack(response_type="ephemeral", **blocks.message(compose(result, lang, deps.timezone)))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
-            deliver(deps, result.delivery_key)
-        if isinstance(result, ReportReady):  # after the ack, outside any transaction
-            upload_report(client, result, actor.user_id, lang)
+            after_answer(context, partial(deliver, deps, result.delivery_key))  # committed
+        if isinstance(result, ReportReady):  # outside any transaction
+            after_answer(context, partial(upload_report, client, result, actor.user_id, lang))
+
+    app.command(settings.command)(ack=on_actie, lazy=[run_follow_ups])

@@ -42,11 +42,12 @@ def team_of(body: dict[str, Any]) -> str | None:
 class StickyAck(Ack):
     """Bolt's ``ack``, except that an acknowledgement, once given, stays given.
 
-    Bolt runs a listener in a thread and waits (polling every 10 ms) for ``ack.response``; when
-    the listener raises after ``ack()``, Bolt sets ``ack.response`` back to None, and a poll that
-    had not yet seen the acknowledgement then waits out the 3 seconds and answers 404: the user
-    sees a failure although the change was saved. With this ack, the error handler logs the
-    error and the user keeps the answer they were given."""
+    With Bolt's default (not ours: bot/app.py sets process_before_response) Bolt runs a listener
+    in a thread and waits (polling every 10 ms) for ``ack.response``; when the listener raises
+    after ``ack()``, Bolt sets ``ack.response`` back to None, and a poll that had not yet seen
+    the acknowledgement then waits out the 3 seconds and answers 404: the user sees a failure
+    although the change was saved. With this ack, the error handler logs the error and the
+    user keeps the answer they were given."""
 
     def __init__(self) -> None:  # Ack's own only sets response = None
         self._given: BoltResponse | None = None
@@ -71,8 +72,11 @@ def register(app: App, settings: Settings) -> None:
     def on_error(error: Exception, request: BoltRequest, response: BoltResponse | None) -> Any:
         cid = correlation_id()
         log_exception(cid, error)
-        if response is None:  # already acknowledged: nothing more to send
+        if response is None:  # already acknowledged (Bolt's threaded mode): it was sent
             return None
+        given = getattr(request.context.get("ack"), "response", None)
+        if isinstance(given, BoltResponse):  # acknowledged, then failed: the answer stands
+            return given  # (process_before_response: sent now, in place of Bolt's 500)
         reply = blocks.message(error_reply(language_for(None, settings.language), cid))
         return BoltResponse(
             status=200,

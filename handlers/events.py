@@ -1,14 +1,19 @@
-"""Events API: the App Home tab is a dashboard of the user's work (views.publish)."""
+"""Events API: the App Home tab is a dashboard of the user's work (views.publish).
+
+The event is acknowledged at once; the dashboard is built and published after that answer
+(handlers/follow_ups.py)."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.config import Settings
 from bot.services import Actor, Deps, changes, users
+from handlers.follow_ups import after_answer, run_follow_ups
 from handlers.render import home
 
 log = logging.getLogger(__name__)
@@ -22,9 +27,10 @@ def publish_home(deps: Deps, settings: Settings, client: Any, user: str) -> None
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
-    @app.event("app_home_opened")
-    def on_home_opened(event: dict[str, Any], client: Any) -> None:
+    def on_home_opened(event: dict[str, Any], client: Any, context: BoltContext) -> None:
         user = str(event.get("user") or "")
         if not user or event.get("tab", "home") != "home":
             return
-        publish_home(deps, settings, client, user)
+        after_answer(context, partial(publish_home, deps, settings, client, user))
+
+    app.event("app_home_opened")(ack=on_home_opened, lazy=[run_follow_ups])

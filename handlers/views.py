@@ -3,7 +3,8 @@
 Opening: `open_form` (from `/actie update|nieuw`, the **Bijwerken** buttons, App Home and the
 message shortcut). Submitting: unpack the fields -> one use case (bot/services/changes.py, the
 same `record_update` as the typed update) -> `response_action: errors` under the fields, or the
-modal turns into a confirmation; the announcement goes out after the commit. Ids in
+modal turns into a confirmation; the announcement (and the Home tab, when the modal came from
+there) follows that answer (handlers/follow_ups.py). Ids in
 private_metadata and picked options are only hints: the use case looks them up again.
 """
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.config import Settings
 from bot.domain.model import Status
@@ -21,6 +23,7 @@ from bot.services import Actor, Deps, changes, users
 from bot.services.delivery import deliver
 from bot.services.results import FieldErrors, NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers import ids
+from handlers.follow_ups import after_answer, run_follow_ups
 from handlers.render import modals
 from handlers.render.messages import compose
 
@@ -64,16 +67,16 @@ def _text(value: Any) -> str:
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
-    def finish(ack: Ack, done: tuple[UpdateRecorded, ...], lang: str) -> None:
+    def finish(ack: Ack, context: BoltContext, done: tuple[UpdateRecorded, ...],
+               lang: str) -> None:
         ack(response_action="update",
             view=modals.done_view([compose(d, lang, deps.timezone) for d in done], lang).to_dict())
         for recorded in done:
             if recorded.delivery_key:
-                deliver(deps, recorded.delivery_key)
+                after_answer(context, partial(deliver, deps, recorded.delivery_key))
 
-    @app.view(ids.VIEW_UPDATE)
     def on_update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                            client: Any) -> None:
+                            client: Any, context: BoltContext) -> None:
         actor = actor_from_view(body)
         lang = users.language(deps, actor.user_id, settings.language)
         meta, fields = modals.read_metadata(view), modals.values(view)
@@ -85,14 +88,14 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         if isinstance(result, FieldErrors):
             ack(response_action="errors", errors=modals.field_errors(result, lang, set(fields)))
             return
-        finish(ack, result, lang)
+        finish(ack, context, result, lang)
         if meta.get("o") == "home":  # the Home tab shows the change at once
             from handlers.events import publish_home
 
-            publish_home(deps, settings, client, actor.user_id)
+            after_answer(context, partial(publish_home, deps, settings, client, actor.user_id))
 
-    @app.view(ids.VIEW_NEW)
-    def on_new_activity_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def on_new_activity_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                                  context: BoltContext) -> None:
         actor = actor_from_view(body)
         lang = users.language(deps, actor.user_id, settings.language)
         fields = modals.values(view)
@@ -108,4 +111,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         if not isinstance(result, UpdateRecorded):  # pragma: no cover - a refusal is a field error
             ack(response_action="errors", errors={"title": compose(result, lang).text})
             return
-        finish(ack, (result,), lang)
+        finish(ack, context, (result,), lang)
+
+    app.view(ids.VIEW_UPDATE)(ack=on_update_submitted, lazy=[run_follow_ups])
+    app.view(ids.VIEW_NEW)(ack=on_new_activity_submitted, lazy=[run_follow_ups])

@@ -1,0 +1,101 @@
+"""The answer goes out before any Slack Web API call (process_before_response + lazy listeners,
+handlers/follow_ups.py): with a Web API that takes seconds to answer, a typed update and a
+"Gereed" click still get their HTTP answer at once; the change is in the database when the
+answer comes, and the announcement follows, exactly once."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import ActivityRow, StatusUpdateRow
+from tests.slack.reminder_programme import (
+    CHANNEL_A,
+    at,
+    ledger,
+    notifying,
+    sweep_on,
+    travel,
+    wait_until,
+)
+from tests.slack.test_reminders_http import _click, rapp  # noqa: F401 - the fixture
+
+SLOW = 3.0  # seconds the fake Web API takes to answer (it does the work at once)
+THV_CHANNEL = "C0THV0001"
+
+
+def _updates(engine: Any, key: str) -> list[Any]:
+    with engine.connect() as connection:
+        return list(connection.execute(
+            select(StatusUpdateRow).join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .where(ActivityRow.key == key)))
+
+
+def _announced_once(fake: Any, engine: Any, channel: str) -> None:
+    """Every ledger row sent, each posted exactly once, and nothing else in the channel."""
+    wait_until(lambda: ledger(engine) and all(
+        r.state == "sent" for r in ledger(engine).values()), timeout=SLOW + 20)
+    rows = ledger(engine)
+    for key, row in rows.items():
+        posts = fake.posts_of(key)
+        assert len(posts) == 1 and posts[0]["ts"] == row.message_ts, key
+
+
+def test_a_typed_update_is_answered_before_slack_answers_the_announcement(
+        app: Any, fake_slack: Any) -> None:
+    fake_slack.join(THV_CHANNEL, "U0ALICE01")  # a member: may change THV's activities
+    fake_slack.slow("chat.postMessage", SLOW)
+    started = time.perf_counter()
+    reply = app.client.command("update THV gereed het onderzoek is afgerond", user="U0ALICE01")
+    [row] = ledger(app.engine).values()  # claimed with the change, not yet confirmed sent
+    answered = time.perf_counter() - started
+    assert reply.status == 200 and "Opgeslagen" in reply.text, reply.body
+    assert answered < SLOW and row.state != "sent", (answered, row.state)
+    assert [u.new_status for u in _updates(app.engine, "thv-onderzoek")] == ["done"]
+    _announced_once(fake_slack, app.engine, THV_CHANNEL)
+    [post] = fake_slack.posted(THV_CHANNEL)
+    assert "<@U0ALICE01>" in str(post["blocks"])
+
+
+def test_a_gereed_click_is_answered_before_slack_answers_the_follow_ups(
+        rapp: Any, fake_slack: Any) -> None:  # noqa: F811 - the fixture
+    sweep_on(notifying(rapp.deps, fake_slack), at(2021, 10, 15))  # the reminders, at once
+    reminders = set(ledger(rapp.engine))
+    fake_slack.join(CHANNEL_A, "U0ALICE01")
+    for method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+        fake_slack.slow(method, SLOW)
+    with travel(at(2021, 10, 15, 10)):
+        started = time.perf_counter()
+        reply = _click(rapp, fake_slack, CHANNEL_A, "Zelfscan", "actie_done", "U0ALICE01")
+        rows = {k: r for k, r in ledger(rapp.engine).items() if k not in reminders}
+        answered = time.perf_counter() - started
+        assert reply.status == 200
+        assert answered < SLOW, answered
+        [row] = rows.values()  # the announcement, claimed with the change
+        assert row.state != "sent"
+        assert [(u.new_status, u.source) for u in _updates(rapp.engine, "a-oktober")] == [
+            ("done", "button")]
+        # the follow-ups: the clicker is told, the reminder rewritten, the change announced once
+        fake_slack.wait_for("chat.postEphemeral", timeout=SLOW + 20)
+        fake_slack.wait_for("chat.update", timeout=SLOW + 20)
+        _announced_once(fake_slack, rapp.engine, CHANNEL_A)
+    assert len(fake_slack.posts_of(row.key)) == 1
+
+
+def test_a_refused_modal_after_the_answer_is_logged_and_the_next_command_works(
+        app: Any, fake_slack: Any, caplog: pytest.LogCaptureFixture) -> None:
+    fake_slack.join(THV_CHANNEL, "U0ALICE01")
+    fake_slack.fail("views.open", error="expired_trigger_id", times=1)
+    reply = app.client.command("update THV", user="U0ALICE01", channel=THV_CHANNEL)
+    assert reply.status == 200 and reply.body == ""  # acknowledged; the modal follows
+    wait_until(lambda: "correlation id" in caplog.text)
+    failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in failed] == ["actiebot.errors"]
+    assert "SlackApiError" in failed[0].getMessage() and "xoxb" not in caplog.text
+    again = app.client.command("update THV", user="U0ALICE01", channel=THV_CHANNEL)
+    assert again.status == 200
+    assert len(fake_slack.wait_for("views.open", 2)) == 2
