@@ -99,3 +99,36 @@ def test_a_refused_modal_after_the_answer_is_logged_and_the_next_command_works(
     again = app.client.command("update THV", user="U0ALICE01", channel=THV_CHANNEL)
     assert again.status == 200
     assert len(fake_slack.wait_for("views.open", 2)) == 2
+
+
+def test_in_socket_mode_the_answer_also_goes_back_before_the_announcement(
+        db_url: str, fake_slack: Any, settings_for: Any) -> None:
+    """What SocketModeHandler does with each envelope (slack_bolt/adapter/socket_mode):
+    dispatch the payload, send back what dispatch returns. The follow-ups need the listener's
+    queue, so the lazy listener must start after the listener: process_before_response."""
+    from slack_bolt.request import BoltRequest
+
+    from bot.app import build_app, build_runtime
+    from tests.conftest import GOOI, KENNEMERLAND, load_examples
+
+    settings = settings_for(db_url, slack_api_url=fake_slack.url, slack_app_token="xapp-test")
+    runtime = build_runtime(settings)
+    load_examples(runtime.deps, KENNEMERLAND, GOOI)
+    app, _deps = build_app(settings, runtime.deps, socket_mode=True)
+    fake_slack.join(THV_CHANNEL, "U0ALICE01")
+    fake_slack.slow("chat.postMessage", SLOW)
+    payload = {"token": "legacy", "team_id": "T0001", "team_domain": "gemeente",
+               "channel_id": "C0OTHER01", "channel_name": "test", "user_id": "U0ALICE01",
+               "user_name": "alice", "command": "/actie", "api_app_id": "A0ACTIEBOT",
+               "text": "update THV gereed het onderzoek is afgerond", "trigger_id": "7.7.7",
+               "response_url": "https://hooks.slack.invalid/x"}
+    try:
+        started = time.perf_counter()
+        answer = app.dispatch(BoltRequest(mode="socket_mode", body=payload))
+        [row] = ledger(runtime.engine).values()
+        answered = time.perf_counter() - started
+        assert answer.status == 200 and "Opgeslagen" in answer.body, answer.body
+        assert answered < SLOW and row.state != "sent", (answered, row.state)
+        _announced_once(fake_slack, runtime.engine, THV_CHANNEL)
+    finally:
+        runtime.engine.dispose()
