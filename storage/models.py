@@ -125,7 +125,12 @@ class ActivityRow(Base):
     __table_args__ = (
         UniqueConstraint("programme_id", "key"),
         Index("ix_activities_status_due", "status", "due_date"),
-        Index("ix_activities_working_group", "working_group_id", "status"),
+        # the first open activities of a scope in programme order (migration 0013); the
+        # group's also serves every query by working_group_id (and status)
+        Index("ix_activities_programme_status_position", "programme_id", "status", "position",
+              "id"),
+        Index("ix_activities_group_status_position", "working_group_id", "status", "position",
+              "id"),
         Index("ix_activities_programme_status", "programme_id", "status", "due_date"),
         Index("ix_activities_programme_position", "programme_id", "position", "id"),
         Index("ix_activities_group_position", "working_group_id", "position", "id"),

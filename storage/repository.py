@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select, true, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -315,15 +316,34 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
     ) -> list[Activity]:
         """In programme order; with `limit` only the first ones are read (through
         ix_activities_programme_position / ix_activities_group_position)."""
+        if open_only and limit is not None:
+            return self._activities_by_ids(self._first_open_ids(programme_key, group_key, limit))
         conditions = self._scope(programme_key, group_key)
-        if open_only:
-            conditions.append(ActivityRow.status.in_(OPEN_STATUSES))
         order = ((ActivityRow.working_group_id, ActivityRow.position, ActivityRow.id)
                  if group_key and programme_key
                  else (ActivityRow.programme_id, ActivityRow.position, ActivityRow.id))
+        if open_only:
+            conditions.append(ActivityRow.status.in_(OPEN_STATUSES))
         ids = list(self.session.scalars(
             select(ActivityRow.id).where(*conditions).order_by(*order).limit(limit)))
         return self._activities_by_ids(ids)
+
+    def _first_open_ids(self, programme_key: str | None, group_key: str | None,
+                        limit: int) -> list[int]:
+        """The first `limit` open activities in programme order: per open status its first
+        `limit` from ix_activities_programme_status_position /
+        ix_activities_group_status_position (scope, status, position, id), merged here. One
+        query that reads at most `limit` index entries per status, however many activities
+        are closed or open (a walk in programme order that skips the closed ones reads them
+        all when few are open)."""
+        parameters: dict[str, Any] = {"limit": limit}
+        if programme_key:
+            parameters["programme_key"] = programme_key
+        if group_key:
+            parameters["group_key"] = group_key
+        rows = self.session.execute(
+            _first_open_statement(bool(programme_key), bool(group_key)), parameters).all()
+        return [row[-1] for row in sorted(rows, key=tuple)[:limit]]
 
     def list_last_updates(self, activity_ids: list[ActivityId]) -> dict[ActivityId, StatusUpdate]:
         """The latest update of each activity, in one query (ix_status_updates_activity_at)."""
@@ -336,13 +356,18 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
             .limit(1).correlate(ActivityRow).scalar_subquery())
         wanted = set(activity_ids)
+        programme_keys = sorted({a.programme_key for a in wanted})
         keys = sorted({a.key for a in wanted})
         for start in range(0, len(keys), 500):
+            # from the programmes to their activities by (programme_id, key): the key alone
+            # has no index of its own (a scan of every activity)
             rows = self.session.execute(
                 select(StatusUpdateRow, ProgrammeRow.key, ActivityRow.key)
-                .join(ActivityRow, StatusUpdateRow.id == latest)
-                .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-                .where(ActivityRow.key.in_(keys[start:start + 500])))
+                .select_from(ProgrammeRow)
+                .join(ActivityRow, ActivityRow.programme_id == ProgrammeRow.id)
+                .join(StatusUpdateRow, StatusUpdateRow.id == latest)
+                .where(ProgrammeRow.key.in_(programme_keys),
+                       ActivityRow.key.in_(keys[start:start + 500])))
             for row, programme_key, key in rows:
                 activity_id = ActivityId(programme_key, key)
                 if activity_id in wanted:
@@ -362,7 +387,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]:
         # No joins: the scope is matched by id, so the count runs on an index alone
-        # (ix_activities_programme_status, ix_activities_working_group).
+        # (ix_activities_programme_status, ix_activities_group_status_position).
         query = (
             select(ActivityRow.status, func.count())
             .where(*self._scope(programme_key, group_key))
@@ -396,16 +421,14 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
     ) -> list[tuple[Activity, StatusUpdate]]:
         # Driven by the log's time index (ix_status_updates_at): the cost follows the number of
         # updates since `since`, never the number of activities.
-        rows = list(self.session.scalars(
-            select(StatusUpdateRow).where(StatusUpdateRow.at >= since)
-            .order_by(StatusUpdateRow.at, StatusUpdateRow.id)))
-        wanted = sorted({row.activity_id for row in rows})
-        in_scope: set[int] = set()
-        for start in range(0, len(wanted), 500):
-            in_scope.update(self.session.scalars(
-                select(ActivityRow.id).where(ActivityRow.id.in_(wanted[start:start + 500]),
-                                             *self._scope(programme_key, group_key))))
-        activities = self._activities_by_id([i for i in wanted if i in in_scope])
+        # The scope is a selected column, not a condition: as a condition SQLite would start
+        # from the scope's index (every activity of the programme) instead of the log's time.
+        rows = [row for row, in_scope in self.session.execute(
+            select(StatusUpdateRow, and_(*self._scope(programme_key, group_key)))
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .where(StatusUpdateRow.at >= since)
+            .order_by(StatusUpdateRow.at, StatusUpdateRow.id)) if in_scope]
+        activities = self._activities_by_id(sorted({row.activity_id for row in rows}))
         return [(activities[row.activity_id], _update(row)) for row in rows
                 if row.activity_id in activities]
 
@@ -614,22 +637,9 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
 
     def _scope(self, programme_key: str | None, group_key: str | None) -> list[Any]:
         """Conditions on ActivityRow alone (no joins) so that one index serves the query: a
-        group by ix_activities_working_group, a programme by ix_activities_programme_status."""
-        if group_key:
-            groups = select(WorkingGroupRow.id).where(WorkingGroupRow.key == group_key)
-            if not programme_key:  # a group key alone may exist in several programmes
-                return [ActivityRow.working_group_id.in_(
-                    groups.where(WorkingGroupRow.programme_id.in_(_live_programme_ids())))]
-            group_id = (
-                groups.join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
-                .where(ProgrammeRow.key == programme_key).scalar_subquery())
-            return [ActivityRow.working_group_id == group_id]
-        if programme_key:
-            return [ActivityRow.programme_id == (
-                select(ProgrammeRow.id).where(ProgrammeRow.key == programme_key)
-                .scalar_subquery())]
-        # no scope: every live programme (one archived by a rollover is history)
-        return [ActivityRow.programme_id.in_(_live_programme_ids())]
+        group by ix_activities_group_status_position, a programme by
+        ix_activities_programme_status."""
+        return _scope_conditions(programme_key or None, group_key or None)
 
     def _activities_by_id(self, ids: list[int]) -> dict[int, Activity]:
         """Activities (with owners and milestones) by row id; ids deleted meanwhile are absent."""
@@ -647,12 +657,16 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         self, start: date | None, end: date | None,
         programme_key: str | None = None, group_key: str | None = None,
     ) -> list[DueItem]:
-        """Open activities and their dated milestones due in [start, end].
+        """Open activities and their dated milestones due in [start, end]; one query for the
+        activities, then the few found by id.
 
-        Two queries on the open activities only (ix_activities_status_due, or the scoped
-        ix_activities_programme_status / ix_activities_working_group): those due in the window,
-        and those with a milestone due in it (from ix_milestones_due, joined to the open
-        activities); then the few activities found, by id.
+        A window with both ends (`binnenkort`, this week) starts from the due-date indexes:
+        the open activities due in it (ix_activities_status_due, or the scope's
+        ix_activities_programme_status) and the activities of the milestones due in it
+        (ix_milestones_due), whose open-ness and scope are read, not searched on. A window
+        open to the past (overdue, the digest, the reminder sweep) starts from the open
+        activities of the scope instead, each with its milestones by activity: past
+        milestones accumulate with every closed activity, open ones do not.
         """
 
         def window(column: Any) -> list[Any]:
@@ -665,12 +679,20 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
 
         scope = self._scope(programme_key, group_key)
         open_status = ActivityRow.status.in_(OPEN_STATUSES)
-        ids = set(self.session.scalars(
-            select(ActivityRow.id).where(open_status, *window(ActivityRow.due_date), *scope)))
-        ids.update(self.session.scalars(
-            select(MilestoneRow.activity_id).distinct()
-            .join(ActivityRow, ActivityRow.id == MilestoneRow.activity_id)
-            .where(*window(MilestoneRow.due_date), open_status, *scope)))
+        if start is not None and end is not None:
+            due = select(ActivityRow.id, true()).where(
+                open_status, *window(ActivityRow.due_date), *scope)
+            of_milestones = select(ActivityRow.id, and_(open_status, *scope)).where(
+                ActivityRow.id.in_(select(MilestoneRow.activity_id)
+                                   .where(*window(MilestoneRow.due_date))))
+            ids = {row_id for row_id, wanted in self.session.execute(
+                union_all(due, of_milestones)) if wanted}
+        else:
+            milestone_due = (select(MilestoneRow.id)
+                             .where(MilestoneRow.activity_id == ActivityRow.id,
+                                    *window(MilestoneRow.due_date)).exists())
+            ids = set(self.session.scalars(select(ActivityRow.id).where(
+                open_status, *scope, or_(and_(*window(ActivityRow.due_date)), milestone_due))))
         items = [item for activity in self._activities_by_ids(sorted(ids))
                  for item in _due_items(activity, start, end)]
         items.sort(key=lambda i: (i.due_value, i.activity.programme_key, i.activity.key,
@@ -734,14 +756,17 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         """The holds in force on `on` for these activities: per (activity, target) the latest
         button press, if it is a "done" or a snooze that lasts beyond `on`."""
         wanted = set(activity_ids)
+        programme_keys = sorted({a.programme_key for a in wanted})
         keys = sorted({a.key for a in wanted})
         latest: dict[tuple[ActivityId, str], ReminderHold] = {}
         for start in range(0, len(keys), 500):
             rows = self.session.execute(
                 select(ReminderHoldRow, ProgrammeRow.key, ActivityRow.key)
-                .join(ActivityRow, ActivityRow.id == ReminderHoldRow.activity_id)
-                .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-                .where(ActivityRow.key.in_(keys[start:start + 500]))
+                .select_from(ProgrammeRow)
+                .join(ActivityRow, ActivityRow.programme_id == ProgrammeRow.id)
+                .join(ReminderHoldRow, ReminderHoldRow.activity_id == ActivityRow.id)
+                .where(ProgrammeRow.key.in_(programme_keys),
+                       ActivityRow.key.in_(keys[start:start + 500]))
                 .order_by(ReminderHoldRow.at, ReminderHoldRow.id)
             )
             for hold, programme_key, activity_key in rows:
@@ -764,15 +789,14 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             .where(StatusUpdateRow.activity_id == ActivityRow.id, StatusUpdateRow.at >= before)
             .exists()
         )
-        conditions = [ActivityRow.status.in_(OPEN_STATUSES), ~recent,
-                      *self._scope(programme_key, group_key)]
-        total = int(self.session.scalar(
-            select(func.count()).select_from(ActivityRow).where(*conditions)) or 0)
-        ids = list(self.session.scalars(
-            select(ActivityRow.id).where(*conditions)
-            .order_by(ActivityRow.programme_id, ActivityRow.position, ActivityRow.id)
-            .limit(limit)))
-        return self._activities_by_ids(ids), total
+        # One query from the open activities of the scope (ix_activities_programme_status /
+        # ix_activities_group_status_position); counted and ordered here. With an ORDER BY SQLite would
+        # walk the scope in programme order instead, past every closed activity.
+        found = sorted(self.session.execute(
+            select(ActivityRow.programme_id, ActivityRow.position, ActivityRow.id)
+            .where(ActivityRow.status.in_(OPEN_STATUSES), ~recent,
+                   *self._scope(programme_key, group_key))).all(), key=tuple)
+        return self._activities_by_ids([row[-1] for row in found[:limit]]), len(found)
 
     def remember_request(self, key: str, now: datetime, keep: timedelta) -> bool:
         """Record a handled request; False when it was recorded before (a replay). Rows older
@@ -963,6 +987,44 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
 def _live_programme_ids() -> Any:
     """Programmes not archived by `actiebot rollover` (few rows; the subquery stays cheap)."""
     return select(ProgrammeRow.id).where(ProgrammeRow.succeeded_by.is_(None))
+
+
+def _scope_conditions(programme_key: Any, group_key: Any) -> list[Any]:
+    """SqlRepository._scope for keys given as values or as bound parameters (None: no such
+    part of the scope)."""
+    if group_key is not None:
+        groups = select(WorkingGroupRow.id).where(WorkingGroupRow.key == group_key)
+        if programme_key is None:  # a group key alone may exist in several programmes
+            return [ActivityRow.working_group_id.in_(
+                groups.where(WorkingGroupRow.programme_id.in_(_live_programme_ids())))]
+        group_id = (
+            groups.join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
+            .where(ProgrammeRow.key == programme_key).scalar_subquery())
+        return [ActivityRow.working_group_id == group_id]
+    if programme_key is not None:
+        return [ActivityRow.programme_id == (
+            select(ProgrammeRow.id).where(ProgrammeRow.key == programme_key)
+            .scalar_subquery())]
+    # no scope: every live programme (one archived by a rollover is history)
+    return [ActivityRow.programme_id.in_(_live_programme_ids())]
+
+
+@functools.cache
+def _first_open_statement(by_programme: bool, by_group: bool) -> Any:
+    """The statement of SqlRepository._first_open_ids for one shape of scope, built once
+    (building a union of four subqueries costs more than running it): parameters
+    `programme_key`, `group_key` and `limit`. Rows: (scope id, position, id)."""
+    programme: Any = bindparam("programme_key") if by_programme else None
+    group: Any = bindparam("group_key") if by_group else None
+    conditions = _scope_conditions(programme, group)
+    order = ((ActivityRow.working_group_id, ActivityRow.position, ActivityRow.id)
+             if by_group and by_programme
+             else (ActivityRow.programme_id, ActivityRow.position, ActivityRow.id))
+    firsts = [
+        select(*order).where(ActivityRow.status == status, *conditions)
+        .order_by(*order).limit(bindparam("limit")).subquery()
+        for status in OPEN_STATUSES]
+    return union_all(*(select(*sub.c) for sub in firsts))
 
 
 def _json_ready(value: Any) -> Any:
