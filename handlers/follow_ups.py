@@ -55,6 +55,11 @@ def after_answer(context: BoltContext, step: Step) -> None:
     queue.steps.append(step)
 
 
+def pending(context: BoltContext) -> bool:
+    queue = context.get(KEY)
+    return isinstance(queue, FollowUps) and bool(queue.steps)
+
+
 def run_follow_ups(context: BoltContext) -> None:
     """The lazy listener of every listener that queues follow-ups."""
     queue = context.get(KEY)

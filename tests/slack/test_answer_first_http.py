@@ -132,3 +132,28 @@ def test_in_socket_mode_the_answer_also_goes_back_before_the_announcement(
         _announced_once(fake_slack, runtime.engine, THV_CHANNEL)
     finally:
         runtime.engine.dispose()
+
+
+def test_questions_skip_the_lazy_listener_and_changes_keep_it(
+        app: Any, fake_slack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question's answer is all there is: Bolt starts no lazy listener for it (a copy of the
+    request and a thread woken for nothing); a change still gets its follow-ups."""
+    from slack_bolt.lazy_listener import ThreadLazyListenerRunner
+
+    started: list[str] = []
+    start = ThreadLazyListenerRunner.start
+
+    def counting(self: Any, function: Any, request: Any) -> None:
+        started.append(function.__name__)
+        start(self, function, request)
+
+    monkeypatch.setattr(ThreadLazyListenerRunner, "start", counting)  # Bolt's, not ours
+    for text in ("wie MDA++", "wanneer indicatoren", "status", "binnenkort 60", "te-laat",
+                 "lijst THV", "overzicht", "geschiedenis THV", "help", "frobnicate"):
+        reply = app.client.command(text)
+        assert reply.status == 200 and reply.text.strip(), text
+    assert started == []
+    fake_slack.join(THV_CHANNEL, "U0ALICE01")
+    app.client.command("update THV risico het onderzoek loopt uit", user="U0ALICE01")
+    fake_slack.wait_for("chat.postMessage")
+    assert started == ["run_follow_ups"]
