@@ -16,6 +16,7 @@ from bot.domain.ports import Clock, Notifier
 from bot.domain.workdays import WorkCalendar
 from bot.logging_setup import install_redaction
 from bot.services import Deps
+from bot.services.answers import AnswerCache
 from bot.services.deps import SystemClock
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
@@ -61,6 +62,7 @@ def build_runtime(
         command=settings.command,
         admins=settings.admins,
         notifier=notifier,
+        answers=AnswerCache() if settings.answer_cache else None,
     )
     return Runtime(settings, engine, deps)
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_DATABASE_URL = "sqlite:///actiebot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_MAX_BODY_BYTES = 512 * 1024
+ANSWER_CACHE_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
+                       "0": False, "off": False, "false": False, "no": False}
 
 
 class ConfigError(Exception):
@@ -34,6 +36,8 @@ class Settings:
     # 50 blocks of 3,000 characters, url-encoded JSON: about 200 KB); anything above is refused
     # by bot/wsgi.py before it is read or parsed.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # answers to questions kept per process while nothing is written (bot/services/answers.py)
+    answer_cache: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +77,11 @@ class Settings:
                 f"ACTIEBOT_MAX_BODY_BYTES={max_body_text[:20]!r} is not a size in bytes between "
                 f"1024 and 67108864: leave it unset (default {DEFAULT_MAX_BODY_BYTES}) or set "
                 "e.g. export ACTIEBOT_MAX_BODY_BYTES=524288.")
+        answer_cache_text = (get("ACTIEBOT_ANSWER_CACHE") or "on").lower()
+        if answer_cache_text not in ANSWER_CACHE_SWITCH:
+            raise ConfigError(
+                f"ACTIEBOT_ANSWER_CACHE={answer_cache_text[:20]!r} is not on or off: leave it "
+                "unset (on) or set e.g. export ACTIEBOT_ANSWER_CACHE=0 to turn it off.")
         admins = frozenset(
             part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
         )
@@ -90,6 +99,7 @@ class Settings:
             admins=admins,
             port=int(port_text),
             max_body_bytes=int(max_body_text),
+            answer_cache=ANSWER_CACHE_SWITCH[answer_cache_text],
         )
 
     @property

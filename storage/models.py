@@ -293,6 +293,20 @@ class ProgrammeVersionRow(Base):
     statuses: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")
 
 
+class DataVersionRow(Base):
+    """One row, one counter: the data version, bumped by every write unit of work that commits,
+    in its transaction (storage/uow.py), so that a process knows with one primary-key query
+    whether an answer it kept (bot/services/answers.py) may still be given. A row of its own,
+    not a third column of `programme_version`: it is locked last, at commit, and a transaction
+    holding it waits for nothing else, so it cannot deadlock with one that took the programme
+    version early (an import) and waits for a row the committing one wrote."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
 class RequestReplayRow(Base):
     """Signed requests that changed something, by a hash of (timestamp, signature), and Slack
     event ids: a replay of one (within Slack's 5-minute window) or Slack's retry of an event

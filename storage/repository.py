@@ -55,6 +55,7 @@ from storage.models import (
     WorkingGroupRow,
 )
 from storage.report_queries import ReportQueries
+from storage.versioning import data_version
 
 OPEN_STATUSES = tuple(s.value for s in Status if not s.is_closed)
 
@@ -187,6 +188,10 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         if row is None:
             raise LookupError(f"{programme_key}/{key}")
         row.channel = channel
+
+    def data_version(self) -> int | None:
+        """The data version (storage/versioning.py): one primary-key query."""
+        return data_version(self.session)
 
     # -- activities ------------------------------------------------------------------------
 

@@ -2,6 +2,10 @@
 
 A unit of work reads (the default) or writes (``uow(write=True)``): a read takes no write lock
 and fails loudly if it tries to write or commit (storage/db.py).
+
+Every write that commits goes through `SqlUnitOfWork.commit`, the one place that bumps the data
+version (storage/versioning.py) in the same transaction: answers kept by any process
+(bot/services/answers.py) are then no longer given, here or in any other worker or replica.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import WriteInReadTransaction, make_sessionmaker
 from storage.repository import SqlRepository
+from storage.versioning import bump_data_version
 
 
 class SqlUnitOfWork:
@@ -50,6 +55,10 @@ class SqlUnitOfWork:
         if not self.write:
             raise WriteInReadTransaction(
                 "commit in a read-only unit of work: open it with uow(write=True)")
+        # Flush first: the version row is the last lock this transaction takes, so it never
+        # holds it while waiting for another (no lock cycle with a concurrent writer).
+        self._session.flush()
+        bump_data_version(self._session)
         self._session.commit()
 
     def rollback(self) -> None:

@@ -10,7 +10,12 @@ still current.
   reading only the activities stamped after the version it holds (storage/cache.py).
 
 Anything else (deadlines, owners, milestones, notes, member links, channels' reminders…) is
-not cached, so it bumps neither. Both counters live in one row: one lock, taken in one order.
+not in the index, so it bumps neither. Both counters live in one row: one lock, taken in one
+order.
+
+The data version (`data_version`, a row of its own) is coarser: every write unit of work bumps
+it when it commits (storage/uow.py), whatever it wrote. Answers to questions are kept per data
+version (bot/services/answers.py).
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ from typing import Any
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
-from storage.models import ActivityRow, ProgrammeRow, ProgrammeVersionRow, WorkingGroupRow
+from storage.models import (
+    ActivityRow,
+    DataVersionRow,
+    ProgrammeRow,
+    ProgrammeVersionRow,
+    WorkingGroupRow,
+)
 
 # the rows and columns the resolution index (and the counts per status) are built from
 INDEXED_COLUMNS: dict[type[Any], frozenset[str]] = {
@@ -86,3 +97,18 @@ def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instance
         version = bump_status_version(session)
         for row in restamped:
             row.status_version = version
+
+
+def data_version(session: Session) -> int | None:
+    """The data version; None on a database without its row (then nothing may be kept)."""
+    found = session.execute(
+        select(DataVersionRow.value).where(DataVersionRow.id == 1)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def bump_data_version(session: Session) -> None:
+    """Something was written: answers kept under the old version are no longer given. Called
+    at commit, after the last flush (storage/uow.py), so the row is the last lock taken."""
+    session.connection().execute(
+        update(DataVersionRow).where(DataVersionRow.id == 1)
+        .values(value=DataVersionRow.value + 1))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWorkFactory
 from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
+from bot.services.answers import AnswerCache
 
 
 class SystemClock:
@@ -59,6 +60,8 @@ class Deps:
     admins: frozenset[str] = frozenset()
     notifier: Notifier | None = None
     channels: ChannelDirectory | None = None  # Slack channel membership (bot/services/permissions.py)
+    # answers to questions kept per data version (bot/services/answers.py); None: off
+    answers: AnswerCache | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

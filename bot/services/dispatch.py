@@ -10,7 +10,7 @@ from bot.domain.digest import overdue_order
 from bot.domain.grammar import Command, Usage
 from bot.domain.model import Activity, DueDate, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
-from bot.services import permissions
+from bot.services import answers, permissions
 from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars, calendar_for
 from bot.services.delivery import announcement_key
@@ -25,6 +25,12 @@ OVERVIEW_HORIZON_DAYS = 60
 
 
 def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
+    """The command's answer; a question's answer may come from the answer cache
+    (bot/services/answers.py: kept while nothing has been written)."""
+    return answers.answer(deps, command, actor, lambda d: _execute(d, command, actor))
+
+
+def _execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
     match command:
         case Usage():
             return r.UsageAnswer(command, deps.command)

@@ -1,0 +1,174 @@
+"""Answers to questions, kept per process while nothing has been written.
+
+The same question (`wie MDA++`, `status` in a group's channel, `binnenkort 60`…) asked again on
+the same day has the same answer until something is written: every write unit of work bumps the
+data version when it commits (storage/uow.py), in any worker, replica or CLI process. So a
+process keeps each answer under the data version it was computed at, and gives it again while
+that version is current.
+
+- **Which commands**: the questions only (`cache_key`): who, when, status, history, upcoming,
+  overdue, list, overview. Never a change (update, koppel, verplaats, nieuw), a report or an
+  indicator. Help and usage cost nothing: they are not kept.
+- **The key**: the data version, today in the programme's time zone, the parsed command (frozen,
+  hashable dataclasses from bot/domain/grammar.py) and the one part of the actor an answer
+  depends on: the channel, for the commands that answer for the channel's working group (no
+  question depends on who asks: permissions only guard changes).
+- **One transaction**: the version is the first statement of the read unit of work that would
+  compute the answer; on a miss the answer is computed in that same transaction (its snapshot:
+  SQLite WAL, PostgreSQL), with the clock stopped at the moment the key was made. A hit costs one
+  primary-key query.
+- **Shared between threads**: results are frozen dataclasses of tuples; the few dicts in them
+  (counts per status, member links, `extra`) are never changed after they are built. Rendering
+  (the user's language) stays per request.
+- **Bounded**: an LRU of `DEFAULT_SIZE` answers, holding one data version and day at a time (a
+  newer one empties it). Off with ``ACTIEBOT_ANSWER_CACHE=0`` (bot/config.py).
+
+What bypasses the write unit of work bumps nothing: Alembic migrations (run while the processes
+start) and hand edits in the database (restart, or `UPDATE data_version SET value = value + 1`).
+Correctness never depends on this cache beyond that: it only saves work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from bot.domain import grammar
+from bot.domain.grammar import Command, Usage
+from bot.domain.ports import Repository, UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.services.deps import Actor, Deps
+    from bot.services.results import Result
+
+DEFAULT_SIZE = 512
+
+
+def cache_key(command: Command | Usage, actor: Actor) -> Hashable | None:
+    """The part of the key the request gives: the command, and the channel for the questions
+    answered for the channel's working group; None for a command whose answer is not kept."""
+    match command:
+        case (grammar.Who() | grammar.When() | grammar.History() | grammar.StatusOf(ref=str())
+              | grammar.ListActivities(group=str())):
+            return (command, None)
+        case (grammar.StatusOf() | grammar.ListActivities() | grammar.Upcoming()
+              | grammar.Overdue() | grammar.Overview()):
+            return (command, actor.channel_id)
+    return None
+
+
+class AnswerCache:
+    """A bounded, thread-safe LRU of answers for one data version and day at a time."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if size < 1:
+            raise ValueError("an answer cache holds at least one answer")
+        self.size = size
+        self._lock = threading.Lock()
+        self._generation: tuple[int, date] | None = None
+        self._answers: OrderedDict[Hashable, Result] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._answers)
+
+    def get(self, generation: tuple[int, date], key: Hashable) -> Result | None:
+        with self._lock:
+            if generation != self._generation:
+                self.misses += 1
+                return None
+            found = self._answers.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._answers.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, generation: tuple[int, date], key: Hashable, answer: Result) -> None:
+        with self._lock:
+            if generation != self._generation:
+                if self._generation is not None and generation[0] < self._generation[0]:
+                    return  # computed on an older snapshot than the one kept: give, don't keep
+                self._generation = generation
+                self._answers.clear()
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation = None
+            self._answers.clear()
+
+
+def answer(deps: Deps, command: Command | Usage, actor: Actor,
+           compute: Callable[[Deps], Result]) -> Result:
+    """`compute(deps)`'s result, kept in `deps.answers` while the data version is current;
+    computed as before when the cache is off or the command is not a question."""
+    cache = deps.answers
+    key = cache_key(command, actor) if cache is not None else None
+    if cache is None or key is None:
+        return compute(deps)
+    stopped = replace(deps, clock=StoppedClock(deps.now()), answers=None)
+    today = stopped.today()
+    with deps.uow() as uow:
+        version = uow.repo.data_version()  # the first statement: the snapshot's version
+        if version is None:  # no counter row: nothing can be kept safely
+            return compute(replace(stopped, uow=SharedUnitOfWork(uow)))
+        generation = (version, today)
+        found = cache.get(generation, key)
+        if found is not None:
+            return found
+        result = compute(replace(stopped, uow=SharedUnitOfWork(uow)))
+    cache.put(generation, key, result)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class StoppedClock:
+    """The moment the key was made: the answer is computed for the day it is kept under."""
+
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
+class SharedUnitOfWork:
+    """A ports.UnitOfWorkFactory that hands out one open read unit of work again and again,
+    so that a use case's own ``with deps.uow()`` blocks run in the transaction the version was
+    read in. A question never writes: asking to is a bug."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __call__(self, *, write: bool = False) -> Self:
+        if write:
+            raise AssertionError("a question asked for a write unit of work")
+        return self
+
+    @property
+    def repo(self) -> Repository:
+        return self._uow.repo
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        return None  # the outer block ends the transaction
+
+    def commit(self) -> None:
+        raise AssertionError("a question tried to commit")
+
+    def rollback(self) -> None:
+        return None
