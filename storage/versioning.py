@@ -99,10 +99,13 @@ def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instance
             row.status_version = version
 
 
+# Plain SQL: read on every question, and the ORM's statement machinery costs more than the query
+_DATA_VERSION = f"SELECT value FROM {DataVersionRow.__tablename__} WHERE id = 1"
+
+
 def data_version(session: Session) -> int | None:
     """The data version; None on a database without its row (then nothing may be kept)."""
-    found = session.execute(
-        select(DataVersionRow.value).where(DataVersionRow.id == 1)).scalar_one_or_none()
+    found = session.connection().exec_driver_sql(_DATA_VERSION).scalar()
     return None if found is None else int(found)
 
 

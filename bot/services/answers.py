@@ -118,18 +118,18 @@ def answer(deps: Deps, command: Command | Usage, actor: Actor,
     key = cache_key(command, actor) if cache is not None else None
     if cache is None or key is None:
         return compute(deps)
-    stopped = replace(deps, clock=StoppedClock(deps.now()), answers=None)
-    today = stopped.today()
+    clock = StoppedClock(deps.now())
+    today = deps.day_of(clock.at)
     with deps.uow() as uow:
         version = uow.repo.data_version()  # the first statement: the snapshot's version
-        if version is None:  # no counter row: nothing can be kept safely
-            return compute(replace(stopped, uow=SharedUnitOfWork(uow)))
-        generation = (version, today)
-        found = cache.get(generation, key)
-        if found is not None:
-            return found
-        result = compute(replace(stopped, uow=SharedUnitOfWork(uow)))
-    cache.put(generation, key, result)
+        if version is not None:  # None: no counter row, nothing can be kept safely
+            found = cache.get((version, today), key)
+            if found is not None:
+                return found
+        result = compute(replace(deps, clock=clock, uow=SharedUnitOfWork(uow), answers=None))
+    if version is None:
+        return result
+    cache.put((version, today), key, result)
     return result
 
 

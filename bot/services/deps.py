@@ -67,7 +67,11 @@ class Deps:
         return self.clock.now()
 
     def today(self) -> date:
-        return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
+        return self.day_of(self.clock.now())
+
+    def day_of(self, moment: datetime) -> date:
+        """The day `moment` falls on in the programme's time zone."""
+        return moment.astimezone(ZoneInfo(self.timezone)).date()
 
     def is_admin(self, actor: Actor) -> bool:
         """ACTIEBOT_ADMINS or the console; programme admins: bot/services/permissions.py."""
