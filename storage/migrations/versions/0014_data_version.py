@@ -1,7 +1,7 @@
 """data version: one counter bumped by every write transaction
 
-Revision ID: 0013_data_version
-Revises: 0012_request_replays
+Revision ID: 0014_data_version
+Revises: 0013_open_activity_indexes
 Create Date: 2026-11-30
 
 `data_version` is one row whose value goes up at the commit of every write unit of work
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_data_version"
-down_revision = "0012_request_replays"
+revision = "0014_data_version"
+down_revision = "0013_open_activity_indexes"
 branch_labels = None
 depends_on = None
 
