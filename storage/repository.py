@@ -222,11 +222,21 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
             .where(ProgrammeRow.succeeded_by.is_(None))  # archived by a rollover: not live
             .order_by(ProgrammeRow.id, ActivityRow.position, ActivityRow.id)
-        ).all()
+            .execution_options(yield_per=2_000)
+        )
+        # Every process keeps this index (issue 12: memory): rows are read in batches, not all
+        # held at once (the ORM session fetches a whole result first unless `yield_per`), and
+        # a programme key, group key or theme repeated on every row is one string, not one per
+        # activity.
+        programmes: dict[str, str] = {}
+        same: dict[str | None, str | None] = {}
         activities = tuple(
-            ActivityEntry(ActivityId(p, k), title, theme, g, status in OPEN_STATUSES)
+            ActivityEntry(ActivityId(programmes.setdefault(p, p), k), title,
+                          same.setdefault(theme, theme), same.setdefault(g, g),
+                          status in OPEN_STATUSES)
             for p, k, title, theme, g, status in activity_rows
         )
+        del programmes, same
         per_group: dict[tuple[str, str], list[ActivityEntry]] = defaultdict(list)
         for entry in activities:
             if entry.group_key:

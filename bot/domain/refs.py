@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import cast
 
 from rapidfuzz import fuzz, process, utils
 
@@ -61,27 +62,68 @@ def _squash(text: str) -> str:
     return "".join(_words(text))
 
 
+Positions = int | tuple[int, ...]  # one position (most words, nearly every key) or several
+
+
+def _positions(found: Positions) -> tuple[int, ...]:
+    return (found,) if isinstance(found, int) else found
+
+
+_Building = int | list[int] | tuple[int, ...]
+
+
+def _post(table: dict[str, _Building], word: str, position: int) -> None:
+    """Add a position to a table being built: a lone position is the int itself (a list per
+    word costs ~90 bytes even for one position: at 100,000 activities, whose keys are words of
+    their own, ~9 MB per table, and as many short-lived lists fragment the heap)."""
+    found = table.get(word)
+    if found is None:
+        table[word] = position
+    elif isinstance(found, int):
+        table[word] = [found, position]
+    elif isinstance(found, list):
+        found.append(position)
+
+
+def _compact(table: dict[str, _Building]) -> dict[str, Positions]:
+    """A built table as it is kept: its few lists become tuples (no spare room), in place (a
+    copy of the table would double its peak)."""
+    for word, found in table.items():
+        if isinstance(found, list):
+            table[word] = tuple(found)  # the same keys: the dictionary does not resize
+    return cast(dict[str, Positions], table)
+
+
 class Search:
     """Lookup tables over a RefIndex, built once per index (linear in its size), so that one
     resolve costs what its answer needs: dictionaries for keys and group names, and a sorted
     vocabulary with postings for the words of titles, themes and keys.
 
     The activity tables hold positions, not entries: an index whose activities only changed
-    open-ness (`with_open`) shares them with its predecessor instead of building them again."""
+    open-ness (`with_open`) shares them with its predecessor instead of building them again.
+    Every process that serves commands keeps one, so they are kept small (issue 12: a worker
+    under 100 MB at 10,000 activities): a lone position is an int, not a list, and a key that
+    is its own squashed form or word is that same string, not a copy."""
 
     def __init__(self, index: RefIndex, base: Search | None = None) -> None:
         self.index = index
+        self.position: dict[ActivityId, int]
+        self.by_key: dict[str, Positions]
+        self.postings: dict[str, Positions]
+        self.vocabulary: list[str]
         if base is None:
             self.position = {a.id: i for i, a in enumerate(index.activities)}
-            by_key: dict[str, list[int]] = defaultdict(list)
-            postings: dict[str, list[int]] = defaultdict(list)
+            by_key: dict[str, _Building] = {}
+            postings: dict[str, _Building] = {}
             for position, activity in enumerate(index.activities):
-                by_key[_squash(activity.id.key)].append(position)
+                key = activity.id.key
+                squashed = _squash(key)
+                _post(by_key, key if squashed == key else squashed, position)
                 for word in set(_haystack(activity)):
-                    postings[word].append(position)
-            self.by_key = dict(by_key)
-            self.postings = dict(postings)
-            self.vocabulary = sorted(postings)
+                    _post(postings, key if word == key else word, position)
+            self.by_key = _compact(by_key)
+            self.postings = _compact(postings)
+            self.vocabulary = sorted(self.postings)
         else:
             self.position, self.by_key = base.position, base.by_key
             self.postings, self.vocabulary = base.postings, base.vocabulary
@@ -93,7 +135,15 @@ class Search:
             (g, set(_words(" ".join((g.key, g.name, *g.aliases))))) for g in index.groups]
 
     def keyed(self, squashed: str) -> list[ActivityEntry]:
-        return [self.index.activities[i] for i in self.by_key.get(squashed, ())]
+        found = self.by_key.get(squashed)
+        if found is None:
+            return []
+        return [self.index.activities[i] for i in _positions(found)]
+
+    def posted(self, word: str) -> tuple[int, ...]:
+        """Positions of the activities with exactly this word."""
+        found = self.postings.get(word)
+        return () if found is None else _positions(found)
 
     def with_prefix(self, prefix: str) -> set[int]:
         """Positions of the activities with a word that starts with `prefix`."""
@@ -102,7 +152,11 @@ class Search:
         for word in self.vocabulary[start:]:
             if not word.startswith(prefix):
                 break
-            found.update(self.postings[word])
+            positions = self.postings[word]
+            if isinstance(positions, int):
+                found.add(positions)
+            else:
+                found.update(positions)
         return found
 
     def with_words(self, query_words: list[str]) -> list[ActivityEntry]:
@@ -280,7 +334,7 @@ def _suggest(query: str, index: RefIndex, search: Search) -> tuple[str, ...]:
             for close, _score, _ in process.extract(
                 word, search.vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=5,
             ):
-                positions.update(search.postings[close][:FULL_SCAN_SUGGESTIONS // 10])
+                positions.update(search.posted(close)[:FULL_SCAN_SUGGESTIONS // 10])
         candidates = [index.activities[i] for i in sorted(positions)]
     for activity in candidates:
         labels.setdefault(activity.id.key, activity.id.key)
