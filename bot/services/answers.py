@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from bot.services.deps import Actor, Deps
     from bot.services.results import Result
 
-DEFAULT_SIZE = 512
+DEFAULT_SIZE = 256  # a kept list (status, overzicht in a channel) is ~30 KB: at most ~8 MB
 
 
 def cache_key(command: Command | Usage, actor: Actor) -> Hashable | None:
