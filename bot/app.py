@@ -18,6 +18,7 @@ from bot.logging_setup import install_redaction
 from bot.services import Deps
 from bot.services.answers import AnswerCache
 from bot.services.deps import SystemClock
+from handlers.authorize import bolt_authorize
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
 from storage.db import create_db_engine, upgrade
@@ -32,10 +33,12 @@ class Runtime:
 
 
 class _DropTokenNotice(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins: it does."""
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins, or that our
+    `authorize` (handlers/authorize.py) replaces it: both are meant."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
+        message = record.getMessage()
+        return "`token` will be unused" not in message and "will be ignored" not in message
 
 
 def quiet_slack_loggers() -> None:
@@ -99,6 +102,9 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
         # listener after its listener (with the default it starts both at once, before the
         # listener queued anything).
         process_before_response=True,
+        # our one workspace's token without Bolt's auth.test before the first answer (and
+        # before every answer while Slack is unreachable)
+        authorize=bolt_authorize(client),
         **kwargs,
     )
     from handlers import replays
