@@ -12,6 +12,7 @@ Exactly-once and correctness never depend on this cache: it only saves work.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import weakref
@@ -53,6 +54,22 @@ class ProgrammeCache:
                 value = load()
             self._values[key] = (value, statuses)
             return value
+
+
+SETTLE_FROM = 1_000  # activities: below this a full collection is short anyway
+
+
+def settle_heap() -> None:
+    """Take what the process keeps (a resolution index just built: ~140,000 objects at
+    10,000 activities) out of the cyclic garbage collector's sight. Otherwise every full
+    collection walks all of it again while holding the GIL: a pause of ~30 ms at 10,000
+    activities and ~0.3 s at 100,000 for every request in flight, which set the p99 at
+    concurrency 16. What was frozen before is given back first and everything collected, so
+    nothing stays pinned for longer than one rebuild; the index has no reference cycles, so a
+    replaced one is freed by reference counting anyway. Once per rebuild."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 _CACHES: weakref.WeakKeyDictionary[Engine, ProgrammeCache] = weakref.WeakKeyDictionary()

@@ -38,7 +38,7 @@ from bot.domain.ports import (
     ReminderHold,
 )
 from bot.domain.refs import prepare, with_open
-from storage.cache import locale_cache, programme_cache
+from storage.cache import SETTLE_FROM, locale_cache, programme_cache, settle_heap
 from storage.models import (
     ActivityRow,
     DeliveryRow,
@@ -199,8 +199,13 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         """The resolution index with its lookup tables, built once per programme version
         and process (storage/cache.py); a request that finds it current pays one query."""
         return programme_cache(self.session).get(
-            self.session, "ref_index", lambda: prepare(self._load_ref_index()),
-            refresh=self._refresh_ref_index)
+            self.session, "ref_index", self._build_ref_index, refresh=self._refresh_ref_index)
+
+    def _build_ref_index(self) -> RefIndex:
+        index = prepare(self._load_ref_index())
+        if len(index.activities) >= SETTLE_FROM:
+            settle_heap()  # kept until the next rebuild: out of the garbage collector's sight
+        return index
 
     def _refresh_ref_index(self, index: RefIndex, since: int) -> RefIndex:
         """`index` after the status changes stamped later than `since`: reads only those
