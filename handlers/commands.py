@@ -6,6 +6,7 @@ Slack Web API calls (the modal, the announcement, the report upload) follow the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -16,10 +17,11 @@ from bot.domain import grammar
 from bot.services import Actor, Deps, execute, users
 from bot.services.delivery import deliver
 from bot.services.report_results import ReportReady
-from bot.services.results import NewActivityForm, UpdateForm, UpdateRecorded
+from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers.follow_ups import after_answer, pending, run_follow_ups
 from handlers.locale import locale_lookup
 from handlers.render import blocks
+from handlers.render.kept import RenderedAnswers
 from handlers.render.messages import compose
 from handlers.render.mrkdwn import from_slack
 from handlers.report_upload import upload_report
@@ -35,6 +37,10 @@ QUESTIONS = (grammar.Help, grammar.Who, grammar.When, grammar.StatusOf, grammar.
              grammar.Usage)
 
 
+def rendered(result: Result, lang: str, timezone: str) -> dict[str, Any]:
+    return blocks.message(compose(result, lang, timezone))
+
+
 def actor_from_command(command: dict[str, Any]) -> Actor:
     return Actor(
         user_id=str(command.get("user_id") or "unknown"),
@@ -46,8 +52,13 @@ def actor_from_command(command: dict[str, Any]) -> Actor:
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
     lookup = locale_lookup(app.client)  # one quick client, and one pause after a failure
+    kept = RenderedAnswers()  # a kept answer's blocks, rendered once (questions only)
 
     def on_actie(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext) -> None:
+        answer(ack, command, client, context, rendered)
+
+    def answer(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext,
+               render: Callable[[Result, str, str], dict[str, Any]]) -> None:
         actor = actor_from_command(command)
         # a new user's locale is learned first (one quick users.info), so the first answer is
         # already in their language
@@ -60,7 +71,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             after_answer(context, partial(open_form, client, trigger, result, lang,
                                           actor.channel_id))
             return
-        ack(response_type="ephemeral", **blocks.message(compose(result, lang, deps.timezone)))
+        ack(response_type="ephemeral", **render(result, lang, deps.timezone))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             after_answer(context, partial(deliver, deps, result.delivery_key))  # committed
         if isinstance(result, ReportReady):  # outside any transaction
@@ -72,7 +83,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
     def on_question(ack: Ack, command: dict[str, Any], client: Any,
                     context: BoltContext) -> None:
-        on_actie(ack, command, client, context)
+        answer(ack, command, client, context, kept.message)
         if pending(context):  # not a question after all: nothing is lost, only slower
             log.warning("a question queued Slack calls: they run before its answer")
             run_follow_ups(context)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import Engine, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from storage.models import (
@@ -107,6 +107,23 @@ def data_version(session: Session) -> int | None:
     """The data version; None on a database without its row (then nothing may be kept)."""
     found = session.connection().exec_driver_sql(_DATA_VERSION).scalar()
     return None if found is None else int(found)
+
+
+def peek_data_version(engine: Engine) -> int | None:
+    """The data version as committed now, on a pooled connection without a session or a
+    transaction of ours (SQLite: autocommit, one statement; PostgreSQL: the pool's reset ends
+    it): what a kept answer is checked against, at a fraction of a unit of work's cost."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(_DATA_VERSION)
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, which rolls back what PostgreSQL began
+    return None if found is None or found[0] is None else int(found[0])
 
 
 def bump_data_version(session: Session) -> None:

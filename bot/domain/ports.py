@@ -237,6 +237,11 @@ class UnitOfWorkFactory(Protocol):
 
     def __call__(self, *, write: bool = False) -> UnitOfWork: ...
 
+    def data_version(self) -> int | None:
+        """The data version as committed now, read outside any unit of work (a kept answer's
+        check: bot/services/answers.py); None when it cannot be known."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

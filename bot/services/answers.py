@@ -13,10 +13,11 @@ that version is current.
   hashable dataclasses from bot/domain/grammar.py) and the one part of the actor an answer
   depends on: the channel, for the commands that answer for the channel's working group (no
   question depends on who asks: permissions only guard changes).
-- **One transaction**: the version is the first statement of the read unit of work that would
-  compute the answer; on a miss the answer is computed in that same transaction (its snapshot:
-  SQLite WAL, PostgreSQL), with the clock stopped at the moment the key was made. A hit costs one
-  primary-key query.
+- **One transaction**: a kept answer is looked up under the version as committed now (one
+  statement on a pooled connection, no unit of work: `UnitOfWorkFactory.data_version`). On a
+  miss, the version is read again as the first statement of the read unit of work that computes
+  the answer, in that same transaction (its snapshot: SQLite WAL, PostgreSQL), with the clock
+  stopped at the moment the key was made; the answer is kept under that version.
 - **Shared between threads**: results are frozen dataclasses of tuples; the few dicts in them
   (counts per status, member links, `extra`) are never changed after they are built. Rendering
   (the user's language) stays per request.
@@ -120,6 +121,11 @@ def answer(deps: Deps, command: Command | Usage, actor: Actor,
         return compute(deps)
     clock = StoppedClock(deps.now())
     today = deps.day_of(clock.at)
+    peeked = deps.uow.data_version()  # a kept answer costs this one statement, no transaction
+    if peeked is not None:
+        found = cache.get((peeked, today), key)
+        if found is not None:
+            return found
     with deps.uow() as uow:
         version = uow.repo.data_version()  # the first statement: the snapshot's version
         if version is not None:  # None: no counter row, nothing can be kept safely
@@ -166,6 +172,9 @@ class SharedUnitOfWork:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         return None  # the outer block ends the transaction
+
+    def data_version(self) -> int | None:
+        return None  # a question's own reads use its transaction's snapshot
 
     def commit(self) -> None:
         raise AssertionError("a question tried to commit")
