@@ -153,12 +153,17 @@ def _load_example_if_empty(settings: Settings, example: Path) -> None:
     from storage.programme_file import read_file
 
     runtime = _runtime(settings)
-    with runtime.deps.uow(write=True) as uow:
-        if uow.repo.list_programmes():
-            return
-        for file in read_file(example):
-            uow.repo.save_programme(file)
-        uow.commit()
+    try:
+        with runtime.deps.uow(write=True) as uow:
+            if uow.repo.list_programmes():
+                return
+            for file in read_file(example):
+                uow.repo.save_programme(file)
+            uow.commit()
+    finally:
+        # `start` may go on to `serve`, whose workers are forks of this process: no pooled
+        # connection may be left open for them to inherit (server.py).
+        runtime.engine.dispose()
     print(f"loaded the example programme {example.name}", file=sys.stderr)
 
 

@@ -113,7 +113,11 @@ def run(self):  # gunicorn's arbiter would fork the workers now: what would they
 
 
 gunicorn.app.base.BaseApplication.run = run
-sys.exit(serve(Settings.from_env(), port=0, scheduler=False))
+if sys.argv[1] == "serve":
+    sys.exit(serve(Settings.from_env(), port=0, scheduler=False))
+from bot.cli import main  # `actiebot start` (`make run`) with HTTP tokens: example, then serve
+
+sys.exit(main(["start"]))
 """
 
 
@@ -125,8 +129,8 @@ def test_what_the_serve_master_holds_when_gunicorn_forks_the_workers(tmp_path: P
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIEBOT_"))}
     env.update(DATABASE_URL=f"sqlite:///{database}", SLACK_BOT_TOKEN="xoxb-test-token",
                SLACK_SIGNING_SECRET=SECRET)
-    done = subprocess.run([sys.executable, "-c", MASTER], check=False, cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", MASTER, "serve"], check=False, cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     modules = set(seen["modules"])
@@ -136,6 +140,23 @@ def test_what_the_serve_master_holds_when_gunicorn_forks_the_workers(tmp_path: P
     assert [f for f in seen["files"] if f.startswith(str(database))] == []
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux /proc")
+def test_start_loads_the_example_and_leaves_no_connection_for_the_workers(
+        tmp_path: Path) -> None:
+    """`actiebot start` with HTTP tokens loads the example into an empty database itself,
+    then serves: by the fork, that engine is gone and the database file closed."""
+    database = tmp_path / "fresh.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIEBOT_"))}
+    env.update(DATABASE_URL=f"sqlite:///{database}", SLACK_BOT_TOKEN="xoxb-test-token",
+               SLACK_SIGNING_SECRET=SECRET)
+    done = subprocess.run([sys.executable, "-c", MASTER, "start"], check=False, cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "loaded the example programme" in done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [f for f in seen["files"] if f.startswith(str(database))] == []
 
 
 def _open_files(pid: int) -> set[str]:
