@@ -298,44 +298,74 @@ def request_text(text: str, index: int) -> str:
     return COMMANDS[index % len(COMMANDS)]
 
 
+CLIENT_PROCESSES = 4  # the load comes from up to 4 processes (16 client threads in one
+# process wait on each other's GIL: that waiting shows up as latency, most for the fastest server)
+
+
 def load(port: int, text: str, concurrency: int, requests: int,
          channels: tuple[str, ...] = ("C0NOWHERE1",)) -> Sample:
-    """`requests` signed commands from `concurrency` threads, rotating over USERS users and
-    `channels` (the first user is an admin: the mixed load's updates are theirs)."""
+    """`requests` signed commands from `concurrency` connections at a time, rotating over USERS
+    users and `channels` (the first user is an admin: the mixed load's updates are theirs).
+    Every request is signed before the clock starts; the connections are spread over up to
+    CLIENT_PROCESSES processes that start together."""
+    signed = []
+    for index in range(requests):
+        command = request_text(text, index)
+        user = ADMIN if command.startswith("update") else f"U0BENCH{1 + index % USERS:02d}"
+        signed.append(sign(command, user, channels[index % len(channels)]))
+    processes = min(concurrency, CLIENT_PROCESSES)
+    start_at = time.time() + 0.2 * (processes > 1)
+    if processes == 1:
+        parts = [_load_part(port, signed, concurrency, start_at)]
+    else:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            parts = pool.starmap(_load_part, [
+                (port, signed[p::processes], concurrency // processes, start_at)
+                for p in range(processes)])
     sample = Sample()
+    for latencies, failed, ended in parts:
+        sample.latencies += latencies
+        sample.failed += failed
+        sample.requests += len(latencies)
+        sample.wall = max(sample.wall, ended - start_at)
+    return sample
+
+
+def _load_part(port: int, signed: list[tuple[bytes, dict[str, str]]], concurrency: int,
+               start_at: float) -> tuple[list[float], int, float]:
+    """One client process's share: (latencies, failed, when it ended by time.time())."""
+    latencies: list[float] = []
+    failed = [0]
     lock = threading.Lock()
-    todo = iter(range(requests))
+    todo = iter(signed)
 
     def worker() -> None:
         while True:
             with lock:
-                index = next(todo, None)
-                if index is None:
-                    return
-            command = request_text(text, index)
-            user = ADMIN if command.startswith("update") else f"U0BENCH{1 + index % USERS:02d}"
-            signed = sign(command, user, channels[index % len(channels)])
+                request = next(todo, None)
+            if request is None:
+                return
             start = time.perf_counter()
             try:
-                status, _ = post(port, signed)
+                status, _ = post(port, request)
                 ok = status == 200
             except OSError:
                 ok = False
             elapsed = time.perf_counter() - start
             with lock:
-                sample.requests += 1
-                sample.latencies.append(elapsed)
+                latencies.append(elapsed)
                 if not ok or elapsed > SLACK_LIMIT_S:
-                    sample.failed += 1
+                    failed[0] += 1
 
+    time.sleep(max(0.0, start_at - time.time()))
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    sample.wall = time.perf_counter() - start
-    return sample
+    return latencies, failed[0], time.time()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -362,6 +392,7 @@ def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests:
     channels = tuple(g["channel"] for g in data["working_groups"] if g.get("channel")) + meeting
     servers = {name: start_server(name, {"DATABASE_URL": url, "SLACK_API_URL": fake_url},
                                   workdir) for name in TARGETS}
+    settled = settle(url)
     samples: dict[tuple[str, str, int], Sample] = defaultdict(Sample)
     try:
         for name in TARGETS:  # warm up: first requests, imports, caches
@@ -384,7 +415,30 @@ def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests:
     finally:
         for server in servers.values():
             server.stop()
-    return {"size": size, "db": db, "import": timings, "samples": samples, "rss": rss}
+    return {"size": size, "db": db, "import": timings, "samples": samples, "rss": rss,
+            "settled": settled}
+
+
+def settle(url: str, quiet: float = 3.0, limit: float = 180.0) -> float:
+    """Wait until the servers' start-up writes are done (the scheduler's catch-up sweep posts
+    the day's reminders one channel a second, and each post is a write that makes every
+    process's kept answers stale): the data version unchanged for `quiet` seconds. Returns how
+    long that took. The questions are then measured in steady state, as after a meeting."""
+    from storage.db import create_db_engine
+    from storage.versioning import peek_data_version
+
+    engine = create_db_engine(url)
+    started = last_change = time.monotonic()
+    try:
+        seen = peek_data_version(engine)
+        while time.monotonic() - last_change < quiet and time.monotonic() - started < limit:
+            time.sleep(0.25)
+            now = peek_data_version(engine)
+            if now != seen:
+                seen, last_change = now, time.monotonic()
+    finally:
+        engine.dispose()
+    return time.monotonic() - started
 
 
 # -- reminders and digests over their floor --------------------------------------------------
@@ -544,6 +598,8 @@ def main() -> int:
                           f"({time.monotonic() - started:.0f} s)", flush=True)
                     results.append(run_size(size, db, make_url(f"s{size}"), fake.url, rounds,
                                             requests, workdir))
+                    print(f"   start-up writes settled after {results[-1]['settled']:.0f} s",
+                          flush=True)
                 print(f"-- {db}, reminders and digests", flush=True)
                 reminders += remind_digest(remind_sizes, db, make_url)
         finally:
