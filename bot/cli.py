@@ -71,6 +71,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         for file in files:
             totals[file.programme.key] = uow.repo.save_programme(file)
         uow.commit()
+    if any(any(counts.values()) for counts in totals.values()):
+        from storage.maintenance import refresh_statistics
+
+        refresh_statistics(runtime.engine)  # PostgreSQL: plans for the tables as loaded now
     for key, counts in totals.items():
         file = next(f for f in files if f.programme.key == key)
         changes = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v)

@@ -139,6 +139,7 @@ def import_child(url: str, path: str) -> None:
     """`bench.py _import URL FILE`: the CLI's import path, timed, in its own process."""
     from bot.app import build_runtime
     from bot.config import Settings
+    from storage.maintenance import refresh_statistics
     from storage.programme_file import read_file, read_text
     from storage.yaml_limits import MAX_FILE_BYTES
 
@@ -155,6 +156,7 @@ def import_child(url: str, path: str) -> None:
             for file in files:
                 uow.repo.save_programme(file)
             uow.commit()
+        refresh_statistics(runtime.engine)  # as `actiebot import` does after a change
         stored = time.perf_counter()
         timings[f"{run}_parse"], timings[f"{run}_store"] = parsed - start, stored - parsed
     timings["activities"] = sum(len(f.activities) for f in files)

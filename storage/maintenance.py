@@ -99,3 +99,16 @@ OPERATOR_DUTIES = (
     "them there or use Slack's own export and retention tools"),
     "programme files that list the user under `members:` (the next import links them again)",
 )
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After an import: PostgreSQL plans queries from table statistics, which autovacuum gathers
+    only about a minute after a large load; until then fresh tables are planned as nearly empty
+    (measured at 100,000 activities: the digest 2.0-3.9x its floor right after the load,
+    1.0-1.2x once analysed). So they are gathered at once. SQLite plans without statistics
+    (its ANALYZE made the plans here worse), so nothing is done there."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
