@@ -140,16 +140,14 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
 
     # Groups and activities are read as plain rows (Core), not ORM objects: per request that
     # costs a fraction of the ORM's identity map and selectinload machinery (profiled).
-    _GROUP_COLUMNS = (ProgrammeRow.key, WorkingGroupRow.id, WorkingGroupRow.key,
-                      WorkingGroupRow.name, WorkingGroupRow.aliases, WorkingGroupRow.channel,
-                      WorkingGroupRow.reminders, WorkingGroupRow.extra)
 
     def _groups_where(self, *conditions: Any) -> list[tuple[str, WorkingGroup]]:
-        rows = self.session.execute(
-            select(*self._GROUP_COLUMNS)
-            .join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
-            .where(*conditions)
-            .order_by(ProgrammeRow.id, WorkingGroupRow.position, WorkingGroupRow.id)).all()
+        return self._groups_from(_group_select().where(*conditions), {})
+
+    def _groups_from(self, statement: Any,
+                     parameters: dict[str, Any]) -> list[tuple[str, WorkingGroup]]:
+        """`statement`: _group_select's rows; each group with its member links."""
+        rows = self.session.execute(statement, parameters).all()
         members: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         ids = [row[1] for row in rows]
         for start in range(0, len(ids), 500):
@@ -164,7 +162,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             for p, group_id, key, name, aliases, channel, reminders, extra in rows]
 
     def get_group(self, programme_key: str, key: str) -> WorkingGroup | None:
-        found = self._groups_where(ProgrammeRow.key == programme_key, WorkingGroupRow.key == key)
+        found = self._groups_from(_GROUP_BY_KEY, {"programme": programme_key, "key": key})
         return found[0][1] if found else None
 
     def list_groups(self, programme_key: str | None = None) -> list[tuple[str, WorkingGroup]]:
@@ -173,8 +171,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         return self._groups_where(ProgrammeRow.succeeded_by.is_(None))
 
     def find_groups_by_channel(self, channel: str) -> list[tuple[str, WorkingGroup]]:
-        return self._groups_where(WorkingGroupRow.channel == channel,
-                                  ProgrammeRow.succeeded_by.is_(None))
+        return self._groups_from(_GROUPS_BY_CHANNEL, {"channel": channel})
 
     def set_group_channel(self, programme_key: str, key: str, channel: str) -> None:
         row = self.session.scalar(
@@ -285,8 +282,8 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         )
 
     def get_activity(self, activity_id: ActivityId) -> Activity | None:
-        found = self._activities_where(ProgrammeRow.key == activity_id.programme_key,
-                                       ActivityRow.key == activity_id.key)
+        found = self._activities_from(
+            _ACTIVITY_BY_KEY, {"programme": activity_id.programme_key, "key": activity_id.key})
         return next(iter(found.values()), None)
 
     def _activities_where(self, *conditions: Any) -> dict[int, Activity]:
@@ -985,10 +982,26 @@ def _activity_select() -> Any:
         .order_by(ActivityRow.id, OwnerRow.position, OwnerRow.id))
 
 
+def _group_select() -> Any:
+    """A working group's columns with its programme's key, in programme order."""
+    return (
+        select(ProgrammeRow.key, WorkingGroupRow.id, WorkingGroupRow.key, WorkingGroupRow.name,
+               WorkingGroupRow.aliases, WorkingGroupRow.channel, WorkingGroupRow.reminders,
+               WorkingGroupRow.extra)
+        .join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
+        .order_by(ProgrammeRow.id, WorkingGroupRow.position, WorkingGroupRow.id))
+
+
 # Built once: per request SQLAlchemy then skips building the statement and its cache key
 # (measured: a sixth of the CPU of a `status` or `binnenkort` request). Parameter `ids`.
 _ACTIVITIES_BY_ID = _activity_select().where(
     ActivityRow.id.in_(bindparam("ids", expanding=True)))
+_ACTIVITY_BY_KEY = _activity_select().where(  # parameters `programme`, `key`
+    ProgrammeRow.key == bindparam("programme"), ActivityRow.key == bindparam("key"))
+_GROUP_BY_KEY = _group_select().where(  # parameters `programme`, `key`
+    ProgrammeRow.key == bindparam("programme"), WorkingGroupRow.key == bindparam("key"))
+_GROUPS_BY_CHANNEL = _group_select().where(  # parameter `channel`; archived programmes left out
+    WorkingGroupRow.channel == bindparam("channel"), ProgrammeRow.succeeded_by.is_(None))
 _MEMBERS_OF = (
     select(MemberRow.working_group_id, MemberRow.owner_name, MemberRow.slack_user_id)
     .where(MemberRow.working_group_id.in_(bindparam("ids", expanding=True)))

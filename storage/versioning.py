@@ -43,11 +43,14 @@ INDEXED_COLUMNS: dict[type[Any], frozenset[str]] = {
 }
 
 
+_PROGRAMME_VERSIONS = (  # built once: asked on every request that resolves a ref
+    select(ProgrammeVersionRow.value, ProgrammeVersionRow.statuses)
+    .where(ProgrammeVersionRow.id == 1))
+
+
 def programme_versions(session: Session) -> tuple[int, int]:
     """(structure version, status version); (0, 0) on a database without the counter row."""
-    found = session.execute(
-        select(ProgrammeVersionRow.value, ProgrammeVersionRow.statuses)
-        .where(ProgrammeVersionRow.id == 1)).first()
+    found = session.execute(_PROGRAMME_VERSIONS).first()
     return (int(found[0]), int(found[1])) if found else (0, 0)
 
 
