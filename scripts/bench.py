@@ -394,7 +394,7 @@ def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests:
     channels = tuple(g["channel"] for g in data["working_groups"] if g.get("channel")) + meeting
     servers = {name: start_server(name, {"DATABASE_URL": url, "SLACK_API_URL": fake_url},
                                   workdir) for name in TARGETS}
-    settled = settle(url)
+    settled = settle(url, [servers[name].log for name in TARGETS if name.startswith("actiebot")])
     samples: dict[tuple[str, str, int], Sample] = defaultdict(Sample)
     try:
         for name in TARGETS:  # warm up: first requests, imports, caches
@@ -421,16 +421,29 @@ def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests:
             "settled": settled}
 
 
-def settle(url: str, quiet: float = 3.0, limit: float = 180.0) -> float:
-    """Wait until the servers' start-up writes are done (the scheduler's catch-up sweep posts
-    the day's reminders one channel a second, and each post is a write that makes every
-    process's kept answers stale): the data version unchanged for `quiet` seconds. Returns how
-    long that took. The questions are then measured in steady state, as after a meeting."""
+def settle(url: str, logs: list[Path], quiet: float = 3.0, limit: float = 180.0) -> float:
+    """Wait until the servers' start-up writes are done: the scheduler's catch-up (a few
+    seconds after start) sweeps the day's reminders and posts due digests, one channel a
+    second, and each post is a write that makes every process's kept answers stale. So: until
+    a server's log says its catch-up swept, then until the data version is unchanged for
+    `quiet` seconds. Returns how long that took. The questions are then measured
+    in steady state, as after a meeting."""
     from storage.db import create_db_engine
     from storage.versioning import peek_data_version
 
+    started = time.monotonic()
+
+    def caught_up() -> bool:
+        for log in logs:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if "reminder sweep" in text:  # the digests follow at once: the quiet wait sees them
+                return True
+        return False
+
+    while not caught_up() and time.monotonic() - started < limit / 2:
+        time.sleep(0.25)
     engine = create_db_engine(url)
-    started = last_change = time.monotonic()
+    last_change = time.monotonic()
     try:
         seen = peek_data_version(engine)
         while time.monotonic() - last_change < quiet and time.monotonic() - started < limit:
