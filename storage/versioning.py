@@ -114,18 +114,28 @@ def data_version(session: Session) -> int | None:
 
 def peek_data_version(engine: Engine) -> int | None:
     """The data version as committed now, on a pooled connection without a session or a
-    transaction of ours (SQLite: autocommit, one statement; PostgreSQL: the pool's reset ends
-    it): what a kept answer is checked against, at a fraction of a unit of work's cost."""
+    transaction (one statement in autocommit, on SQLite and PostgreSQL): what a kept answer
+    is checked against, at a fraction of a unit of work's cost."""
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
+        driver = connection.driver_connection
+        # psycopg: the one statement in autocommit, so no transaction is left for the pool's
+        # reset to roll back (a round trip less per kept answer)
+        single = getattr(driver, "autocommit", None) is False
+        if single:
+            driver.autocommit = True  # type: ignore[union-attr]
         try:
-            cursor.execute(_DATA_VERSION)
-            found = cursor.fetchone()
+            cursor = connection.cursor()
+            try:
+                cursor.execute(_DATA_VERSION)
+                found = cursor.fetchone()
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            if single:
+                driver.autocommit = False  # type: ignore[union-attr]
     finally:
-        connection.close()  # back to the pool, which rolls back what PostgreSQL began
+        connection.close()  # back to the pool
     return None if found is None or found[0] is None else int(found[0])
 
 
