@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import WriteInReadTransaction, make_sessionmaker
 from storage.repository import SqlRepository
-from storage.versioning import bump_data_version, peek_data_version
+from storage.versioning import VersionPeek, bump_data_version
 
 
 class SqlUnitOfWork:
@@ -71,12 +71,12 @@ class SqlUnitOfWorkFactory:
     writes."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        self._peek = VersionPeek(engine)
         self._read = make_sessionmaker(engine, write=False)
         self._write = make_sessionmaker(engine, write=True)
 
     def data_version(self) -> int | None:
-        return peek_data_version(self._engine)
+        return self._peek.peek()
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._write if write else self._read, write=write)
