@@ -76,15 +76,24 @@ _CACHES: weakref.WeakKeyDictionary[Engine, ProgrammeCache] = weakref.WeakKeyDict
 _CACHES_LOCK = threading.Lock()
 
 
-def programme_cache(session: Session) -> ProgrammeCache:
-    """The cache of the session's engine in this process."""
+C = TypeVar("C")
+
+
+def _of_engine(caches: weakref.WeakKeyDictionary[Engine, C], session: Session,
+               make: Callable[[], C]) -> C:
+    """The cache in `caches` of the session's engine in this process, made on first use."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     with _CACHES_LOCK:
-        cache = _CACHES.get(engine)
+        cache = caches.get(engine)
         if cache is None:
-            cache = _CACHES[engine] = ProgrammeCache()
+            cache = caches[engine] = make()
         return cache
+
+
+def programme_cache(session: Session) -> ProgrammeCache:
+    """The cache of the session's engine in this process."""
+    return _of_engine(_CACHES, session, ProgrammeCache)
 
 
 class LocaleCache:
@@ -123,10 +132,4 @@ _LOCALES: weakref.WeakKeyDictionary[Engine, LocaleCache] = weakref.WeakKeyDictio
 
 def locale_cache(session: Session) -> LocaleCache:
     """The locale cache of the session's engine in this process."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    with _CACHES_LOCK:
-        cache = _LOCALES.get(engine)
-        if cache is None:
-            cache = _LOCALES[engine] = LocaleCache()
-        return cache
+    return _of_engine(_LOCALES, session, LocaleCache)
