@@ -104,6 +104,7 @@ def pinned_app(db_url: str, fake_slack: Any, settings_for: Any) -> Iterator[Any]
     # ours: warm up so that the tests see exactly what a rejected request causes.
     assert running.client.command("help", team="T0001").status == 200
     fake_slack.wait_for("users.info")
+    fake_slack.wait_for("auth.test")  # the bot ids, learned in the background (handlers/authorize.py)
     fake_slack.reset()
     yield running
     server.shutdown()
