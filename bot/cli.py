@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
             files = read_xlsx(args.file)
         else:
-            files = read_file(args.file)
+            files = read_file(args.file, settings.max_programme_bytes)
     except ProgrammeFileError as error:
         if len(error.problems) == 1 and error.problems[0].key == "-":  # the file as a whole
             print(f"{error.problems[0]}; not imported, nothing was changed", file=sys.stderr)

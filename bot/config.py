@@ -10,6 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_DATABASE_URL = "sqlite:///actiebot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_MAX_BODY_BYTES = 512 * 1024
+DEFAULT_MAX_PROGRAMME_MB = 5
+# a ceiling for the setting itself: the whole file is read into memory and parsed (100,000
+# activities are ~25 MB of YAML and take a few hundred MB while they are parsed)
+MAX_PROGRAMME_MB_CEILING = 1024
 ANSWER_CACHE_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
                        "0": False, "off": False, "false": False, "no": False}
 
@@ -38,6 +42,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # answers to questions kept per process while nothing is written (bot/services/answers.py)
     answer_cache: bool = True
+    # the largest programme file `actiebot import` reads (storage/yaml_limits.py)
+    max_programme_bytes: int = DEFAULT_MAX_PROGRAMME_MB * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +88,7 @@ class Settings:
             raise ConfigError(
                 f"ACTIEBOT_ANSWER_CACHE={answer_cache_text[:20]!r} is not on or off: leave it "
                 "unset (on) or set e.g. export ACTIEBOT_ANSWER_CACHE=0 to turn it off.")
+        max_programme_bytes = _megabytes(get("ACTIEBOT_MAX_PROGRAMME_MB"))
         admins = frozenset(
             part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
         )
@@ -100,6 +107,7 @@ class Settings:
             port=int(port_text),
             max_body_bytes=int(max_body_text),
             answer_cache=ANSWER_CACHE_SWITCH[answer_cache_text],
+            max_programme_bytes=max_programme_bytes,
         )
 
     @property
@@ -156,3 +164,19 @@ class Settings:
             user = creds.split(":", 1)[0]
             return f"{scheme}://{user}:***@{host}" if ":" in creds else url
         return url
+
+
+def _megabytes(text: str | None) -> int:
+    """ACTIEBOT_MAX_PROGRAMME_MB in bytes: a positive number of megabytes (``12`` or ``2.5``)."""
+    if text is None:
+        return DEFAULT_MAX_PROGRAMME_MB * 1024 * 1024
+    try:
+        value = float(text) if text.isascii() else -1.0
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= MAX_PROGRAMME_MB_CEILING:  # also refuses nan and inf
+        raise ConfigError(
+            f"ACTIEBOT_MAX_PROGRAMME_MB={text[:20]!r} is not a size in megabytes between 0 and "
+            f"{MAX_PROGRAMME_MB_CEILING}: leave it unset (default {DEFAULT_MAX_PROGRAMME_MB}) or "
+            "set e.g. export ACTIEBOT_MAX_PROGRAMME_MB=40.")
+    return int(value * 1024 * 1024)

@@ -51,7 +51,12 @@ from bot.domain.periods import InvalidPeriod, parse_period
 from bot.domain.privacy import kinds as privacy_kinds
 from bot.domain.privacy import mask as privacy_mask
 from bot.domain.workdays import CalendarSpec
-from storage.yaml_limits import FileLimitError, load_documents, read_text_limited
+from storage.yaml_limits import (
+    MAX_FILE_BYTES,
+    FileLimitError,
+    load_documents,
+    read_text_limited,
+)
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
 STATUS_WORDS_EXPECTED = "niet-gestart, op-schema, risico, vertraagd, gereed, vervallen"
@@ -327,11 +332,12 @@ class FileModel(_Model):
 
 # -- reading --------------------------------------------------------------------------------
 
-def read_file(path: str | Path) -> list[ProgrammeFile]:
+def read_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[ProgrammeFile]:
     """Read and validate a programme file (one or more YAML documents, or JSON).
 
     Hostile files are refused before they cost memory or time (storage/yaml_limits.py): more
-    than 5 MB (never read whole), nested more than 32 levels, aliases that expand too far.
+    than ``max_bytes`` (5 MB unless the operator set ACTIEBOT_MAX_PROGRAMME_MB; never read
+    whole), nested more than 32 levels, aliases that expand too far.
     """
     path = Path(path)
     if path.suffix.lower() in (".csv", ".tsv"):
@@ -339,7 +345,7 @@ def read_file(path: str | Path) -> list[ProgrammeFile]:
             str(path), None, "-", "CSV is export-only (a spreadsheet view) and cannot be imported",
             "the YAML or JSON programme file, e.g. from `actiebot export --format yaml`")])
     try:
-        text = read_text_limited(path)
+        text = read_text_limited(path, max_bytes)
     except FileNotFoundError:
         raise ProgrammeFileError([FileProblem(str(path), None, "-", "file not found")]) from None
     except IsADirectoryError:

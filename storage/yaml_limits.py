@@ -2,9 +2,10 @@
 
 A programme file is a few hundred kilobytes at most (the Kennemerland example is 30 KB), so:
 
-* **Size**: at most ``MAX_FILE_BYTES`` (5 MB). The size is checked with ``stat`` before the file
-  is opened, and at most one byte more is ever read, so a 52 MB file (or ``/dev/zero``) is
-  refused without being read into memory.
+* **Size**: at most ``MAX_FILE_BYTES`` (5 MB) unless the operator raises it
+  (``ACTIEBOT_MAX_PROGRAMME_MB``, read by bot/config.py and passed in as ``limit``). The size is
+  checked with ``stat`` before the file is opened, and at most one byte more is ever read, so a
+  52 MB file (or ``/dev/zero``) is refused without being read into memory.
 * **Nesting**: at most ``MAX_DEPTH`` (32) nested mappings/lists, checked on the parser's event
   stream (no recursion) before anything is composed; the shape the contract describes is 5 deep.
 * **Anchors and aliases** (``&a`` / ``*a``): allowed for honest reuse (one reminder policy for
@@ -25,6 +26,8 @@ from typing import Any
 import yaml
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# named in a refusal, so that an operator with a genuinely large programme knows what to raise
+LIMIT_VARIABLE = "ACTIEBOT_MAX_PROGRAMME_MB"
 MAX_DEPTH = 32
 MAX_ALIAS_EXPANSION = 100_000
 
@@ -41,14 +44,14 @@ class FileLimitError(Exception):
 def read_text_limited(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """The file's text; refused when it is larger than ``limit`` bytes (never read whole)."""
     size = path.stat().st_size  # FileNotFoundError / IsADirectoryError go to the caller
+    expected = (f"a programme file of at most {_megabytes(limit)}; {LIMIT_VARIABLE} "
+                "raises the limit")
     if size > limit:
-        raise FileLimitError(f"the file is too large ({_megabytes(size)})",
-                             f"a programme file of at most {_megabytes(limit)}")
+        raise FileLimitError(f"the file is too large ({_megabytes(size)})", expected)
     with path.open("rb") as stream:
         data = stream.read(limit + 1)  # a pipe or device reports size 0: read one byte more
     if len(data) > limit:
-        raise FileLimitError(f"the file is too large (more than {_megabytes(limit)})",
-                             f"a programme file of at most {_megabytes(limit)}")
+        raise FileLimitError(f"the file is too large (more than {_megabytes(limit)})", expected)
     return data.decode("utf-8")
 
 

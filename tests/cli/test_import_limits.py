@@ -118,7 +118,8 @@ def test_a_52_megabyte_file_is_refused_without_reading_it(tmp_path: Path) -> Non
     assert result.returncode == 1, result.stderr
     refusal, rss = result.stderr.strip().splitlines()
     assert refusal == (f"{path}: the file is too large (52.0 MB) (expected a programme file of "
-                       "at most 5.0 MB); not imported, nothing was changed")
+                       "at most 5.0 MB; ACTIEBOT_MAX_PROGRAMME_MB raises the limit); "
+                       "not imported, nothing was changed")
     assert int(rss.split()[1]) < 400 * 1024  # reading and parsing 52 MB takes gigabytes (2.2 GB)
 
 
@@ -130,6 +131,50 @@ def test_a_device_without_a_size_is_read_only_up_to_the_cap(tmp_path: Path) -> N
                      env={"DATABASE_URL": f"sqlite:///{tmp_path / 'actiebot.db'}"},
                      timeout=GENEROUS_SECONDS)
     assert_refused_in_one_line(result, link, "the file is too large (more than 5.0 MB)")
+
+
+def padded_programme(tmp_path: Path, megabytes: float) -> Path:
+    """A valid programme file of a little over `megabytes` MB (the bulk is YAML comments,
+    which cost the parser next to nothing)."""
+    path = tmp_path / "large.yaml"
+    head = ('programme: {key: groot, name: "Groot programma"}\n'
+            "activities:\n  - {key: a1, title: Eerste activiteit, due: 2021-03-31}\n")
+    line = "# " + "opvulling " * 9 + "\n"
+    count = int(megabytes * 1024 * 1024) // len(line) + 1
+    path.write_text(head + line * count, encoding="utf-8")
+    assert path.stat().st_size > megabytes * 1024 * 1024
+    return path
+
+
+def test_the_default_limit_refuses_a_larger_file_naming_the_variable(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = padded_programme(tmp_path, 5.1)
+    result = cli("import", str(path))
+    assert_refused_in_one_line(result, path, "the file is too large (5.1 MB)")
+    assert "at most 5.0 MB; ACTIEBOT_MAX_PROGRAMME_MB raises the limit" in result.stderr
+    assert_nothing_stored(cli)
+
+
+def test_a_raised_limit_admits_the_larger_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = padded_programme(tmp_path, 5.1)
+    result = cli("import", str(path), env={"ACTIEBOT_MAX_PROGRAMME_MB": "6"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("imported groot: 1 activities")
+    exported = cli("export", "--format", "json")
+    assert exported.returncode == 0 and '"a1"' in exported.stdout
+    # and a limit below the file's size refuses it, naming the limit in force
+    smaller = cli("import", str(path), env={"ACTIEBOT_MAX_PROGRAMME_MB": "2.5"})
+    assert_refused_in_one_line(smaller, path, "at most 2.5 MB; ACTIEBOT_MAX_PROGRAMME_MB")
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "vijf", "nan", "5000"])
+def test_a_wrong_limit_is_named_and_changes_nothing(cli, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "small.yaml"
+    path.write_text('programme: {key: klein, name: "Klein"}\nactivities: []\n', encoding="utf-8")
+    result = cli("import", str(path), env={"ACTIEBOT_MAX_PROGRAMME_MB": value})
+    assert result.returncode == 1
+    assert result.stderr.startswith("actiebot: ACTIEBOT_MAX_PROGRAMME_MB=")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert_nothing_stored(cli)
 
 
 def test_a_csv_file_is_export_only(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
