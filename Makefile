@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,15 @@ lint: $(STAMP)
 	@$(BIN)/mypy bot storage
 	@$(BIN)/lint-imports --config pyproject.toml
 
-## Speed targets: ratios and growth factors, not timed tests (shared, noisy machines).
-## BENCH_SIZES=1000,10000 BENCH_DBS=sqlite make bench  for a quick run (README: Performance).
+## Speed targets: a working day's load against bare Bolt, ratios in one run (README: Performance).
+## BENCH_SIZES=10000 BENCH_DBS=sqlite BENCH_ROUNDS=1 make bench  for a quick run.
 bench: $(STAMP)
 	@bash scripts/ensure-postgres
 	@$(BIN)/python scripts/bench.py
+
+## 20 minutes of the working day, the largest process's RSS sampled (on demand, not in CI).
+soak: $(STAMP)
+	@$(BIN)/python scripts/bench.py soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis actiebot.db*

@@ -1,42 +1,49 @@
 #!/usr/bin/env python3
-"""`make bench`: Actiebot served as in production next to a bare Bolt app, at growing sizes.
+"""`make bench`: Actiebot served as in production next to a bare Bolt app, under a working day.
 
-For each size (BENCH_SIZES, default 1000,10000,100000 activities) and database (BENCH_DBS,
-default sqlite,postgresql: a throwaway server like the tests'):
+For each database (BENCH_DBS, default sqlite,postgresql: a throwaway server like the tests') and
+size (BENCH_SIZES, default 10000,100000 activities):
   1. generates a programme in the contract's shape: 20 working groups, the Kennemerland
      example, 40 activities due around today, and N others (half closed in the past, half
      open and due after the next 90 days), written as a YAML programme file;
-  2. imports it with the real code path (read_file + save_programme, one transaction) in a
-     child process: parse time, store time, activities per second; then re-imports it;
+  2. imports it through the real `actiebot import` (after `actiebot db upgrade`, with
+     ACTIEBOT_MAX_PROGRAMME_MB raised to fit), timed from outside, then again (no changes);
   3. starts `actiebot serve` (gunicorn, 2 workers x 8 threads, scheduler on, Slack Web API
-     faked on loopback) and two bare Bolt apps on the same gunicorn settings (Bolt's defaults,
-     and process_before_response=True);
-  4. in alternating rounds sends Slack-signed `wie MDA++`, `wanneer indicatoren`, `status`,
-     `binnenkort 60` at concurrency 1 and 16 to each of the four; a request fails when it is
-     not a 200 or takes longer than Slack's 3 seconds;
+     faked on loopback) and the bare Bolt app (`scripts/bench_bare.py`) with Bolt's defaults
+     on the same gunicorn settings;
+  4. once the scheduler's start-up catch-up has settled, in alternating rounds sends each of
+     them, Slack-signed:
+     - **the working day** (the headline): 200 users in the 20 groups' channels and one
+       unlinked channel asking `wie` / `wanneer` / `geschiedenis` / `status` about random
+       activities, `status`, `binnenkort N`, `te-laat`, `lijst <groep>`, and about 5 %
+       `update <key> <status> <note>` by a member of the activity's group channel (the fake
+       Web API answers `conversations.members`), at concurrency 16;
+     - every command of that mix alone at concurrency 1 (each command's p50 vs Bolt's);
+     - the repeated four questions (`wie MDA++`, `wanneer indicatoren`, `status`,
+       `binnenkort 60` from 16 users in one channel) at concurrency 16: the second line;
+     a request fails when it is not a 200 or takes longer than Slack's 3 seconds;
   5. reads each server process's peak RSS.
-Then the reminder sweep and the digest (scripts/bench_reminders.py's programme) against their
-hot-set floor (the same due set without the other activities), on both databases.
+Then it prints the tables and the targets, met or missed, and writes everything it printed to a
+dated log in the output directory (BENCH_OUT, default `bench-output/`, not committed).
 
-Prints p50/p99, throughput ratios vs bare Bolt, each command's cost growth exponent between
-the smallest and the largest size (cost = Actiebot's p50 over bare Bolt's in the same round),
-the import rate, remind/digest over their floor, and peak RSS. Not a test. Environment:
-BENCH_SIZES, BENCH_DBS, BENCH_ROUNDS (3), BENCH_REQUESTS (per command and round at
-concurrency 16; 64), BENCH_REMIND_SIZES (default: BENCH_SIZES).
+`bench.py soak` (`make soak`): the working day's load for BENCH_SOAK_MINUTES (20) on one
+database and size (the first of BENCH_DBS and BENCH_SIZES, default sqlite and 10,000),
+sampling every Actiebot process's RSS every BENCH_SOAK_EVERY seconds (10); reports the largest
+process's growth over the last half (the last 10 minutes) and writes the samples as CSV.
 
-Requests come from 16 users. The four questions are asked in one channel that no working group
-is linked to (a burst after a meeting: the answers are the whole programme's); the mixed load at
-concurrency 16 rotates over every group's channel and that one, the four questions in turn, and
-every 20th request is a status update by an admin (it makes every process's kept answers stale).
-Besides `actiebot` (as deployed) the run serves `actiebot-miss`, the same with the answer cache
-off: what each question costs when it is computed.
+Environment (quick variants while developing): BENCH_SIZES, BENCH_DBS, BENCH_ROUNDS (3),
+BENCH_DAY_REQUESTS (working-day requests per round at concurrency 16; 480), BENCH_C1_REQUESTS
+(per command and round at concurrency 1; 16), BENCH_REQUESTS (the repeated questions, per
+command and round; 64), BENCH_TARGETS (actiebot,bolt; add actiebot-miss for the answer cache
+off, bolt-pbr for Bolt with process_before_response), BENCH_REMIND=1 (also the reminder sweep
+and digest over their floor, scripts/bench_reminders.py), BENCH_KEEP=1 (keep databases and
+server logs), BENCH_OUT, BENCH_SOAK_MINUTES, BENCH_SOAK_EVERY, BENCH_SEED. Not a test.
 """
 
 from __future__ import annotations
 
 import http.client
-import itertools
-import json
+import io
 import math
 import os
 import random
@@ -49,7 +56,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -62,14 +69,32 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 COMMANDS = ["wie MDA++", "wanneer indicatoren", "status", "binnenkort 60"]
 # "actiebot-miss" is the same server with the answer cache off (ACTIEBOT_ANSWER_CACHE=0): what
-# a question costs the first time it is asked after a change
-TARGETS = ["actiebot", "actiebot-miss", "bolt", "bolt-pbr"]
-USERS = 16  # requests rotate over this many users
-MIXED_UPDATE_EVERY = 20  # the mixed load: every 20th request is a status update (5 %)
+# a question costs when it is computed
+ALL_TARGETS = ["actiebot", "actiebot-miss", "bolt", "bolt-pbr"]
+USERS = 16  # the repeated questions rotate over this many users
+DAY_USERS = 200  # the working day's users, each a member of one group's channel
 ADMIN = "U0BENCH01"
 SLACK_LIMIT_S = 3.0
 GROUPS = 20
 HOT = 40
+MEETING = "C0NOWHERE1"  # a channel no group is linked to
+
+# The working day's mix: (kind, weight in percent). The kinds are also measured one by one at
+# concurrency 1.
+DAY_MIX = [("wie", 16), ("wanneer", 15), ("geschiedenis", 10), ("status-ref", 14),
+           ("status", 4), ("binnenkort", 12), ("te-laat", 10), ("lijst", 14), ("update", 5)]
+OPEN_STATUSES = ["niet-gestart", "op-schema", "risico", "vertraagd"]
+NOTES = ["Overleg gepland met de ketenpartners", "Eerste versie besproken in de werkgroep",
+         "Wacht op reactie van de gemeente", "Planning bijgesteld na de stuurgroep",
+         "Uitvoering loopt volgens afspraak"]
+
+# The targets (working day's load, concurrency 16, against bare Bolt with its defaults)
+TARGET_THROUGHPUT = 0.5
+TARGET_P99 = 3.0
+TARGET_C1_P50 = 1.5
+TARGET_RSS_MB = {10_000: 120, 100_000: 160}
+TARGET_IMPORT_RATE = 2000
+TARGET_IMPORT_SIZE = 100_000
 
 VERBS = ["Opstellen", "Evalueren", "Uitvoeren", "Organiseren", "Verkennen", "Actualiseren",
          "Borgen", "Inrichten", "Afstemmen", "Ontwikkelen", "Implementeren", "Monitoren"]
@@ -98,10 +123,11 @@ def generate(size: int, today: date, seed: int = 11) -> dict[str, Any]:
     for g in range(len(groups), GROUPS):
         groups.append({"key": f"wg-bench-{g:02d}", "name": f"Werkgroep {PARTNERS[g % 12]} {g}",
                        "aliases": [f"WG{g:02d}"], "channel": f"C0BENCH{g:03d}"})
+    for g, group in enumerate(groups):  # every group has a channel: the working day's rooms
+        group.setdefault("channel", f"C0BENCH{g:03d}")
     spread = [g["key"] for g in groups if g["key"] not in reserved]
     activities = data["activities"]
     goal = data["goals"][0]["key"] if data.get("goals") else None
-    statuses = ["niet-gestart", "op-schema", "risico", "vertraagd"]
 
     def activity(i: int, due: date | None, status: str, milestones: int) -> dict[str, Any]:
         title = (f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)} {rng.choice(PARTNERS)} "
@@ -123,44 +149,98 @@ def generate(size: int, today: date, seed: int = 11) -> dict[str, Any]:
 
     for i in range(HOT):  # due around today: what binnenkort, reminders and digests are about
         due = today + timedelta(days=rng.randint(-20, 55))
-        activities.append(activity(i, due, rng.choice(statuses), 1 + i % 2))
+        activities.append(activity(i, due, rng.choice(OPEN_STATUSES), 1 + i % 2))
     for i in range(HOT, max(HOT, size - len(activities))):
         if i % 2:
             due = today - timedelta(days=rng.randint(120, 5 * 365))
             status = rng.choice(["gereed", "gereed", "vervallen"])
         else:
             due = today + timedelta(days=rng.randint(90, 4 * 365))
-            status = rng.choice(statuses)
+            status = rng.choice(OPEN_STATUSES)
         activities.append(activity(i, due, status, 1 if i % 10 == 0 else 0))
     return data
 
 
-def import_child(url: str, path: str) -> None:
-    """`bench.py _import URL FILE`: the CLI's import path, timed, in its own process."""
-    from bot.app import build_runtime
-    from bot.config import Settings
-    from storage.maintenance import refresh_statistics
-    from storage.programme_file import read_file, read_text
-    from storage.yaml_limits import MAX_FILE_BYTES
+@dataclass
+class Plan:
+    """What the working day's requests are about: keys, groups, channels, who is where."""
 
-    runtime = build_runtime(Settings(database_url=url))
-    timings: dict[str, float] = {}
+    keys: list[str]
+    open_by_group: dict[str, list[str]]
+    group_refs: list[str]  # a group's key or alias, as users type them
+    channel_of: dict[str, str]  # group key -> channel
+    channels: list[str]  # the groups' channels and the unlinked one
+    users_of: dict[str, list[str]]  # channel -> its members
+    updatable: list[str] = field(default_factory=list)  # groups with open activities
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Plan:
+        groups = data["working_groups"]
+        channel_of = {g["key"]: g["channel"] for g in groups}
+        users_of: dict[str, list[str]] = defaultdict(list)
+        for u in range(DAY_USERS):
+            users_of[groups[u % len(groups)]["channel"]].append(f"U0DAY{u:04d}")
+        open_by_group: dict[str, list[str]] = defaultdict(list)
+        for a in data["activities"]:
+            if a.get("working_group") and a.get("status") not in ("gereed", "vervallen"):
+                open_by_group[a["working_group"]].append(a["key"])
+        refs = [g["key"] for g in groups] + [a for g in groups for a in g.get("aliases", [])]
+        return cls([a["key"] for a in data["activities"]], dict(open_by_group), refs,
+                   channel_of, [*channel_of.values(), MEETING], dict(users_of),
+                   sorted(g for g in open_by_group if g in channel_of))
+
+
+def day_request(plan: Plan, rng: random.Random, kind: str | None = None) -> tuple[str, str, str, str]:
+    """(kind, text, user, channel) of one working-day request; `kind` drawn from DAY_MIX unless
+    given."""
+    if kind is None:
+        kind = rng.choices([k for k, _ in DAY_MIX], [w for _, w in DAY_MIX])[0]
+    if kind == "update":  # by a member of the group's channel, in that channel
+        group = rng.choice(plan.updatable)
+        channel = plan.channel_of[group]
+        key = rng.choice(plan.open_by_group[group])
+        text = f"update {key} {rng.choice(OPEN_STATUSES)} {rng.choice(NOTES)}"
+        return kind, text, rng.choice(plan.users_of[channel]), channel
+    channel = rng.choice(plan.channels)
+    user = rng.choice(plan.users_of.get(channel) or [f"U0DAY{rng.randrange(DAY_USERS):04d}"])
+    text = {
+        "wie": lambda: f"wie {rng.choice(plan.keys)}",
+        "wanneer": lambda: f"wanneer {rng.choice(plan.keys)}",
+        "geschiedenis": lambda: f"geschiedenis {rng.choice(plan.keys)}",
+        "status-ref": lambda: f"status {rng.choice(plan.keys)}",
+        "status": lambda: "status",
+        "binnenkort": lambda: f"binnenkort {rng.choice([7, 14, 30, 60, 90])}",
+        "te-laat": lambda: "te-laat",
+        "lijst": lambda: f"lijst {rng.choice(plan.group_refs)}",
+    }[kind]()
+    return kind, text, user, channel
+
+
+def write_programme(data: dict[str, Any], path: Path) -> None:
+    import yaml
+
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                  allow_unicode=True, sort_keys=False)
+
+
+def import_programme(url: str, path: Path, activities: int) -> dict[str, float]:
+    """`actiebot db upgrade`, then `actiebot import FILE` twice (the second changes nothing),
+    each timed from outside as an operator would see it."""
+    megabytes = math.ceil(path.stat().st_size / 1024 / 1024) + 1
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIEBOT_"))}
+    env.update(DATABASE_URL=url, ACTIEBOT_MAX_PROGRAMME_MB=str(megabytes))
+    subprocess.run([str(BIN / "actiebot"), "db", "upgrade"], env=env, check=True,
+                   capture_output=True)
+    timings: dict[str, float] = {"activities": activities, "mb": path.stat().st_size / 1e6}
     for run in ("first", "again"):
-        start = time.perf_counter()
-        # `actiebot import` refuses files over 5 MB (a hostile-file guard); 100,000 activities
-        # are ~25 MB, so the largest size goes through the same parser and validation by text
-        files = (read_file(path) if Path(path).stat().st_size <= MAX_FILE_BYTES
-                 else read_text(Path(path).read_text(encoding="utf-8"), path))
-        parsed = time.perf_counter()
-        with runtime.deps.uow(write=True) as uow:
-            for file in files:
-                uow.repo.save_programme(file)
-            uow.commit()
-        refresh_statistics(runtime.engine)  # as `actiebot import` does after a change
-        stored = time.perf_counter()
-        timings[f"{run}_parse"], timings[f"{run}_store"] = parsed - start, stored - parsed
-    timings["activities"] = sum(len(f.activities) for f in files)
-    print(json.dumps(timings))
+        started = time.perf_counter()
+        done = subprocess.run([str(BIN / "actiebot"), "import", str(path)], env=env,
+                              check=False, capture_output=True, text=True)
+        timings[run] = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"actiebot import failed: {done.stderr[-2000:]}")
+    return timings
 
 
 # -- servers ---------------------------------------------------------------------------------
@@ -190,16 +270,22 @@ class Server:
             todo.extend(int(c) for c in children)
         return found
 
-    def peak_rss_mb(self) -> dict[int, float]:
-        peaks = {}
+    def _status(self, field_name: str) -> dict[int, float]:
+        values = {}
         for pid in self.pids():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        peaks[pid] = int(line.split()[1]) / 1024
+                    if line.startswith(field_name):
+                        values[pid] = int(line.split()[1]) / 1024
             except OSError:
                 pass
-        return peaks
+        return values
+
+    def peak_rss_mb(self) -> dict[int, float]:
+        return self._status("VmHWM:")
+
+    def rss_mb(self) -> dict[int, float]:
+        return self._status("VmRSS:")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -219,7 +305,7 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
             "PORT": str(port), **env}
     if name.startswith("actiebot"):
         command = [str(BIN / "actiebot"), "serve", "--port", str(port)]
-        base["ACTIEBOT_ADMINS"] = ADMIN  # the mixed load's updates are the admin's
+        base["ACTIEBOT_ADMINS"] = ADMIN  # the repeated questions' user
         if name == "actiebot-miss":
             base["ACTIEBOT_ANSWER_CACHE"] = "0"
     else:
@@ -232,7 +318,7 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
         process = subprocess.Popen(command, env=base, stdout=out, stderr=subprocess.STDOUT,
                                    cwd=workdir)
     server = Server(name, port, process, log)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
@@ -250,7 +336,10 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
 
 # -- load ------------------------------------------------------------------------------------
 
-def sign(text: str, user: str = ADMIN, channel: str = "C0NOWHERE1") -> tuple[bytes, dict[str, str]]:
+Signed = tuple[bytes, dict[str, str]]
+
+
+def sign(text: str, user: str = ADMIN, channel: str = MEETING) -> Signed:
     from slack_sdk.signature import SignatureVerifier
 
     body = urlencode({
@@ -265,7 +354,7 @@ def sign(text: str, user: str = ADMIN, channel: str = "C0NOWHERE1") -> tuple[byt
                   "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
 
 
-def post(port: int, signed: tuple[bytes, dict[str, str]], timeout: float = 10) -> tuple[int, bytes]:
+def post(port: int, signed: Signed, timeout: float = 10) -> tuple[int, bytes]:
     body, headers = signed
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:  # a new connection per request, as Slack does
@@ -282,73 +371,62 @@ class Sample:
     failed: int = 0
     requests: int = 0
     wall: float = 0.0
+    by_kind: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
-
-UPDATE_STATUSES = ["op-schema", "risico"]
-_updates = itertools.count()  # over the whole run, so every update changes a status
-
-
-def request_text(text: str, index: int) -> str:
-    """The command of the index-th request: `text`, or for the mixed load ("mixed") the four
-    questions in turn with a status update of a hot activity every MIXED_UPDATE_EVERY-th."""
-    if text != "mixed":
-        return text
-    if index % MIXED_UPDATE_EVERY == MIXED_UPDATE_EVERY - 1:
-        turn = next(_updates)
-        return (f"update b{turn % HOT:06d} {UPDATE_STATUSES[(turn // HOT) % 2]} "
-                f"bench-update {turn}")
-    return COMMANDS[index % len(COMMANDS)]
+    def add(self, other: Sample) -> None:
+        self.latencies += other.latencies
+        self.failed += other.failed
+        self.requests += other.requests
+        self.wall += other.wall
+        for kind, values in other.by_kind.items():
+            self.by_kind[kind] += values
 
 
 CLIENT_PROCESSES = 4  # the load comes from up to 4 processes (16 client threads in one
 # process wait on each other's GIL: that waiting shows up as latency, most for the fastest server)
 
 
-def load(port: int, text: str, concurrency: int, requests: int,
-         channels: tuple[str, ...] = ("C0NOWHERE1",)) -> Sample:
-    """`requests` signed commands from `concurrency` connections at a time, rotating over USERS
-    users and `channels` (the first user is an admin: the mixed load's updates are theirs).
-    Every request is signed before the clock starts; the connections are spread over up to
-    CLIENT_PROCESSES processes that start together."""
-    signed = []
-    for index in range(requests):
-        command = request_text(text, index)
-        user = ADMIN if command.startswith("update") else f"U0BENCH{1 + index % USERS:02d}"
-        signed.append(sign(command, user, channels[index % len(channels)]))
+def send(port: int, requests: list[tuple[str, Signed]], concurrency: int) -> Sample:
+    """The (kind, signed request)s from `concurrency` connections at a time, spread over up to
+    CLIENT_PROCESSES processes that start together; every request is signed before the clock
+    starts."""
     processes = min(concurrency, CLIENT_PROCESSES)
     start_at = time.time() + 0.2 * (processes > 1)
     if processes == 1:
-        parts = [_load_part(port, signed, concurrency, start_at)]
+        parts = [_send_part(port, requests, concurrency, start_at)]
     else:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            parts = pool.starmap(_load_part, [
-                (port, signed[p::processes], concurrency // processes, start_at)
+            parts = pool.starmap(_send_part, [
+                (port, requests[p::processes], concurrency // processes, start_at)
                 for p in range(processes)])
     sample = Sample()
-    for latencies, failed, ended in parts:
-        sample.latencies += latencies
+    for timed, failed, ended in parts:
+        for kind, latency in timed:
+            sample.latencies.append(latency)
+            sample.by_kind[kind].append(latency)
         sample.failed += failed
-        sample.requests += len(latencies)
+        sample.requests += len(timed)
         sample.wall = max(sample.wall, ended - start_at)
     return sample
 
 
-def _load_part(port: int, signed: list[tuple[bytes, dict[str, str]]], concurrency: int,
-               start_at: float) -> tuple[list[float], int, float]:
-    """One client process's share: (latencies, failed, when it ended by time.time())."""
-    latencies: list[float] = []
+def _send_part(port: int, requests: list[tuple[str, Signed]], concurrency: int,
+               start_at: float) -> tuple[list[tuple[str, float]], int, float]:
+    """One client process's share: ((kind, latency)s, failed, when it ended by time.time())."""
+    timed: list[tuple[str, float]] = []
     failed = [0]
     lock = threading.Lock()
-    todo = iter(signed)
+    todo = iter(requests)
 
     def worker() -> None:
         while True:
             with lock:
-                request = next(todo, None)
-            if request is None:
+                item = next(todo, None)
+            if item is None:
                 return
+            kind, request = item
             start = time.perf_counter()
             try:
                 status, _ = post(port, request)
@@ -357,7 +435,7 @@ def _load_part(port: int, signed: list[tuple[bytes, dict[str, str]]], concurrenc
                 ok = False
             elapsed = time.perf_counter() - start
             with lock:
-                latencies.append(elapsed)
+                timed.append((kind, elapsed))
                 if not ok or elapsed > SLACK_LIMIT_S:
                     failed[0] += 1
 
@@ -367,52 +445,104 @@ def _load_part(port: int, signed: list[tuple[bytes, dict[str, str]]], concurrenc
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, failed[0], time.time()
+    return timed, failed[0], time.time()
+
+
+def repeated(text: str, count: int) -> list[tuple[str, Signed]]:
+    """The repeated question from USERS users in the unlinked channel."""
+    return [(text, sign(text, f"U0BENCH{1 + i % USERS:02d}", MEETING)) for i in range(count)]
+
+
+def working_day(plan: Plan, rng: random.Random, count: int,
+                kind: str | None = None) -> list[tuple[str, Signed]]:
+    out = []
+    for _ in range(count):
+        got_kind, text, user, channel = day_request(plan, rng, kind)
+        out.append((got_kind, sign(text, user, channel)))
+    return out
 
 
 def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 # -- one size on one database ----------------------------------------------------------------
 
-def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests: int,
-             workdir: Path) -> dict[str, Any]:
-    import yaml
+@dataclass
+class Config:
+    rounds: int = 3
+    day_requests: int = 480
+    c1_requests: int = 16
+    requests: int = 64
+    targets: tuple[str, ...] = ("actiebot", "bolt")
+    seed: int = 5
 
-    today = date.today()
-    path = workdir / f"programme-{size}.yaml"
-    data = generate(size, today)
-    with path.open("w", encoding="utf-8") as out:
-        yaml.dump(data, out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-                  allow_unicode=True, sort_keys=False)
-    done = subprocess.run([sys.executable, __file__, "_import", url, str(path)],
-                          capture_output=True, text=True, check=True)
-    timings = json.loads(done.stdout.strip().splitlines()[-1])
-    meeting = ("C0NOWHERE1",)  # no group linked: the questions' answers cover the programme
-    channels = tuple(g["channel"] for g in data["working_groups"] if g.get("channel")) + meeting
-    servers = {name: start_server(name, {"DATABASE_URL": url, "SLACK_API_URL": fake_url},
-                                  workdir) for name in TARGETS}
-    settled = settle(url, [servers[name].log for name in TARGETS if name.startswith("actiebot")])
-    samples: dict[tuple[str, str, int], Sample] = defaultdict(Sample)
+    @classmethod
+    def from_env(cls) -> Config:
+        env = os.environ.get
+        targets = tuple(t for t in env("BENCH_TARGETS", "actiebot,bolt").split(",") if t)
+        unknown = set(targets) - set(ALL_TARGETS)
+        if unknown or "actiebot" not in targets or "bolt" not in targets:
+            raise SystemExit(f"BENCH_TARGETS: actiebot and bolt, optionally actiebot-miss and "
+                             f"bolt-pbr (not {', '.join(sorted(unknown)) or 'without both'})")
+        return cls(int(env("BENCH_ROUNDS", "3")), int(env("BENCH_DAY_REQUESTS", "480")),
+                   int(env("BENCH_C1_REQUESTS", "16")), int(env("BENCH_REQUESTS", "64")),
+                   targets, int(env("BENCH_SEED", "5")))
+
+
+def start_all(names: tuple[str, ...], url: str, fake_url: str, workdir: Path) -> dict[str, Server]:
+    servers: dict[str, Server] = {}
     try:
-        for name in TARGETS:  # warm up: first requests, imports, caches
+        for name in names:
+            servers[name] = start_server(name, {"DATABASE_URL": url, "SLACK_API_URL": fake_url},
+                                         workdir)
+    except BaseException:
+        for server in servers.values():
+            server.stop()
+        raise
+    return servers
+
+
+def run_size(size: int, db: str, url: str, fake_url: str, config: Config, workdir: Path,
+             programme: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    path, data = programme
+    plan = Plan.of(data)
+    timings = import_programme(url, path, len(data["activities"]))
+    print(f"   imported {timings['activities']:,} activities in {timings['first']:.1f} s "
+          f"({timings['activities'] / timings['first']:,.0f}/s), again in "
+          f"{timings['again']:.1f} s", flush=True)
+    servers = start_all(config.targets, url, fake_url, workdir)
+    settled = settle(url, [servers[n].log for n in config.targets if n.startswith("actiebot")])
+    print(f"   start-up writes settled after {settled:.0f} s", flush=True)
+    rng = random.Random(config.seed * 1000 + size)
+    samples: dict[tuple[str, str, int], Sample] = defaultdict(Sample)
+    kinds = [k for k, _ in DAY_MIX]
+    try:
+        for name in config.targets:  # warm up: first requests, imports, the index
+            send(servers[name].port, working_day(plan, random.Random(1), 32), 4)
             for command in COMMANDS:
-                load(servers[name].port, command, 4, 8, meeting)
-        order = list(TARGETS)
-        for round_ in range(rounds):
+                send(servers[name].port, repeated(command, 8), 4)
+        order = list(config.targets)
+        for _ in range(config.rounds):
             order = order[1:] + order[:1]  # alternate who goes first
-            for concurrency, count in ((1, max(8, requests // 4)), (16, requests)):
-                for command in COMMANDS + (["mixed"] if concurrency == 16 else []):
-                    for name in order:
-                        got = load(servers[name].port, command, concurrency, count,
-                                   channels if command == "mixed" else meeting)
-                        total = samples[(name, command, concurrency)]
-                        total.latencies += got.latencies
-                        total.failed += got.failed
-                        total.requests += got.requests
-                        total.wall += got.wall
+            # the same requests to every server within a round (signed anew: timestamps)
+            day_seed, c1_seed = rng.random(), rng.random()
+            for name in order:
+                got = send(servers[name].port,
+                           working_day(plan, random.Random(day_seed), config.day_requests), 16)
+                samples[(name, "day", 16)].add(got)
+            for kind in kinds:
+                for name in order:
+                    got = send(servers[name].port, working_day(
+                        plan, random.Random(f"{c1_seed}{kind}"), config.c1_requests, kind), 1)
+                    samples[(name, kind, 1)].add(got)
+            for command in COMMANDS:
+                for name in order:
+                    samples[(name, "repeated", 16)].add(
+                        send(servers[name].port, repeated(command, config.requests), 16))
         rss = {name: server.peak_rss_mb() for name, server in servers.items()}
     finally:
         for server in servers.values():
@@ -424,10 +554,8 @@ def run_size(size: int, db: str, url: str, fake_url: str, rounds: int, requests:
 def settle(url: str, logs: list[Path], quiet: float = 3.0, limit: float = 180.0) -> float:
     """Wait until the servers' start-up writes are done: the scheduler's catch-up (a few
     seconds after start) sweeps the day's reminders and posts due digests, one channel a
-    second, and each post is a write that makes every process's kept answers stale. So: until
-    a server's log says its catch-up swept, then until the data version is unchanged for
-    `quiet` seconds. Returns how long that took. The questions are then measured
-    in steady state, as after a meeting."""
+    second, and each post is a write. So: until a server's log says its catch-up swept, then
+    until the data version is unchanged for `quiet` seconds. Returns how long that took."""
     from storage.db import create_db_engine
     from storage.versioning import peek_data_version
 
@@ -456,7 +584,7 @@ def settle(url: str, logs: list[Path], quiet: float = 3.0, limit: float = 180.0)
     return time.monotonic() - started
 
 
-# -- reminders and digests over their floor --------------------------------------------------
+# -- reminders and digests over their floor (BENCH_REMIND=1) ---------------------------------
 
 def remind_digest(sizes: list[int], db: str, make_url: Any) -> list[dict[str, Any]]:
     import bench_reminders as br
@@ -484,151 +612,343 @@ def remind_digest(sizes: list[int], db: str, make_url: Any) -> list[dict[str, An
 
 # -- report ----------------------------------------------------------------------------------
 
-def _http_table(title: str, mine: str, results: list[dict[str, Any]],
-                loads: list[str] | None) -> None:
+def _cells(res: dict[str, Any], name: str, load: str) -> tuple[float, float, float, int]:
+    """p50 ms, p99 ms, requests per second, failed."""
+    run = res["samples"][(name, load, 16)]
+    return (pct(run.latencies, .5) * 1000, pct(run.latencies, .99) * 1000,
+            len(run.latencies) / run.wall if run.wall else float("nan"), run.failed)
+
+
+def _http_table(title: str, load: str, results: list[dict[str, Any]],
+                names: tuple[str, ...]) -> None:
     print(f"\n== {title}")
-    print(f"{'db':10} {'activities':>10} {'conc':>4} {'Actiebot p50/p99 ms':>20} "
-          f"{'Bolt p50/p99':>14} {'Bolt pbr p50/p99':>17} {'p99 ratio':>9} "
-          f"{'rps':>7} {'Bolt rps':>8} {'pbr rps':>8} {'rps ratio':>9} {'failed':>6}")
-    commands = loads or COMMANDS
+    others = [n for n in names if n != "bolt"]
+    print(f"{'db':10} {'activities':>10} {'server':14} {'p50 ms':>8} {'p99 ms':>8} {'rps':>7} "
+          f"{'failed':>6} {'p99 vs Bolt':>11} {'rps vs Bolt':>11}")
     for res in results:
-        for concurrency in ((16,) if loads else (1, 16)):
-            cells = {}
-            for name in (mine, "bolt", "bolt-pbr"):
-                runs = [res["samples"][(name, c, concurrency)] for c in commands]
-                lat = [x for run in runs for x in run.latencies]
-                wall = sum(run.wall for run in runs)
-                failed = sum(run.failed for run in runs)
-                cells[name] = (pct(lat, .5) * 1000, pct(lat, .99) * 1000, len(lat) / wall, failed)
-            a, b, p = cells[mine], cells["bolt"], cells["bolt-pbr"]
-            print(f"{res['db']:10} {res['size']:>10,} {concurrency:>4} "
-                  f"{a[0]:>9.1f} /{a[1]:>8.1f} {b[0]:>6.1f} /{b[1]:>6.1f} "
-                  f"{p[0]:>7.1f} /{p[1]:>7.1f} {a[1] / b[1]:>8.2f}x "
-                  f"{a[2]:>7.0f} {b[2]:>8.0f} {p[2]:>8.0f} {a[2] / b[2]:>8.2f}x {a[3]:>6}")
+        bolt = _cells(res, "bolt", load)
+        for name in ["bolt", *others]:
+            a = _cells(res, name, load)
+            ratios = ("" if name == "bolt"
+                      else f"{a[1] / bolt[1]:>10.2f}x {a[2] / bolt[2]:>10.2f}x")
+            print(f"{res['db']:10} {res['size']:>10,} {name:14} {a[0]:>8.1f} {a[1]:>8.1f} "
+                  f"{a[2]:>7.0f} {a[3]:>6} {ratios}")
 
 
-def report(results: list[dict[str, Any]], reminders: list[dict[str, Any]]) -> None:
-    for title, mine, loads in (
-            ("Commands over HTTP: Actiebot vs a bare Bolt app (same gunicorn, same rounds)",
-             "actiebot", None),
-            ("The same with the answer cache off (every question computed: ACTIEBOT_ANSWER_CACHE=0)",
-             "actiebot-miss", None),
-            ((f"Mixed load at concurrency 16 (the four questions, every {MIXED_UPDATE_EVERY}th "
-              "request a status update that invalidates the answers)"), "actiebot", ["mixed"]),
-            ("The mixed load with the answer cache off", "actiebot-miss", ["mixed"])):
-        _http_table(title, mine, results, loads)
-    print("\n== Per command, concurrency 1: Actiebot p50 over bare Bolt's (defaults); "
-          "cache on, then off")
-    print(f"{'db':10} {'activities':>10} {'cache':>5} " + " ".join(f"{c:>20}" for c in COMMANDS))
-    cost: dict[tuple[str, str, str], list[tuple[int, float]]] = defaultdict(list)
+def _c1_ratios(res: dict[str, Any], name: str) -> dict[str, tuple[float, float]]:
+    """Per command: (p50 ms, p50 over bare Bolt's p50 for the same requests)."""
+    out = {}
+    for kind, _ in DAY_MIX:
+        mine = pct(res["samples"][(name, kind, 1)].latencies, .5)
+        bare = pct(res["samples"][("bolt", kind, 1)].latencies, .5)
+        out[kind] = (mine * 1000, mine / bare)
+    return out
+
+
+def _largest(res: dict[str, Any], name: str = "actiebot") -> float:
+    return max(res["rss"][name].values(), default=float("nan"))
+
+
+def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str, bool]]:
+    """(target, where, measured, met) for every target the run measured."""
+    rows: list[tuple[str, str, str, bool]] = []
     for res in results:
-        for name, label in (("actiebot", "on"), ("actiebot-miss", "off")):
-            row = []
-            for command in COMMANDS:
-                mine = pct(res["samples"][(name, command, 1)].latencies, .5)
-                bare = pct(res["samples"][("bolt", command, 1)].latencies, .5)
-                cost[(res["db"], label, command)].append((res["size"], mine / bare))
-                row.append(f"{mine * 1000:8.1f} ms {mine / bare:6.2f}x")
-            print(f"{res['db']:10} {res['size']:>10,} {label:>5} "
-                  + " ".join(f"{c:>20}" for c in row))
-    print("\n== Growth exponent of each command's cost (target <= 0.1)")
-    for (db, label, command), points in sorted(cost.items()):
-        (n1, c1), (n2, c2) = points[0], points[-1]
-        if n2 > n1:
-            print(f"{db:10} cache {label:3} {command:22} {n1:,} -> {n2:,}: "
-                  f"{math.log(c2 / c1) / math.log(n2 / n1):+.3f}")
-    print("\n== Import (read_file + save_programme, one transaction; target >= 2,000/s)")
+        where = f"{res['db']} {res['size']:,}"
+        mine, bolt = _cells(res, "actiebot", "day"), _cells(res, "bolt", "day")
+        rows.append((f"throughput >= {TARGET_THROUGHPUT}x Bolt", where,
+                     f"{mine[2] / bolt[2]:.2f}x ({mine[2]:.0f} vs {bolt[2]:.0f} rps)",
+                     mine[2] / bolt[2] >= TARGET_THROUGHPUT))
+        rows.append((f"p99 <= {TARGET_P99:g}x Bolt", where,
+                     f"{mine[1] / bolt[1]:.2f}x ({mine[1]:.0f} vs {bolt[1]:.0f} ms)",
+                     mine[1] / bolt[1] <= TARGET_P99))
+        rows.append(("zero failures", where, f"{mine[3]} failed", mine[3] == 0))
+        c1 = _c1_ratios(res, "actiebot")
+        worst = max(c1, key=lambda k: c1[k][1])
+        over = [k for k, (_, ratio) in c1.items() if ratio > TARGET_C1_P50]
+        rows.append((f"each command's p50 at c1 <= {TARGET_C1_P50}x Bolt", where,
+                     f"worst {worst} {c1[worst][1]:.2f}x"
+                     + (f" (over: {', '.join(over)})" if over else ""), not over))
+        limit = TARGET_RSS_MB.get(res["size"])
+        if limit:
+            largest = _largest(res)
+            rows.append((f"largest process < {limit} MB", where, f"{largest:.0f} MB",
+                         largest < limit))
+        if res["size"] >= TARGET_IMPORT_SIZE:
+            t = res["import"]
+            rate = t["activities"] / t["first"]
+            rows.append((f"import >= {TARGET_IMPORT_RATE:,}/s", where,
+                         f"{rate:,.0f}/s ({t['first']:.1f} s)", rate >= TARGET_IMPORT_RATE))
+    return rows
+
+
+def report(results: list[dict[str, Any]], reminders: list[dict[str, Any]],
+           names: tuple[str, ...]) -> None:
+    _http_table("The working day at concurrency 16 (200 users, 21 channels, random activities, "
+                "~5 % updates)", "day", results, names)
+    print("\n== The working day, p50 ms per command at concurrency 16")
+    kinds = [k for k, _ in DAY_MIX]
+    print(f"{'db':10} {'activities':>10} {'server':14} " + " ".join(f"{k:>12}" for k in kinds))
+    for res in results:
+        for name in names:
+            run = res["samples"][(name, "day", 16)]
+            print(f"{res['db']:10} {res['size']:>10,} {name:14} "
+                  + " ".join(f"{pct(run.by_kind.get(k, []), .5) * 1000:>12.1f}" for k in kinds))
+    print("\n== Each command alone at concurrency 1: p50 ms (and over bare Bolt's p50)")
+    print(f"{'db':10} {'activities':>10} {'server':14} " + " ".join(f"{k:>14}" for k in kinds))
+    for res in results:
+        for name in names:
+            if name == "bolt":
+                continue
+            c1 = _c1_ratios(res, name)
+            print(f"{res['db']:10} {res['size']:>10,} {name:14} "
+                  + " ".join(f"{c1[k][0]:>6.1f} {c1[k][1]:>5.2f}x" for k in kinds))
+        bare = [pct(res["samples"][("bolt", k, 1)].latencies, .5) * 1000 for k in kinds]
+        print(f"{res['db']:10} {res['size']:>10,} {'bolt':14} "
+              + " ".join(f"{b:>6.1f}       " for b in bare))
+    _http_table("The repeated four questions at concurrency 16 (wie MDA++, wanneer indicatoren, "
+                "status, binnenkort 60; one unlinked channel)", "repeated", results, names)
+    print("\n== Import through `actiebot import` (after `actiebot db upgrade`; wall time, "
+          "process start included)")
     for res in results:
         t = res["import"]
-        first = t["first_parse"] + t["first_store"]
-        print(f"{res['db']:10} {res['size']:>10,}: first {first:6.2f} s "
-              f"({t['activities'] / first:,.0f}/s; parse {t['first_parse']:.2f} s, "
-              f"store {t['first_store']:.2f} s = {t['activities'] / t['first_store']:,.0f}/s), "
-              f"re-import {t['again_parse'] + t['again_store']:.2f} s")
-    print("\n== Reminder sweep and digest over their hot-set floor (240 due; target digest "
-          "<= 1.2x at 100,000)")
-    floors = {r["db"]: r for r in reminders if r["size"] == 240}
-    for r in reminders:
-        f = floors[r["db"]]
-        print(f"{r['db']:10} {r['size']:>10,}: remind {r['remind'] * 1000:7.1f} ms "
-              f"({r['remind'] / f['remind']:.2f}x), digest {r['digest'] * 1000:7.1f} ms "
-              f"({r['digest'] / f['digest']:.2f}x)")
-    print("\n== Peak RSS per process, MB (target: largest < 100 at 10,000)")
+        print(f"{res['db']:10} {res['size']:>10,}: {t['mb']:.1f} MB, first {t['first']:6.1f} s "
+              f"({t['activities'] / t['first']:,.0f}/s), again {t['again']:6.1f} s")
+    if reminders:
+        print("\n== Reminder sweep and digest over their hot-set floor (240 due)")
+        floors = {r["db"]: r for r in reminders if r["size"] == 240}
+        for r in reminders:
+            f = floors[r["db"]]
+            print(f"{r['db']:10} {r['size']:>10,}: remind {r['remind'] * 1000:7.1f} ms "
+                  f"({r['remind'] / f['remind']:.2f}x), digest {r['digest'] * 1000:7.1f} ms "
+                  f"({r['digest'] / f['digest']:.2f}x)")
+    print("\n== Peak RSS per process, MB (largest first)")
     for res in results:
         parts = []
-        for name in TARGETS:
+        for name in names:
             peaks = sorted(res["rss"][name].values(), reverse=True)
             parts.append(f"{name} " + "/".join(f"{p:.0f}" for p in peaks))
         print(f"{res['db']:10} {res['size']:>10,}: " + "; ".join(parts))
+    print("\n== Targets (the working day at concurrency 16 vs bare Bolt with its defaults, "
+          "same run)")
+    rows = targets(results)
+    width = max((len(r[0]) for r in rows), default=10)
+    for target, where, measured, met in rows:
+        print(f"{target:{width}}  {where:18} {measured:40} {'met' if met else 'MISSED'}")
+    print(f"{sum(r[3] for r in rows)} of {len(rows)} met")
 
 
-def _load() -> str:
+def _load_average() -> str:
     """The 1/5/15-minute load averages (other work on a shared machine skews the figures)."""
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-class _kept:
-    def __enter__(self) -> str:
-        return tempfile.mkdtemp(prefix="actiebot-bench-")
+class _Tee(io.TextIOBase):
+    """Everything printed goes to the terminal and to the run's log."""
+
+    def __init__(self, *streams: Any) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+class _Workdir:
+    """A temporary directory, kept with BENCH_KEEP=1 (databases and server logs)."""
+
+    def __init__(self) -> None:
+        self.keep = os.environ.get("BENCH_KEEP") == "1"
+        self.path = Path(tempfile.mkdtemp(prefix="actiebot-bench-"))
+
+    def __enter__(self) -> Path:
+        return self.path
 
     def __exit__(self, *args: object) -> None:
-        pass
+        if not self.keep:
+            import shutil
+
+            shutil.rmtree(self.path, ignore_errors=True)
 
 
-def main() -> int:
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
-    dbs = os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",")
-    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
-    requests = int(os.environ.get("BENCH_REQUESTS", "64"))
-    remind_sizes = [int(s) for s in os.environ.get(
-        "BENCH_REMIND_SIZES", ",".join(map(str, sizes))).split(",")]
-    from tests.fakes.slack_api import FakeSlack
+def output_log(kind: str) -> Path:
+    out = Path(os.environ.get("BENCH_OUT", ROOT / "bench-output"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
 
-    sys.path.insert(0, str(ROOT / "scripts"))
-    fake = FakeSlack().start()
-    pg = None
-    results: list[dict[str, Any]] = []
-    reminders: list[dict[str, Any]] = []
-    started = time.monotonic()
-    load_at_start = _load()
-    keep = os.environ.get("BENCH_KEEP") == "1"  # keep databases and server logs
-    with (tempfile.TemporaryDirectory(prefix="actiebot-bench-") if not keep
-          else _kept()) as tmp:
-        workdir = Path(tmp)
-        print(f"working directory {workdir}", flush=True)
+
+def _commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          check=False, capture_output=True, text=True)
+    return done.stdout.strip() or "?"
+
+
+class _Environment:
+    """The fake Web API (with the working day's channel members) and, when asked, a throwaway
+    PostgreSQL server; `url(db, name)` makes a fresh database."""
+
+    def __init__(self, dbs: list[str], workdir: Path) -> None:
+        from tests.fakes.slack_api import FakeSlack
+
+        self.workdir = workdir
+        self.fake = FakeSlack().start()
+        self.pg = None
         if "postgresql" in dbs:
             from tests.pg import PostgresServer
 
-            pg = PostgresServer()
-            pg.start()
+            self.pg = PostgresServer()
+            self.pg.start()
+
+    def join(self, plan: Plan) -> None:
+        for channel, users in plan.users_of.items():
+            self.fake.join(channel, *users)
+
+    def url(self, db: str, name: str) -> str:
+        if db == "sqlite":
+            return f"sqlite:///{self.workdir / name}.db"
+        assert self.pg is not None
+        return str(self.pg.create_database(f"bench_{name}"))
+
+    def stop(self) -> None:
+        self.fake.stop()
+        if self.pg is not None:
+            self.pg.stop()
+
+
+def main() -> int:
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
+    dbs = os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",")
+    config = Config.from_env()
+    log_path = output_log("bench")
+    with log_path.open("w", encoding="utf-8") as log, _Workdir() as workdir:
+        sys.stdout = _Tee(sys.__stdout__, log)
+        started = time.monotonic()
+        load_at_start = _load_average()
+        print(f"make bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}; "
+              f"sizes {sizes}, databases {dbs}, {config}; working directory {workdir}",
+              flush=True)
+        sys.path.insert(0, str(ROOT / "scripts"))
+        env = _Environment(dbs, workdir)
+        results: list[dict[str, Any]] = []
+        reminders: list[dict[str, Any]] = []
         try:
+            today = date.today()
+            programmes: dict[int, tuple[Path, dict[str, Any]]] = {}
+            for size in sizes:
+                data = generate(size, today)
+                path = workdir / f"programme-{size}.yaml"
+                write_programme(data, path)
+                programmes[size] = (path, data)
+                env.join(Plan.of(data))
             for db in dbs:
-                def make_url(name: str, db: str = db) -> str:
-                    if db == "sqlite":
-                        return f"sqlite:///{workdir / name}.db"
-                    assert pg is not None
-                    return pg.create_database(f"bench_{name}")
                 for size in sizes:
                     print(f"-- {db}, {size:,} activities "
                           f"({time.monotonic() - started:.0f} s)", flush=True)
-                    results.append(run_size(size, db, make_url(f"s{size}"), fake.url, rounds,
-                                            requests, workdir))
-                    print(f"   start-up writes settled after {results[-1]['settled']:.0f} s",
-                          flush=True)
-                print(f"-- {db}, reminders and digests", flush=True)
-                reminders += remind_digest(remind_sizes, db, make_url)
+                    results.append(run_size(size, db, env.url(db, f"s{size}"), env.fake.url,
+                                            config, workdir, programmes[size]))
+                if os.environ.get("BENCH_REMIND") == "1":
+                    print(f"-- {db}, reminders and digests", flush=True)
+                    reminders += remind_digest(sizes, db, lambda n, db=db: env.url(db, n))
         finally:
-            fake.stop()
-            if pg is not None:
-                pg.stop()
-    report(results, reminders)
-    print(f"\n(total {time.monotonic() - started:.0f} s; load average at the start "
-          f"{load_at_start}, at the end {_load()}; {os.cpu_count()} cores)")
+            env.stop()
+        report(results, reminders, config.targets)
+        print(f"\n(total {time.monotonic() - started:.0f} s; load average at the start "
+              f"{load_at_start}, at the end {_load_average()}; {os.cpu_count()} cores)")
+        sys.stdout = sys.__stdout__
+    print(f"written to {log_path}")
     return 0
 
 
+# -- soak ------------------------------------------------------------------------------------
+
+def soak() -> int:
+    """The working day's load for BENCH_SOAK_MINUTES, the largest process's RSS sampled."""
+    size = int(os.environ.get("BENCH_SIZES", "10000").split(",")[0])
+    db = os.environ.get("BENCH_DBS", "sqlite").split(",")[0]
+    minutes = float(os.environ.get("BENCH_SOAK_MINUTES", "20"))
+    every = float(os.environ.get("BENCH_SOAK_EVERY", "10"))
+    log_path = output_log("soak")
+    csv_path = log_path.with_suffix(".csv")
+    with log_path.open("w", encoding="utf-8") as log, _Workdir() as workdir:
+        sys.stdout = _Tee(sys.__stdout__, log)
+        print(f"make soak, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}; {db}, "
+              f"{size:,} activities, {minutes:g} minutes of the working day at concurrency 16, "
+              f"RSS every {every:g} s; load average {_load_average()}", flush=True)
+        env = _Environment([db], workdir)
+        server = None
+        try:
+            data = generate(size, date.today())
+            path = workdir / f"programme-{size}.yaml"
+            write_programme(data, path)
+            plan = Plan.of(data)
+            env.join(plan)
+            url = env.url(db, f"soak{size}")
+            import_programme(url, path, len(data["activities"]))
+            server = start_server("actiebot", {"DATABASE_URL": url,
+                                               "SLACK_API_URL": env.fake.url}, workdir)
+            settle(url, [server.log])
+            samples: list[tuple[float, float, dict[int, float]]] = []
+            stop = threading.Event()
+
+            def sampler() -> None:
+                begun = time.monotonic()
+                while not stop.is_set():
+                    rss = server.rss_mb()
+                    samples.append((time.monotonic() - begun, max(rss.values(), default=0), rss))
+                    stop.wait(every)
+
+            thread = threading.Thread(target=sampler, daemon=True)
+            thread.start()
+            rng = random.Random(17)
+            total = Sample()
+            ends = time.monotonic() + minutes * 60
+            while time.monotonic() < ends:
+                total.add(send(server.port, working_day(plan, rng, 320), 16))
+            stop.set()
+            thread.join()
+        finally:
+            if server is not None:
+                server.stop()
+            env.stop()
+        with csv_path.open("w", encoding="utf-8") as out:
+            out.write("seconds,largest_mb," + ",".join(f"pid{p}" for p in samples[0][2]) + "\n")
+            for at, largest, rss in samples:
+                out.write(f"{at:.0f},{largest:.1f},"
+                          + ",".join(f"{v:.1f}" for v in rss.values()) + "\n")
+        half = samples[-1][0] / 2
+        last = [(at, mb) for at, mb, _ in samples if at >= half]
+        slope = _slope(last) * 60  # MB per minute
+        first_mb, last_mb = last[0][1], last[-1][1]
+        print(f"requests {total.requests:,} ({total.requests / total.wall:.0f} rps), failed "
+              f"{total.failed}, p50 {pct(total.latencies, .5) * 1000:.1f} ms, p99 "
+              f"{pct(total.latencies, .99) * 1000:.1f} ms")
+        print("largest process RSS, MB, by minute: " + " ".join(
+            f"{mb:.0f}" for at, mb, _ in samples if int(at) % 60 < every))
+        growth = last_mb - first_mb
+        print(f"the last {(samples[-1][0] - half) / 60:.0f} minutes: {first_mb:.1f} -> "
+              f"{last_mb:.1f} MB ({growth:+.1f} MB; fitted {slope:+.2f} MB/min) — "
+              + ("flat (met)" if abs(growth) < 2 and abs(slope) < 0.2 else "GROWING (missed)"))
+        print(f"load average at the end {_load_average()}")
+        sys.stdout = sys.__stdout__
+    print(f"written to {log_path} and {csv_path}")
+    return 0
+
+
+def _slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (x, y) points; 0 for fewer than two."""
+    if len(points) < 2:
+        return 0.0
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    den = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / den if den else 0.0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "_import":
-        import_child(sys.argv[2], sys.argv[3])
-        sys.exit(0)
+    if len(sys.argv) == 2 and sys.argv[1] == "soak":
+        sys.exit(soak())
     sys.exit(main())
