@@ -13,8 +13,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.config import Settings
-from bot.domain import grammar
+from bot.domain.grammar import Command, Usage
 from bot.services import Actor, Deps, execute, users
+from bot.services.commands import Kind, read, row_of
 from bot.services.delivery import deliver
 from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
@@ -23,18 +24,21 @@ from handlers.locale import locale_lookup
 from handlers.render import blocks
 from handlers.render.kept import RenderedAnswers
 from handlers.render.messages import compose
-from handlers.render.mrkdwn import from_slack
 from handlers.report_upload import upload_report
 from handlers.views import open_form
 
 log = logging.getLogger(__name__)
 
-# Questions: the answer is all there is, no Slack call follows it. Their listener has no lazy
-# listener: Bolt would copy the request and wake a thread for one on every command (~0.3 ms of
-# CPU, a tenth of a `wie` at 10,000 activities). Anything not listed keeps its lazy listener.
-QUESTIONS = (grammar.Help, grammar.Who, grammar.When, grammar.StatusOf, grammar.History,
-             grammar.Upcoming, grammar.Overdue, grammar.ListActivities, grammar.Overview,
-             grammar.Usage)
+PARSED = "actiebot_command"  # the request's one parse, kept in its Bolt context
+
+
+def parsed(context: BoltContext, body: dict[str, Any], command_name: str) -> Command | Usage:
+    """The slash command of this request, parsed once (bot/services/commands.py `read`): the
+    replay guard, the listener matcher and the listener all read this one value."""
+    found = context.get(PARSED)
+    if found is None:
+        found = context[PARSED] = read(str(body.get("text") or ""), command_name)
+    return found
 
 
 def rendered(result: Result, lang: str, timezone: str) -> dict[str, Any]:
@@ -63,8 +67,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         # a new user's locale is learned first (one quick users.info), so the first answer is
         # already in their language
         lang = users.language(deps, actor.user_id, settings.language, lookup)
-        text = from_slack(command.get("text"))  # Slack's &amp; &lt; &gt; undone, once
-        result = execute(deps, grammar.parse(text, settings.command), actor)
+        result = execute(deps, parsed(context, command, settings.command), actor)
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
             ack()
             trigger = str(command.get("trigger_id") or "")
@@ -77,9 +80,8 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         if isinstance(result, ReportReady):  # outside any transaction
             after_answer(context, partial(upload_report, client, result, actor.user_id, lang))
 
-    def is_question(command: dict[str, Any]) -> bool:
-        return isinstance(grammar.parse(from_slack(command.get("text")), settings.command),
-                          QUESTIONS)
+    def is_question(command: dict[str, Any], context: BoltContext) -> bool:
+        return row_of(parsed(context, command, settings.command)).kind is Kind.QUESTION
 
     def on_question(ack: Ack, command: dict[str, Any], client: Any,
                     context: BoltContext) -> None:
@@ -88,5 +90,9 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             log.warning("a question queued Slack calls: they run before its answer")
             run_follow_ups(context)
 
-    app.command(settings.command, matchers=[is_question])(on_question)  # first match wins
+    # Two listeners, chosen by the command table's kind: a question's answer is all there is,
+    # so its listener has no lazy listener (for one, Bolt copies the request and wakes a thread
+    # on every command: ~0.3 ms of CPU, a tenth of a `wie` at 10,000 activities); changes and
+    # surfaces queue Slack calls that run after the answer. The first match wins.
+    app.command(settings.command, matchers=[is_question])(on_question)
     app.command(settings.command)(ack=on_actie, lazy=[run_follow_ups])

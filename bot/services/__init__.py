@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services.commands import execute
 from bot.services.deps import Actor, Deps
-from bot.services.dispatch import execute
 
 __all__ = ["Actor", "Deps", "execute"]

@@ -6,12 +6,12 @@ data version when it commits (storage/uow.py), in any worker, replica or CLI pro
 process keeps each answer under the data version it was computed at, and gives it again while
 that version is current.
 
-- **Which commands**: the questions only (`cache_key`): who, when, status, history, upcoming,
-  overdue, list, overview. Never a change (update, koppel, verplaats, nieuw), a report or an
-  indicator. Help and usage cost nothing: they are not kept.
+- **Which commands**: the rows of the command table marked ``keep`` (bot/services/commands.py):
+  who, when, status, history, upcoming, overdue, list, overview. Never a change, a surface or
+  an indicator. Help and usage cost nothing: they are not kept.
 - **The key**: the data version, today in the programme's time zone, the parsed command (frozen,
   hashable dataclasses from bot/domain/grammar.py) and the one part of the actor an answer
-  depends on: the channel, for the commands that answer for the channel's working group (no
+  depends on: the channel, for the rows that depend on the channel's working group (no
   question depends on who asks: permissions only guard changes).
 - **One transaction**: a kept answer is looked up under the version as committed now (one
   statement on a pooled connection, no unit of work: `UnitOfWorkFactory.data_version`). On a
@@ -33,34 +33,18 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from bot.domain import grammar
-from bot.domain.grammar import Command, Usage
 from bot.domain.ports import Repository, UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.services.deps import Actor, Deps
     from bot.services.results import Result
 
 DEFAULT_SIZE = 256  # a kept list (status, overzicht in a channel) is ~30 KB: at most ~8 MB
-
-
-def cache_key(command: Command | Usage, actor: Actor) -> Hashable | None:
-    """The part of the key the request gives: the command, and the channel for the questions
-    answered for the channel's working group; None for a command whose answer is not kept."""
-    match command:
-        case (grammar.Who() | grammar.When() | grammar.History() | grammar.StatusOf(ref=str())
-              | grammar.ListActivities(group=str())):
-            return (command, None)
-        case (grammar.StatusOf() | grammar.ListActivities() | grammar.Upcoming()
-              | grammar.Overdue() | grammar.Overview()):
-            return (command, actor.channel_id)
-    return None
 
 
 class AnswerCache:
@@ -109,34 +93,6 @@ class AnswerCache:
         with self._lock:
             self._generation = None
             self._answers.clear()
-
-
-def answer(deps: Deps, command: Command | Usage, actor: Actor,
-           compute: Callable[[Deps], Result]) -> Result:
-    """`compute(deps)`'s result, kept in `deps.answers` while the data version is current;
-    computed as before when the cache is off or the command is not a question."""
-    cache = deps.answers
-    key = cache_key(command, actor) if cache is not None else None
-    if cache is None or key is None:
-        return compute(deps)
-    clock = StoppedClock(deps.now())
-    today = deps.day_of(clock.at)
-    peeked = deps.uow.data_version()  # a kept answer costs this one statement, no transaction
-    if peeked is not None:
-        found = cache.get((peeked, today), key)
-        if found is not None:
-            return found
-    with deps.uow() as uow:
-        version = uow.repo.data_version()  # the first statement: the snapshot's version
-        if version is not None:  # None: no counter row, nothing can be kept safely
-            found = cache.get((version, today), key)
-            if found is not None:
-                return found
-        result = compute(replace(deps, clock=clock, uow=SharedUnitOfWork(uow), answers=None))
-    if version is None:
-        return result
-    cache.put((version, today), key, result)
-    return result
 
 
 @dataclass(frozen=True, slots=True)

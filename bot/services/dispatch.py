@@ -1,4 +1,5 @@
-"""One use case per `/actie` verb; `execute` dispatches a parsed command to it."""
+"""The use cases of the `/actie` questions, `update` and `koppel`; the command table
+(bot/services/commands.py) says which command runs which."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from datetime import timedelta
 from bot.domain import grammar, refs
 from bot.domain.dates import is_ongoing
 from bot.domain.digest import overdue_order
-from bot.domain.grammar import Command, Usage
 from bot.domain.model import Activity, DueDate, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
-from bot.services import answers, permissions
+from bot.services import permissions
 from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars, calendar_for
 from bot.services.delivery import announcement_key
@@ -22,61 +22,6 @@ STALE_DAYS = 60
 STATUS_LINES = 20  # activities listed by `status` without a ref (the rest are counted)
 LIST_LINES = 50  # activities listed by `lijst <groep>` (the rest are counted)
 OVERVIEW_HORIZON_DAYS = 60
-
-
-def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
-    """The command's answer; a question's answer may come from the answer cache
-    (bot/services/answers.py: kept while nothing has been written)."""
-    return answers.answer(deps, command, actor, lambda d: _execute(d, command, actor))
-
-
-def _execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
-    match command:
-        case Usage():
-            return r.UsageAnswer(command, deps.command)
-        case grammar.Help(topic=topic):
-            return r.HelpAnswer(deps.command, topic)
-        case grammar.Who(ref=ref):
-            return who(deps, ref)
-        case grammar.When(ref=ref):
-            return when(deps, ref)
-        case grammar.StatusOf(ref=ref):
-            return status(deps, ref, actor)
-        case grammar.Update():
-            return record_update(deps, command, actor)
-        case grammar.History(ref=ref):
-            return history(deps, ref)
-        case grammar.Upcoming(days=days, period=period):
-            return upcoming(deps, days, actor, period)
-        case grammar.Overdue():
-            return overdue(deps, actor)
-        case grammar.ListActivities(group=group):
-            return list_activities(deps, group, actor)
-        case grammar.Overview():
-            return overview(deps, actor)
-        case grammar.Link(group=group):
-            return link(deps, group, actor)
-        case grammar.OpenUpdate() | grammar.Reschedule() | grammar.NewActivity():
-            return _change_on_surface(deps, command, actor)
-        case grammar.Report() | grammar.IndicatorCmd():
-            from bot.services.report import run_command  # the council report, indicators
-
-            return run_command(deps, command, actor)
-    raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
-
-
-def _change_on_surface(deps: Deps, command: Command, actor: Actor) -> r.Result:
-    """The update modal, `verplaats` and `nieuw` (bot/services/changes.py)."""
-    from bot.services import changes
-
-    match command:
-        case grammar.OpenUpdate(ref=ref, fallback=fallback):
-            return changes.update_form(deps, ref, actor, fallback=fallback)
-        case grammar.Reschedule():
-            return changes.reschedule(deps, command, actor)
-        case grammar.NewActivity(title=title):
-            return changes.new_activity_form(deps, title, actor)
-    raise AssertionError(command)  # pragma: no cover
 
 
 # -- resolution -----------------------------------------------------------------------------

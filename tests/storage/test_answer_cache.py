@@ -20,7 +20,7 @@ from bot.services import Actor
 from bot.services import results as r
 from bot.services.answers import AnswerCache
 from bot.services.deps import DayClock
-from bot.services.dispatch import execute
+from bot.services.commands import execute
 from handlers.render.messages import compose
 from handlers.render.text import render
 from storage.programme_file import read_file

@@ -14,7 +14,7 @@ from bot.domain import grammar
 from bot.domain.dates import parse_due
 from bot.domain.model import DueDate, Precision, ProgrammeFile
 from bot.domain.ports import ActivityId
-from bot.services import dispatch
+from bot.services import commands
 from bot.services.deps import Actor
 from storage.models import ActivityRow
 from storage.programme_file import dump_yaml, read_text
@@ -33,7 +33,7 @@ def save(deps, file: ProgrammeFile):  # type: ignore[no-untyped-def]
 
 def move_in_slack(deps) -> None:  # type: ignore[no-untyped-def]
     deps = replace(deps, admins=deps.admins | {"U0ALICE01"})  # may move it (permissions.py)
-    result = dispatch.execute(deps, grammar.parse("verplaats thv-onderzoek maart 2022 wachten op "
+    result = commands.execute(deps, grammar.parse("verplaats thv-onderzoek maart 2022 wachten op "
                                                   "de gemeente"), Actor(user_id="U0ALICE01"))
     assert type(result).__name__ == "UpdateRecorded", result
     assert due_of(deps) == MARCH_2022

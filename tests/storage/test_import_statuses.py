@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from bot.domain import grammar
 from bot.domain.model import Activity, Programme, ProgrammeFile, Status, WorkingGroup
 from bot.domain.ports import ActivityId
-from bot.services import dispatch
+from bot.services import commands
 from bot.services.deps import Actor
 from storage.models import (
     ActivityRow,
@@ -43,7 +43,7 @@ def save(deps, file: ProgrammeFile):  # type: ignore[no-untyped-def]
 
 def set_in_slack(deps, ref: str, status: str) -> None:  # type: ignore[no-untyped-def]
     deps = replace(deps, admins=deps.admins | {"U0ALICE01"})  # may change (permissions.py)
-    result = dispatch.execute(deps, grammar.parse(f"update {ref} {status}"),
+    result = commands.execute(deps, grammar.parse(f"update {ref} {status}"),
                               Actor(user_id="U0ALICE01"))
     assert type(result).__name__ == "UpdateRecorded", result
 

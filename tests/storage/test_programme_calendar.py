@@ -110,7 +110,7 @@ def test_werkdagen_counts_and_the_first_working_day_follow_the_programme(
     from bot.scheduler import FirstWorkingDayTrigger, WorkingDayTrigger
     from bot.services import Actor
     from bot.services.calendars import AnyProgrammeCalendar
-    from bot.services.dispatch import execute
+    from bot.services.commands import execute
     from bot.services.reminders import PinnedClock
 
     calendar = '  calendar: {days_off: cao-gemeenten, extra_days_off: ["2026-06-01"]}'

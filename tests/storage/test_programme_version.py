@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.domain import grammar
 from bot.domain.model import Activity
-from bot.services import dispatch
+from bot.services import commands
 from bot.services import results as r
 from bot.services.deps import Actor
 from storage.programme_file import read_file
@@ -23,7 +23,7 @@ def ask(deps, text: str, channel: str | None = None) -> r.Result:  # type: ignor
     from dataclasses import replace
 
     deps = replace(deps, admins=deps.admins | {"U0ALICE01"})  # may change (permissions.py)
-    return dispatch.execute(deps, grammar.parse(text), Actor("U0ALICE01", channel_id=channel))
+    return commands.execute(deps, grammar.parse(text), Actor("U0ALICE01", channel_id=channel))
 
 
 def version(runtime) -> int:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import pytest
 from bot.domain import grammar
 from bot.services import Actor
 from bot.services import results as r
-from bot.services.dispatch import execute
+from bot.services.commands import execute
 from bot.services.reminders import PinnedClock
 from tests.slack.reminder_programme import load_programme
 

@@ -10,7 +10,8 @@ import pytest
 from bot.config import ConfigError, Settings
 from bot.domain import grammar
 from bot.services import results as r
-from bot.services.answers import AnswerCache, cache_key
+from bot.services.answers import AnswerCache
+from bot.services.commands import cache_key
 from bot.services.deps import Actor
 
 DAY = date(2021, 6, 15)
