@@ -215,6 +215,42 @@ class StatusUpdateRow(Base):
     old_due_precision: Mapped[str | None] = mapped_column(String(16))
     new_due_date: Mapped[date | None] = mapped_column(Date)
     new_due_precision: Mapped[str | None] = mapped_column(String(16))
+    # 0018: which occurrence of a recurring activity the update was about (None: it does not recur)
+    occurrence: Mapped[int | None] = mapped_column(Integer)
+
+
+class OccurrenceRow(Base):
+    """One occurrence of a recurring activity (0018), numbered from 1. The activity row carries
+    the current occurrence's deadline and status (storage/occurrences.py)."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (UniqueConstraint("activity_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    due_precision: Mapped[str] = mapped_column(String(16))
+    # the deadline the programme file planned for it at the last import (a deadline moved in
+    # Slack differs from it and survives a re-import that plans the same)
+    planned_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="not-started")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CalendarLinkRow(Base):
+    """The secret of a subscribable calendar feed (0018), kept as its SHA-256 only. `target`
+    is "programme" or "programme/group"; one link per target, replaced on rotation."""
+
+    __tablename__ = "calendar_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(200), unique=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DeliveryRow(Base):

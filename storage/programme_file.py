@@ -50,6 +50,16 @@ from bot.domain.model import (
 from bot.domain.periods import InvalidPeriod, parse_period
 from bot.domain.privacy import kinds as privacy_kinds
 from bot.domain.privacy import mask as privacy_mask
+from bot.domain.recurrence import (
+    EXPECTED_RECURS,
+    RECURS_KEY,
+    UNTIL_KEY,
+    InvalidRecurrence,
+    occurrence_dues,
+    parse_recurs,
+    parse_until,
+    programme_end,
+)
 from bot.domain.workdays import CalendarSpec
 from storage.yaml_limits import (
     MAX_FILE_BYTES,
@@ -225,7 +235,42 @@ class GoalModel(_Model):
     name: str = Field(min_length=1, max_length=500)
 
 
-class MilestoneModel(_Model):
+class _Recurring(_Model):
+    """`recurs:` and `until:` (bot/domain/recurrence.py): checked here, kept verbatim in the
+    item's extra keys so that export writes them back as they were written."""
+
+    recurs: Any = None
+    until: Any = None
+
+    @field_validator("recurs")
+    @classmethod
+    def _recurs(cls, value: Any) -> Any:
+        if value is not None:
+            try:
+                parse_recurs(value)
+            except InvalidRecurrence as error:
+                raise ValueError(f"{error.reason} (expected {EXPECTED_RECURS})") from None
+        return value
+
+    @field_validator("until")
+    @classmethod
+    def _until(cls, value: Any) -> Any:
+        if value is not None:
+            try:
+                parse_until(value)
+            except InvalidRecurrence as error:
+                raise ValueError(f"cannot read until {str(value)[:60]!r}: {error.reason}") from None
+        return value
+
+    def extras(self) -> dict[str, Any]:
+        extra = super().extras()
+        for key in (RECURS_KEY, UNTIL_KEY):
+            if getattr(self, key) is not None:
+                extra[key] = getattr(self, key)
+        return extra
+
+
+class MilestoneModel(_Recurring):
     title: str = Field(min_length=1, max_length=300)
     due: Any = None
 
@@ -246,6 +291,7 @@ class UpdateModel(_Model):
     event: UpdateEvent = UpdateEvent.UPDATE
     old_due: Any = None
     new_due: Any = None
+    occurrence: int | None = Field(default=None, ge=1)  # of a recurring activity
 
     @field_validator("old_due", "new_due")
     @classmethod
@@ -263,7 +309,7 @@ class UpdateModel(_Model):
         return None if value is None else _status_value(value)
 
 
-class ActivityModel(_Model):
+class ActivityModel(_Recurring):
     key: str = Field(pattern=KEY_PATTERN)
     title: str = Field(min_length=1, max_length=500)
     goal: str | None = None
@@ -328,6 +374,34 @@ class FileModel(_Model):
     activities: list[ActivityModel] = Field(default_factory=list)
     indicators: list[IndicatorModel] = Field(default_factory=list)
     indicator_values: list[IndicatorValueModel] = Field(default_factory=list)
+
+
+def _check_recurrence(item: _Recurring, where: tuple[str | int, ...],
+                      programme_extra: dict[str, Any], node: Any, filename: str,
+                      problems: list[FileProblem]) -> None:
+    """A recurring item needs a first deadline, and its rule must give occurrences up to
+    `until:` (or the programme's end): checked once here, at import, with the line."""
+    if item.recurs is None:
+        if item.until is not None:
+            problems.append(FileProblem(filename, _line(node, (*where, "until")),
+                                        _path((*where, "until")), "until without recurs",
+                                        "recurs: next to until:"))
+        return
+    due = getattr(item, "due", None)
+    if due is None or due.precision.value == "ongoing":
+        problems.append(FileProblem(
+            filename, _line(node, (*where, "recurs")), _path((*where, "recurs")),
+            "a recurring item needs due: (the first occurrence's deadline)",
+            "due: such as 'juni 2021'"))
+        return
+    until = (parse_until(item.until).value if item.until is not None
+             else programme_end(programme_extra, due))
+    try:
+        occurrence_dues(due, parse_recurs(item.recurs), until)
+    except InvalidRecurrence as error:
+        key = "until" if item.until is not None and "until" in error.reason else "recurs"
+        problems.append(FileProblem(filename, _line(node, (*where, key)), _path((*where, key)),
+                                    error.reason))
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -509,6 +583,11 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
                 filename, _line(node, ("activities", i, "working_group")),
                 f"activities[{i}].working_group", f"unknown working group {a.working_group!r}",
                 "one of " + ", ".join(sorted(group_keys)) if group_keys else "a working_groups key"))
+        _check_recurrence(a, ("activities", i), model.programme.extras(), node, filename,
+                          problems)
+        for j, m in enumerate(a.milestones):
+            _check_recurrence(m, ("activities", i, "milestones", j), model.programme.extras(),
+                              node, filename, problems)
         if a.goal is not None and a.goal not in goal_keys:
             problems.append(FileProblem(
                 filename, _line(node, ("activities", i, "goal")), f"activities[{i}].goal",
@@ -527,7 +606,8 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
         updates = tuple(
             StatusUpdate(at=moment(u.at), author=u.author, old_status=u.old_status,
                          new_status=u.status, note=u.note, author_name=u.author_name,
-                         event=u.event.value, old_due=u.old_due, new_due=u.new_due)
+                         event=u.event.value, old_due=u.old_due, new_due=u.new_due,
+                         occurrence=u.occurrence)
             for u in a.updates
         )
         status = a.status or (max(updates, key=lambda u: u.at).new_status if updates
@@ -682,6 +762,8 @@ def _update_data(u: StatusUpdate, tz: ZoneInfo) -> dict[str, Any]:
         data["event"] = u.event
     if u.moved:
         data["old_due"], data["new_due"] = _due_text(u.old_due), _due_text(u.new_due)
+    if u.occurrence is not None:
+        data["occurrence"] = u.occurrence
     return data
 
 

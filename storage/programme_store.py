@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -20,6 +21,7 @@ from bot.domain.model import (
     StatusUpdate,
 )
 from bot.domain.ports import ImportCounts
+from bot.domain.recurrence import RECURS_KEY
 from storage.models import (
     ActivityRow,
     GoalRow,
@@ -31,6 +33,7 @@ from storage.models import (
     StatusUpdateRow,
     WorkingGroupRow,
 )
+from storage.occurrences import first_planned, sync_occurrences
 from storage.report_queries import put_value_row
 from storage.repository import SqlRepository, _policy_data, _update
 from storage.versioning import bump_programme_version
@@ -202,6 +205,8 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
 
     # the update log and the statuses
     touched += _merge_statuses(session, file, existing, activity_ids, fresh, counts)
+    session.flush()
+    touched += sync_occurrences(session, pid, file, activity_ids, _now())
     touched += _save_indicators(session, pid, file, counts)
     if touched or counts.get("programmes_created"):
         bump_programme_version(session)
@@ -248,6 +253,9 @@ def _deadline_columns(activity: Activity, row: dict[str, Any] | None,
               "imported_due": due_token(activity.due)}
     if row is None:
         return wanted
+    if RECURS_KEY in activity.extra:
+        # the row carries the current occurrence: storage/occurrences.py sets it
+        return {"imported_due": wanted["imported_due"]}
     stored = _due(row["due_date"], row["due_precision"])
     if stored == activity.due:
         return wanted
@@ -316,7 +324,8 @@ def _merge_statuses(session: Session, file: ProgrammeFile, existing: dict[str, d
                 "old_due_date": _due_columns(u.old_due)[0],
                 "old_due_precision": _due_columns(u.old_due)[1],
                 "new_due_date": _due_columns(u.new_due)[0],
-                "new_due_precision": _due_columns(u.new_due)[1]})
+                "new_due_precision": _due_columns(u.new_due)[1],
+                "occurrence": u.occurrence})
             running = u.new_status
             added.append(u)
         counts["updates_added"] += len(added)
@@ -356,7 +365,7 @@ def _import_update(activity_id: int, at: Any, old: Status, new: Status) -> dict[
     return {"activity_id": activity_id, "at": at, "author": IMPORT_AUTHOR, "author_name": None,
             "old_status": old.value, "new_status": new.value, "note": "", "source": "import",
             "event": "update", "old_due_date": None, "old_due_precision": None,
-            "new_due_date": None, "new_due_precision": None}
+            "new_due_date": None, "new_due_precision": None, "occurrence": None}
 
 
 def _now() -> Any:
@@ -388,6 +397,7 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
         .options(selectinload(ActivityRow.owners), selectinload(ActivityRow.milestones))
         .order_by(ActivityRow.position, ActivityRow.id)
     )
+    planned = first_planned(session, programme.id)  # a recurring activity's `due:` is its first
     return ProgrammeFile(
         programme=Programme(
             key=programme.key, name=programme.name, region=programme.region,
@@ -398,11 +408,16 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
         working_groups=tuple(g for _, g in repo.list_groups(key)),
         goals=tuple(Goal(g.key, g.name, dict(g.extra or {})) for g in goals),
         activities=tuple(
-            SqlRepository._activity(row, key, group_key, goal_key,
-                                    tuple(updates.get(row.id, ())))
+            _with_first_due(SqlRepository._activity(row, key, group_key, goal_key,
+                                                    tuple(updates.get(row.id, ()))),
+                            planned.get(row.id))
             for row, group_key, goal_key in activity_rows
         ),
         extra=dict(programme.file_extra or {}),
         indicators=tuple(i for _, i in repo.list_indicators(key)),
         indicator_values=tuple(repo.list_indicator_values(key)),
     )
+
+
+def _with_first_due(activity: Activity, first: DueDate | None) -> Activity:
+    return activity if first is None else replace(activity, due=first)

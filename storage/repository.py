@@ -54,6 +54,7 @@ from storage.models import (
     UserRow,
     WorkingGroupRow,
 )
+from storage.occurrences import OccurrenceQueries, record_on_occurrence
 from storage.report_queries import ReportQueries
 from storage.versioning import data_version
 
@@ -100,10 +101,11 @@ def _update(row: StatusUpdateRow) -> StatusUpdate:
         event=row.event or "update",
         old_due=_due(row.old_due_date, row.old_due_precision),
         new_due=_due(row.new_due_date, row.new_due_precision),
+        occurrence=row.occurrence,
     )
 
 
-class SqlRepository(ReportQueries):  # report and indicator queries: storage/report_queries.py
+class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queries.py, occurrences.py
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -431,7 +433,7 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
         row = self._activity_row(activity_id)
         if row is None:
             raise LookupError(str(activity_id))
-        self.session.add(StatusUpdateRow(
+        log = StatusUpdateRow(
             activity_id=row.id, at=update.at, author=update.author,
             author_name=update.author_name,
             old_status=update.old_status.value if update.old_status else None,
@@ -441,11 +443,14 @@ class SqlRepository(ReportQueries):  # report and indicator queries: storage/rep
             old_due_precision=update.old_due.precision.value if update.old_due else None,
             new_due_date=update.new_due.value if update.new_due else None,
             new_due_precision=update.new_due.precision.value if update.new_due else None,
-        ))
+        )
+        self.session.add(log)
         row.status = update.new_status.value
         if update.moved:
             row.due_date = update.new_due.value if update.new_due else None
             row.due_precision = update.new_due.precision.value if update.new_due else None
+        # a recurring activity: the update is about its current occurrence, which it may close
+        log.occurrence = record_on_occurrence(self.session, row, update, update.at)
 
     # -- changes made in Slack (bot/services/changes.py) -----------------------------------
 

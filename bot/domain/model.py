@@ -138,6 +138,8 @@ class StatusUpdate:
     event: str = "update"
     old_due: DueDate | None = None
     new_due: DueDate | None = None
+    # which occurrence of a recurring activity it was about (1-based; None: it does not recur)
+    occurrence: int | None = None
 
     @property
     def moved(self) -> bool:
