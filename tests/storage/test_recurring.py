@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.domain import grammar
 from bot.domain.model import Status
 from bot.domain.ports import ActivityId
-from bot.services import dispatch
+from bot.services import commands
 from bot.services.deps import Actor
 from storage.models import OccurrenceRow, StatusUpdateRow
 from storage.programme_file import ProgrammeFileError, dump_json, dump_yaml, read_text
@@ -59,7 +59,7 @@ def save(deps, text: str):  # type: ignore[no-untyped-def]
 
 
 def update(deps, text: str) -> object:  # type: ignore[no-untyped-def]
-    return dispatch.execute(deps, grammar.parse(text), Actor(user_id=ADMIN))
+    return commands.execute(deps, grammar.parse(text), Actor(user_id=ADMIN))
 
 
 def current(deps, activity_id: ActivityId = PG):  # type: ignore[no-untyped-def]
@@ -122,7 +122,7 @@ def test_reimport_keeps_closed_occurrences_and_the_current_one(deps) -> None:  #
 
 def test_a_deadline_moved_in_slack_survives_a_reimport(deps) -> None:  # type: ignore[no-untyped-def]
     update(deps, "update projectgroep gereed")
-    result = dispatch.execute(deps, grammar.parse("verplaats projectgroep 2022-01-20 zaal bezet"),
+    result = commands.execute(deps, grammar.parse("verplaats projectgroep 2022-01-20 zaal bezet"),
                               Actor(user_id=ADMIN))
     assert type(result).__name__ == "UpdateRecorded", result
     save(deps, FILE)
