@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, true, union_all
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from bot.domain.model import (
@@ -56,6 +56,7 @@ from storage.models import (
 )
 from storage.occurrences import OccurrenceQueries, record_on_occurrence
 from storage.report_queries import ReportQueries
+from storage.upserts import insert_missing, insert_or_update
 from storage.versioning import data_version
 
 OPEN_STATUSES = tuple(s.value for s in Status if not s.is_closed)
@@ -429,7 +430,24 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
         return [(activities[row.activity_id], _update(row)) for row in rows
                 if row.activity_id in activities]
 
-    def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> None:
+    def get_update(self, activity_id: ActivityId, update_id: int | None,
+                   at: datetime) -> StatusUpdate | None:
+        """One update of the log: by its own id (what the ledger carries), else (a ledger row
+        from before ids were carried) by its exact moment. Never "among the latest n"."""
+        statement = (
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ProgrammeRow.key == activity_id.programme_key,
+                   ActivityRow.key == activity_id.key)
+            .where(StatusUpdateRow.id == update_id if update_id is not None
+                   else StatusUpdateRow.at == at)
+            .order_by(StatusUpdateRow.id).limit(1))
+        row = self.session.scalar(statement)
+        return _update(row) if row is not None else None
+
+    def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> int:
+        """Append to the log; returns the new row's id (flushed)."""
         row = self._activity_row(activity_id)
         if row is None:
             raise LookupError(str(activity_id))
@@ -451,6 +469,8 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
             row.due_precision = update.new_due.precision.value if update.new_due else None
         # a recurring activity: the update is about its current occurrence, which it may close
         log.occurrence = record_on_occurrence(self.session, row, update, update.at)
+        self.session.flush()
+        return log.id
 
     # -- changes made in Slack (bot/services/changes.py) -----------------------------------
 
@@ -567,17 +587,15 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
         self, key: str, kind: str, channel: str, payload: dict[str, Any], now: datetime,
     ) -> Delivery | None:
         """Insert the ledger row for `key`; None when it already exists (someone claimed it)."""
-        row = DeliveryRow(
-            key=key, kind=kind, channel=channel, payload=payload, state="pending",
-            created_at=now, claimed_at=now, next_attempt_at=now,
-        )
-        try:
-            with self.session.begin_nested():
-                self.session.add(row)
-                self.session.flush()
-        except IntegrityError:
+        # One statement that never fails on a race: the loser of two claims gets None.
+        inserted = insert_missing(self.session, DeliveryRow, {
+            "key": key, "kind": kind, "channel": channel, "payload": payload,
+            "state": "pending", "attempts": 0, "created_at": now, "claimed_at": now,
+            "next_attempt_at": now}, ["key"], returning=DeliveryRow.id)
+        if inserted is None:
             return None
-        return self._delivery(row)
+        return Delivery(id=int(inserted), key=key, kind=kind, channel=channel,
+                        payload=dict(payload), attempts=0, state="pending")
 
     def list_pending_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]:
         rows = self.session.scalars(
@@ -614,9 +632,33 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
     ) -> None:
         row = self.session.get(DeliveryRow, delivery_id)
         if row is not None:
-            row.state = "failed"
+            # Without a retry moment the row is done with (what it announced is gone): no
+            # longer pending, so no sweep looks at it again and it counts in no backlog.
+            row.state = "failed" if retry_at is not None else "gone"
             row.last_error = reason[:200]
             row.next_attempt_at = retry_at
+
+    def retry_outage_failures(self, now: datetime, errors: frozenset[str],
+                              before: datetime) -> int:
+        """Rows that failed on an outage and wait for a retry before ``before``: due now.
+        Returns how many. The caller commits."""
+        result = self.session.execute(
+            sql_update(DeliveryRow)
+            .where(DeliveryRow.state == "failed", DeliveryRow.last_error.in_(sorted(errors)),
+                   DeliveryRow.next_attempt_at > now, DeliveryRow.next_attempt_at <= before)
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def delivery_backlog(self, now: datetime) -> tuple[int, int, datetime | None]:
+        """(rows due now, rows waiting for a later retry, when the oldest of them was queued):
+        what the outbox still has to post (ix_deliveries_state)."""
+        due = or_(DeliveryRow.next_attempt_at.is_(None), DeliveryRow.next_attempt_at <= now)
+        row = self.session.execute(
+            select(func.count().filter(due), func.count().filter(~due),
+                   func.min(DeliveryRow.created_at))
+            .where(DeliveryRow.state.in_(("pending", "failed")))).one()
+        return int(row[0] or 0), int(row[1] or 0), row[2]
 
     def get_delivery(self, key: str) -> Delivery | None:
         row = self.session.scalar(select(DeliveryRow).where(DeliveryRow.key == key))
@@ -784,27 +826,20 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
         """Record a handled request; False when it was recorded before (a replay). Rows older
         than ``keep`` go first (one range delete on the seen_at index). The caller commits."""
         self.session.execute(delete(RequestReplayRow).where(RequestReplayRow.seen_at < now - keep))
-        try:
-            with self.session.begin_nested():
-                self.session.add(RequestReplayRow(key=key, seen_at=now))
-                self.session.flush()
-        except IntegrityError:
-            return False
-        return True
+        return bool(insert_missing(self.session, RequestReplayRow, {"key": key, "seen_at": now},
+                                   ["key"]))
 
     def acquire_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         """Take or renew the lease `name` for `holder`; False while another holder's lease has
         not expired. The caller commits."""
-        row = self.session.get(SchedulerLeaseRow, name, with_for_update=True)
-        if row is None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(SchedulerLeaseRow(
-                        name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
-                    self.session.flush()
-            except IntegrityError:
-                return False
+        if insert_missing(self.session, SchedulerLeaseRow, {
+                "name": name, "holder": holder, "acquired_at": now, "expires_at": now + ttl},
+                ["name"]):
             return True
+        row = self.session.get(SchedulerLeaseRow, name, with_for_update=True,
+                               populate_existing=True)
+        if row is None:  # released between the two statements: the next renewal takes it
+            return False
         if row.holder != holder and row.expires_at > now:
             return False
         if row.holder != holder:
@@ -833,11 +868,10 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
 
     def set_user_locale(self, user_id: str, locale: str | None, now: datetime) -> None:
         locale_cache(self.session).forget(user_id)
-        row = self.session.scalar(select(UserRow).where(UserRow.slack_user_id == user_id))
-        if row is None:
-            self.session.add(UserRow(slack_user_id=user_id, locale=locale, updated_at=now))
-        else:
-            row.locale, row.updated_at = locale, now
+        # An upsert: two first commands of one user at the same moment both learn the locale.
+        insert_or_update(self.session, UserRow,
+                         {"slack_user_id": user_id, "locale": locale, "updated_at": now},
+                         ["slack_user_id"], ["locale", "updated_at"])
 
     # -- privacy (AVG/GDPR): everything stored; forgetting one user -------------------------
     # Used by bot/services/privacy.py (`actiebot export --all`, `actiebot forget-user`).

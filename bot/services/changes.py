@@ -32,7 +32,7 @@ from bot.domain.ports import ActivityId, Repository, UnitOfWork
 from bot.services import permissions
 from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars
-from bot.services.delivery import announcement_key
+from bot.services.delivery import claim_announcement
 from bot.services.deps import Actor, Deps
 from bot.services.dispatch import _resolve_activity, record_update, resolve_for_change
 from bot.services.privacy import refuse_personal_data
@@ -201,14 +201,9 @@ def _log_and_announce(deps: Deps, uow: UnitOfWork, activity: Activity,
     `record_update` does)."""
     repo = uow.repo
     activity_id = ActivityId(activity.programme_key, activity.key)
-    repo.append_update(activity_id, update, source=actor.source)
+    update_id = repo.append_update(activity_id, update, source=actor.source)
     channel = group.channel if group else None
-    key = None
-    if channel:
-        key = announcement_key(activity_id, update.at)
-        repo.claim_delivery(key, "update", channel, {
-            "programme": activity.programme_key, "activity": activity.key,
-            "at": update.at.isoformat()}, update.at)
+    key = claim_announcement(repo, activity_id, update, update_id, channel)
     uow.commit()
     with deps.uow() as reader:  # read back outside the write transaction
         saved = reader.repo.get_activity(activity_id)

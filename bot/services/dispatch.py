@@ -13,7 +13,7 @@ from bot.domain.ports import ActivityId, DueItem, Repository
 from bot.services import permissions
 from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars, calendar_for
-from bot.services.delivery import announcement_key
+from bot.services.delivery import claim_announcement
 from bot.services.deps import Actor, Deps
 from bot.services.privacy import refuse_personal_data
 from bot.services.rollover import MAX_CHAIN, carried_from
@@ -275,15 +275,9 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
         update = StatusUpdate(
             at=now, author=actor.user_id, old_status=current.status,
             new_status=command.status, note=command.note, author_name=actor.user_name)
-        repo.append_update(activity_id, update, source=actor.source)
+        update_id = repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
-        key = None
-        if channel:
-            key = announcement_key(activity_id, now)
-            repo.claim_delivery(key, "update", channel, {
-                "programme": activity.programme_key, "activity": activity.key,
-                "at": now.isoformat(),
-            }, now)
+        key = claim_announcement(repo, activity_id, update, update_id, channel)
         uow.commit()
     with deps.uow() as uow:  # read back outside the write transaction
         saved = uow.repo.get_activity(activity_id)

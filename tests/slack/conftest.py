@@ -24,6 +24,7 @@ SECRET = "test-signing-secret"
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # bursts of simultaneous requests (socketserver's default is 5)
 
 
 class _QuietHandler(WSGIRequestHandler):
