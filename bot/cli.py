@@ -323,6 +323,9 @@ EXTENSIONS.append(_rollover_commands)  # rollover (CONTRACT: CLI additions)
 from bot.cli_report import add_commands as _report_commands
 
 EXTENSIONS.append(_report_commands)  # report (issue 11)
+from bot.cli_status import add_commands as _status_commands
+
+EXTENSIONS.append(_status_commands)  # status: database and outbox backlog
 
 
 def main(argv: Sequence[str] | None = None) -> int:

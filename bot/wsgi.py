@@ -33,10 +33,12 @@ def _version() -> str:
 
 class ActiebotWsgi:
     def __init__(self, settings: Settings, bolt_handler: SlackRequestHandler,
-                 health: Callable[[], bool]) -> None:
+                 health: Callable[[], bool],
+                 outbox: Callable[[], dict[str, Any]] | None = None) -> None:
         self.settings = settings
         self.bolt = bolt_handler
         self.health = health
+        self.outbox = outbox  # the delivery backlog (bot/services/delivery.py:backlog)
         self.version = _version()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -44,8 +46,13 @@ class ActiebotWsgi:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
             database = self.health()
-            body = {"status": "ok" if database else "degraded", "database": database,
-                    "version": self.version}
+            body: dict[str, Any] = {"status": "ok" if database else "degraded",
+                                    "database": database, "version": self.version}
+            if database and self.outbox is not None:
+                try:
+                    body["outbox"] = self.outbox()
+                except Exception:  # noqa: BLE001 - a health check reports, it never raises
+                    log.warning("reading the outbox backlog failed")
             return self._json(start_response, "200 OK" if database else "503 Service Unavailable",
                               body)
         if path == "/slack/events":
@@ -136,4 +143,7 @@ def create(settings: Settings | None = None, migrate: bool = True) -> ActiebotWs
     settings.require_http()
     runtime = build_runtime(settings, migrate=migrate)
     app, _deps = build_app(settings, runtime.deps)
-    return ActiebotWsgi(settings, SlackRequestHandler(app), lambda: ping(runtime.engine))
+    from bot.services.delivery import backlog
+
+    return ActiebotWsgi(settings, SlackRequestHandler(app), lambda: ping(runtime.engine),
+                        lambda: backlog(runtime.deps).as_dict())

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from time import monotonic, sleep
 
+from bot.domain.model import StatusUpdate
 from bot.domain.ports import ActivityId, Delivery, PostResult, Repository
 from bot.services.deps import Deps
 from bot.services.results import Announcement
@@ -27,7 +30,16 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 # Slack errors that need a person (invite the bot, unarchive): retry, but not soon.
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
-RETRY_SOON = timedelta(minutes=5)
+RETRY_FIRST = timedelta(seconds=10)  # the first retry of a post that failed; doubled each time
+RETRY_SOON = timedelta(minutes=5)  # ... up to this
+# Errors of an outage rather than of the message: retried at once when Slack answers again.
+OUTAGE_ERRORS = frozenset({"internal_error", "connection_error", "ratelimited", "http_500",
+                           "http_502", "http_503", "http_504", "service_unavailable",
+                           "fatal_error", "request_timeout", "unreconciled"})
+SAME_CHANNEL_GAP = 1.0  # seconds between two posts to one channel (Slack: 1 message/s/channel)
+DRAIN_BATCH = 200  # rows read per round of a drain
+DRAIN_SECONDS = 50.0  # one drain stops after this; the next outbox run goes on
+DRAIN_CHANNELS = 4  # channels posted to side by side
 RETRY_LATER = timedelta(hours=1)
 # Slack's clock and ours differ a little: look for an earlier attempt from a bit before it.
 RECONCILE_MARGIN = timedelta(minutes=2)
@@ -36,6 +48,21 @@ UNRECONCILED = "unreconciled"  # the look-up for an earlier attempt failed: retr
 
 def announcement_key(activity_id: ActivityId, at: datetime) -> str:
     return f"update:{activity_id}:{at.isoformat()}"
+
+
+def claim_announcement(repo: Repository, activity_id: ActivityId, update: StatusUpdate,
+                       update_id: int, channel: str | None) -> str | None:
+    """Queue the channel announcement of a logged update, in the caller's transaction.
+
+    The ledger row carries the update's own id: however many updates follow before it is
+    posted (a long Slack outage, a busy activity), the retry finds exactly this one."""
+    if not channel:
+        return None
+    key = announcement_key(activity_id, update.at)
+    repo.claim_delivery(key, "update", channel, {
+        "programme": activity_id.programme_key, "activity": activity_id.key,
+        "at": update.at.isoformat(), "update": update_id}, update.at)
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +81,9 @@ def materialise(repo: Repository, delivery: Delivery) -> object | None:
         if activity is None:
             return None
         at = datetime.fromisoformat(delivery.payload["at"])
-        update = next((u for u in repo.list_updates(activity_id, limit=200) if u.at == at), None)
+        update_id = delivery.payload.get("update")
+        update = repo.get_update(activity_id, int(update_id) if update_id is not None else None,
+                                 at)
         if update is None:
             return None
         group = (repo.get_group(activity.programme_key, activity.working_group)
@@ -91,11 +120,98 @@ def deliver(deps: Deps, key: str) -> DeliveryOutcome | None:
     return _post(deps, row)
 
 
-def deliver_pending(deps: Deps, limit: int = 100) -> list[DeliveryOutcome]:
-    """Retry every row whose time has come; the scheduler calls this on each sweep."""
+def deliver_pending(deps: Deps, limit: int = DRAIN_BATCH, budget: float = DRAIN_SECONDS,
+                    gap: float = SAME_CHANNEL_GAP, channels: int = DRAIN_CHANNELS,
+                    keep_going: Callable[[], bool] | None = None) -> list[DeliveryOutcome]:
+    """Post every row whose time has come, as fast as Slack allows; the scheduler's outbox
+    job calls this every few seconds, and each reminder sweep once.
+
+    Channels are drained side by side (``channels`` at a time), each channel in ledger order
+    with at least ``gap`` seconds between two of its posts (Slack: one message a second per
+    channel); a 429 waits for its Retry-After in the client (handlers/delivery.py). Batches of
+    ``limit`` rows follow each other until nothing is due or ``budget`` seconds have passed
+    (the next run goes on). As soon as a post goes through again, the rows that failed on an
+    outage (5xx, 429, no answer) are due at once instead of at their back-off: Slack is back.
+    Exactly once stays with the ledger (``_post`` leases each row before it posts)."""
+    started = monotonic()
+    outcomes: list[DeliveryOutcome] = []
+    seen: set[int] = set()
+    healed = False
+    while monotonic() - started < budget and (keep_going is None or keep_going()):
+        with deps.uow() as uow:
+            rows = [row for row in uow.repo.list_pending_deliveries(deps.now(), limit)
+                    if row.id not in seen]
+        if not rows:
+            break
+        seen.update(row.id for row in rows)
+        by_channel: dict[str, list[Delivery]] = {}
+        for row in rows:
+            by_channel.setdefault(row.channel, []).append(row)
+
+        def drain(queue: list[Delivery]) -> list[DeliveryOutcome]:
+            done: list[DeliveryOutcome] = []
+            last: float | None = None
+            for row in queue:
+                if monotonic() - started >= budget or (keep_going is not None
+                                                       and not keep_going()):
+                    break
+                if last is not None and (pause := gap - (monotonic() - last)) > 0:
+                    sleep(pause)
+                outcome = _post(deps, row)
+                last = monotonic()
+                if outcome is not None:
+                    done.append(outcome)
+            return done
+
+        if len(by_channel) == 1 or channels <= 1:
+            batch = [o for queue in by_channel.values() for o in drain(queue)]
+        else:
+            with ThreadPoolExecutor(max_workers=min(channels, len(by_channel)),
+                                    thread_name_prefix="outbox") as pool:
+                batch = [o for done in pool.map(drain, by_channel.values()) for o in done]
+        outcomes.extend(batch)
+        if not healed and any(o.ok for o in batch):
+            healed = True
+            with deps.uow(write=True) as uow:
+                if uow.repo.retry_outage_failures(deps.now(), OUTAGE_ERRORS,
+                                                  deps.now() + RETRY_SOON):
+                    uow.commit()
+    return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What the outbox still has to post: due now, waiting for a later retry, the oldest."""
+
+    due: int
+    waiting: int
+    oldest: datetime | None
+    now: datetime
+
+    @property
+    def oldest_age_seconds(self) -> int | None:
+        return None if self.oldest is None else max(0, int((self.now - self.oldest)
+                                                           .total_seconds()))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"due": self.due, "waiting": self.waiting,
+                "oldest": self.oldest.isoformat() if self.oldest else None,
+                "oldest_age_seconds": self.oldest_age_seconds}
+
+
+def backlog(deps: Deps) -> Backlog:
+    """The outbox's backlog now (one indexed query, no write): for /healthz and
+    `actiebot status`."""
+    now = deps.now()
     with deps.uow() as uow:
-        rows = uow.repo.list_pending_deliveries(deps.now(), limit)
-    return [outcome for row in rows if (outcome := _post(deps, row)) is not None]
+        due, waiting, oldest = uow.repo.delivery_backlog(now)
+    return Backlog(due, waiting, oldest, now)
+
+
+def retry_wait(attempts: int) -> timedelta:
+    """The back-off after a failed attempt: 10 s, 20 s, 40 s, … at most RETRY_SOON."""
+    wait: timedelta = RETRY_FIRST * 2 ** min(max(attempts - 1, 0), 10)
+    return min(wait, RETRY_SOON)
 
 
 def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
@@ -152,7 +268,7 @@ def _record(deps: Deps, leased: Delivery, result: PostResult) -> DeliveryOutcome
             uow.repo.mark_delivered(leased.id, result.ts, deps.now())
         else:
             error = result.error or "unknown_error"
-            wait = RETRY_LATER if error in CHANNEL_ERRORS else RETRY_SOON
+            wait = RETRY_LATER if error in CHANNEL_ERRORS else retry_wait(leased.attempts)
             retry_at = deps.now() + wait
             if leased.kind in RETRY_AT:
                 retry_at = RETRY_AT[leased.kind](deps, retry_at)

@@ -38,6 +38,7 @@ from bot.services.delivery import (
     CHANNEL_ERRORS,
     MATERIALISERS,
     RETRY_AT,
+    SAME_CHANNEL_GAP,
     DeliveryOutcome,
     deliver,
     deliver_pending,
@@ -51,7 +52,6 @@ REMINDER_BUNDLE = "reminder-bundle"
 CHANNEL_PROBLEM = "channel-problem"
 BUNDLE_PART_SIZE = 8  # reminders with details and buttons per message (Block Kit: 50 blocks,
 #                      about 12,000 characters): more go into the thread, 8 a reply
-SAME_CHANNEL_GAP = 1.0  # seconds between two posts to one channel (Slack: 1 message/s/channel)
 ACTIVITY_TARGET = "activity"
 SNOOZE_DAYS = 7  # "Herinner me volgende week"
 FOLD_AT_MOST = 60  # earlier notices of an item looked at when folding

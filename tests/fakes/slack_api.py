@@ -10,6 +10,8 @@ It keeps what was posted per channel (with its message metadata) and answers
 `conversations.history` and `conversations.replies` from it, as Slack does. `slow("chat.postMessage",
 seconds=3)` answers after the client's timeout although the message was posted (and kept), as a
 Slack that posted but answered late; `posts_of(key)` says how often a ledger key was posted.
+A command's `response_url` can point here too (`response_url(name)`): what the app sends to it
+is recorded as a call to the method "response_url" and can be failed or slowed like the others.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class FakeSlack:
                 if self.path.startswith("/upload/"):  # files_upload_v2 step 2: the bytes
                     self._upload(self.rfile.read(length) if length else b"")
                     return
+                if self.path.startswith("/response/"):  # a command's response_url
+                    self._respond(self.rfile.read(length) if length else b"")
+                    return
                 raw = self.rfile.read(length).decode() if length else ""
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:
@@ -105,6 +110,20 @@ class FakeSlack:
                 except OSError:  # the client gave up waiting
                     pass
 
+            def _respond(self, content: bytes) -> None:
+                body = json.loads(content.decode() or "{}")
+                body["_path"] = self.path
+                status, _payload, headers = fake._answer("response_url", body, {
+                    "Authorization": "Bearer xoxb-response-url"})
+                data = b"ok" if status == 200 else b"error"
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
             def _upload(self, content: bytes) -> None:
                 file_id = self.path.rsplit("/", 1)[-1]
                 with fake._lock:
@@ -127,6 +146,11 @@ class FakeSlack:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    def response_url(self, name: str = "x") -> str:
+        """A command's response_url that lands here: posts to it are recorded as calls to
+        the method ``response_url`` (body: the JSON sent, ``_path``: which url)."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}/response/{name}"
 
     def start(self) -> FakeSlack:
         self.thread.start()
@@ -286,6 +310,8 @@ class FakeSlack:
                 ts = str(body.get("message_ts") or "").replace(".", "")
                 return 200, {"ok": True, "channel": body.get("channel"), "permalink":
                              f"https://gemeente.slack.com/archives/{body.get('channel')}/p{ts}"}, {}
+            if method == "response_url":
+                return 200, {"ok": True}, {}
             if method in ("chat.postEphemeral", "chat.update", "reactions.add"):
                 return 200, {"ok": True, "ts": f"{self._ts:.6f}"}, {}
             return 200, {"ok": False, "error": "unknown_method"}, {}
