@@ -11,7 +11,9 @@ Jobs (a few cron-like jobs, never one per activity), in the programme's time zon
   ``dateutil.rrule``): 1 January 2022 is a Saturday and a holiday, so January's digest goes out
   on Monday 3 January. With programmes on different calendars the trigger fires on each of
   their first working days and every programme's digest goes out on its own;
-* ``outbox`` — every 5 minutes: retry failed posts whose time has come, post digest threads
+* ``outbox`` — every 10 seconds: post what is due (failed posts whose back-off has passed,
+  rows a killed process left behind) as fast as Slack allows, channels side by side and one
+  post a second per channel (bot/services/delivery.py:deliver_pending), post digest threads
   whose parent went out late, tell admin channels about channels the bot cannot reach;
 * ``catch-up`` — once at start-up (and whenever this process takes the lease over): one sweep,
   and this month's digests if their moment has passed. Everything is idempotent through the
@@ -25,9 +27,9 @@ its own process; the Procfile runs one of them, and a web process next to
 a worker gets `--no-scheduler`. Because a deployment can still start two by accident (a web and
 a worker both without the flag, two dynos, a rolling restart), every scheduler first takes the
 ``scheduler`` lease (table ``scheduler_leases``, bot/services/lease.py): a row with its holder
-and an expiry three minutes ahead, renewed every minute. Only the holder runs the jobs above;
-the other schedulers stay idle and check each minute, so one takes over within three minutes of
-the holder dying. Even if two ever ran a job at the same moment (a lease expiring mid-sweep),
+and an expiry 20 seconds ahead, renewed every 5 seconds. Only the holder runs the jobs above;
+the other schedulers stay idle and check every 5 seconds, so one takes over within 25 seconds
+of the holder dying. Even if two ever ran a job at the same moment (a lease expiring mid-sweep),
 each reminder and digest is a unique key in the ``deliveries`` ledger: claimed once, posted
 once. A failed job is logged with a correlation id and never stops the scheduler.
 """
@@ -59,7 +61,7 @@ from bot.services.reminders import (
 
 log = logging.getLogger("actiebot.scheduler")
 
-OUTBOX_MINUTES = 5
+OUTBOX_SECONDS = 10
 
 
 class WorkingDayTrigger(BaseTrigger):  # type: ignore[misc]
@@ -175,7 +177,7 @@ class Jobs:
             return
 
         def run() -> None:
-            outcomes = deliver_pending(self.deps)
+            outcomes = deliver_pending(self.deps, keep_going=lambda: self.held)
             outcomes.extend(complete_threads(self.deps))
             outcomes.extend(complete_bundle_threads(self.deps))  # reminder bundles' threads
             report_channel_failures(self.deps, outcomes)
@@ -224,7 +226,7 @@ def build_scheduler(settings: Settings, deps: Deps,
                       id="reminders", **common)
     scheduler.add_job(jobs.digest, FirstWorkingDayTrigger(calendar, settings.timezone),
                       id="digest", **common)
-    scheduler.add_job(jobs.outbox, IntervalTrigger(minutes=OUTBOX_MINUTES), id="outbox",
+    scheduler.add_job(jobs.outbox, IntervalTrigger(seconds=OUTBOX_SECONDS), id="outbox",
                       **common)
     return scheduler, jobs
 

@@ -1,8 +1,9 @@
 """The scheduler lease: one row in the database says which process runs the scheduled jobs.
 
-Every process that starts a scheduler renews the lease every minute; only its holder runs the
-sweeps, digests and outbox retries, the others stay idle and take over when it expires (the
-holder stopped renewing: it died or lost the database). The ledger still makes every message
+Every process that starts a scheduler renews the lease every few seconds; only its holder runs
+the sweeps, digests and outbox retries, the others stay idle and take over when it expires (the
+holder stopped renewing: it died or lost the database): a standby takes over within TTL +
+RENEW_SECONDS (25 s) of the holder's last renewal. The ledger still makes every message
 exactly-once; the lease keeps a second scheduler from doing the same work at the same moment.
 """
 
@@ -16,8 +17,8 @@ from datetime import timedelta
 from bot.services.deps import Deps
 
 SCHEDULER = "scheduler"
-TTL = timedelta(minutes=3)
-RENEW_SECONDS = 60
+TTL = timedelta(seconds=20)
+RENEW_SECONDS = 5
 
 
 def holder_id() -> str:

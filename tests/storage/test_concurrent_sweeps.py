@@ -107,12 +107,14 @@ def test_the_scheduler_lease_keeps_a_second_scheduler_idle_until_the_first_stops
     try:
         assert lease.hold(deps, "web-1")
         assert not lease.hold(deps, "worker-1")  # web-1 holds it
-        clock.moment += timedelta(minutes=1)
+        renew = timedelta(seconds=lease.RENEW_SECONDS)
+        clock.moment += renew
         assert lease.hold(deps, "web-1")  # renewed
-        clock.moment += timedelta(minutes=2)
-        assert not lease.hold(deps, "worker-1")  # renewed a minute ago: still alive
-        clock.moment += timedelta(minutes=4)  # web-1 died: no renewal for 4 minutes
+        clock.moment += lease.TTL - renew
+        assert not lease.hold(deps, "worker-1")  # renewed a moment ago: still alive
+        clock.moment += renew * 2  # web-1 died: no renewal for longer than the lease lives
         assert lease.hold(deps, "worker-1")
+        assert lease.TTL + renew <= timedelta(seconds=30)  # a standby takes over within 30 s
         assert not lease.hold(deps, "web-1")  # back from the dead: now it waits
         lease.release(deps, "worker-1")
         assert lease.hold(deps, "web-1")  # released: taken at once
