@@ -16,7 +16,7 @@ from bot.domain.ports import Clock, Notifier
 from bot.domain.workdays import WorkCalendar
 from bot.logging_setup import install_redaction
 from bot.services import Deps
-from bot.services.answers import AnswerCache
+from bot.services.answers import ReadCache
 from bot.services.deps import SystemClock
 from handlers.authorize import bolt_authorize
 from handlers.channels import SlackChannelDirectory, quick_client
@@ -57,15 +57,16 @@ def build_runtime(
     engine = create_db_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+    cache = ReadCache(settings.cache_bytes, answers=settings.answer_cache)
     deps = Deps(
-        uow=SqlUnitOfWorkFactory(engine),
+        uow=SqlUnitOfWorkFactory(engine, kept=cache),
         clock=clock or SystemClock(),
         calendar=WorkCalendar(),
         timezone=settings.timezone,
         command=settings.command,
         admins=settings.admins,
         notifier=notifier,
-        answers=AnswerCache() if settings.answer_cache else None,
+        answers=cache,
     )
     return Runtime(settings, engine, deps)
 

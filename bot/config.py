@@ -14,6 +14,7 @@ DEFAULT_MAX_PROGRAMME_MB = 5
 # a ceiling for the setting itself: the whole file is read into memory and parsed (100,000
 # activities are ~25 MB of YAML and take a few hundred MB while they are parsed)
 MAX_PROGRAMME_MB_CEILING = 1024
+DEFAULT_CACHE_MB = 64  # the read cache per process (bot/services/answers.py)
 ANSWER_CACHE_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
                        "0": False, "off": False, "false": False, "no": False}
 
@@ -40,8 +41,11 @@ class Settings:
     # 50 blocks of 3,000 characters, url-encoded JSON: about 200 KB); anything above is refused
     # by bot/wsgi.py before it is read or parsed.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    # answers to questions kept per process while nothing is written (bot/services/answers.py)
+    # answers to questions kept per process while nothing they depend on is written
+    # (bot/services/answers.py); off: every question is computed (the index is still kept)
     answer_cache: bool = True
+    # what the read cache may hold, in bytes: the resolution index and the kept answers
+    cache_bytes: int = DEFAULT_CACHE_MB * 1024 * 1024
     # the largest programme file `actiebot import` reads (storage/yaml_limits.py)
     max_programme_bytes: int = DEFAULT_MAX_PROGRAMME_MB * 1024 * 1024
 
@@ -89,6 +93,7 @@ class Settings:
                 f"ACTIEBOT_ANSWER_CACHE={answer_cache_text[:20]!r} is not on or off: leave it "
                 "unset (on) or set e.g. export ACTIEBOT_ANSWER_CACHE=0 to turn it off.")
         max_programme_bytes = _megabytes(get("ACTIEBOT_MAX_PROGRAMME_MB"))
+        cache_bytes = _cache_bytes(get("ACTIEBOT_CACHE_MB"))
         admins = frozenset(
             part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
         )
@@ -108,6 +113,7 @@ class Settings:
             max_body_bytes=int(max_body_text),
             answer_cache=ANSWER_CACHE_SWITCH[answer_cache_text],
             max_programme_bytes=max_programme_bytes,
+            cache_bytes=cache_bytes,
         )
 
     @property
@@ -179,4 +185,19 @@ def _megabytes(text: str | None) -> int:
             f"ACTIEBOT_MAX_PROGRAMME_MB={text[:20]!r} is not a size in megabytes between 0 and "
             f"{MAX_PROGRAMME_MB_CEILING}: leave it unset (default {DEFAULT_MAX_PROGRAMME_MB}) or "
             "set e.g. export ACTIEBOT_MAX_PROGRAMME_MB=40.")
+    return int(value * 1024 * 1024)
+
+
+def _cache_bytes(text: str | None) -> int:
+    """ACTIEBOT_CACHE_MB in bytes: a positive number of megabytes (``64`` or ``12.5``)."""
+    if text is None:
+        return DEFAULT_CACHE_MB * 1024 * 1024
+    try:
+        value = float(text) if text.isascii() else -1.0
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 65536:  # also refuses nan and inf
+        raise ConfigError(
+            f"ACTIEBOT_CACHE_MB={text[:20]!r} is not a size in megabytes between 1 and 65536: "
+            f"leave it unset (default {DEFAULT_CACHE_MB}) or set e.g. export ACTIEBOT_CACHE_MB=128.")
     return int(value * 1024 * 1024)

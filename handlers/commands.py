@@ -6,7 +6,6 @@ Slack Web API calls (the modal, the announcement, the report upload) follow the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -15,14 +14,13 @@ from slack_bolt import Ack, App, BoltContext
 from bot.config import Settings
 from bot.domain.grammar import Command, Usage
 from bot.services import Actor, Deps, execute, users
-from bot.services.commands import Kind, read, row_of
+from bot.services.commands import Kind, answer, read, row_of
 from bot.services.delivery import deliver
 from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers.follow_ups import after_answer, pending, run_follow_ups
 from handlers.locale import locale_lookup
 from handlers.render import blocks
-from handlers.render.kept import RenderedAnswers
 from handlers.render.messages import compose
 from handlers.report_upload import upload_report
 from handlers.views import open_form
@@ -56,17 +54,15 @@ def actor_from_command(command: dict[str, Any]) -> Actor:
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
     lookup = locale_lookup(app.client)  # one quick client, and one pause after a failure
-    kept = RenderedAnswers()  # a kept answer's blocks, rendered once (questions only)
 
-    def on_actie(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext) -> None:
-        answer(ack, command, client, context, rendered)
-
-    def answer(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext,
-               render: Callable[[Result, str, str], dict[str, Any]]) -> None:
-        actor = actor_from_command(command)
+    def language(actor: Actor) -> str:
         # a new user's locale is learned first (one quick users.info), so the first answer is
         # already in their language
-        lang = users.language(deps, actor.user_id, settings.language, lookup)
+        return users.language(deps, actor.user_id, settings.language, lookup)
+
+    def on_actie(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext) -> None:
+        actor = actor_from_command(command)
+        lang = language(actor)
         result = execute(deps, parsed(context, command, settings.command), actor)
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
             ack()
@@ -74,7 +70,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             after_answer(context, partial(open_form, client, trigger, result, lang,
                                           actor.channel_id))
             return
-        ack(response_type="ephemeral", **render(result, lang, deps.timezone))
+        ack(response_type="ephemeral", **rendered(result, lang, deps.timezone))
         if isinstance(result, UpdateRecorded) and result.delivery_key:
             after_answer(context, partial(deliver, deps, result.delivery_key))  # committed
         if isinstance(result, ReportReady):  # outside any transaction
@@ -85,7 +81,12 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
     def on_question(ack: Ack, command: dict[str, Any], client: Any,
                     context: BoltContext) -> None:
-        answer(ack, command, client, context, kept.message)
+        actor = actor_from_command(command)
+        lang, tz = language(actor), deps.timezone
+        # the rendered answer, kept in the read cache when the command table says so
+        payload = answer(deps, parsed(context, command, settings.command), actor, (lang, tz),
+                         lambda result: rendered(result, lang, tz))
+        ack(response_type="ephemeral", **payload)
         if pending(context):  # not a question after all: nothing is lost, only slower
             log.warning("a question queued Slack calls: they run before its answer")
             run_follow_ups(context)

@@ -1,13 +1,18 @@
-"""What a process may keep between requests: values computed from the programme tables
-(the resolution index, counts per status), valid while the programme version is unchanged.
+"""What storage keeps between requests, inside the process's one read cache
+(bot/services/answers.py, passed in through the unit-of-work factory: no module globals).
 
-Every request reads the two version counters (one primary-key lookup, storage/versioning.py);
-a change by any worker or replica bumps one in the same transaction. A structure change (an
-import, a new activity, a renamed group) empties the cache: the next request anywhere rebuilds.
-A status change only makes each value stale: a value with a `refresh` is brought up to date
-from the activities whose status changed since (the index: a query on
-ix_activities_status_version), one without is loaded again (the counts: one aggregate query).
-Exactly-once and correctness never depend on this cache: it only saves work.
+- **The programme values** (`ProgrammeCache`: the resolution index, counts per status), computed
+  from the programme tables. They follow the read cache's rule, from the transaction's own
+  snapshot: when a data version between the one they were computed at and the snapshot's
+  changed the resolution index (scope `index`) or everything (`*`), or when the history
+  between the two cannot be told (a restore, a failover, a version gone backwards), they are
+  computed again. A status change alone only makes them stale: a value with a `refresh` is
+  brought up to date from the activities whose status changed since (the index: a query on
+  ix_activities_status_version, by the status version in `programme_version`), one without is
+  loaded again (the counts: one aggregate query).
+- **Users' remembered locales** (`LocaleCache`), bookkeeping: no answer depends on them.
+
+Exactly-once and correctness never depend on this: it only saves work.
 """
 
 from __future__ import annotations
@@ -15,34 +20,55 @@ from __future__ import annotations
 import gc
 import threading
 import time
-import weakref
+from collections import deque
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from storage.versioning import programme_versions
+from bot.domain import scopes
+from bot.domain.ports import KeptSlots
+from storage.versioning import Version, changes_since, data_version, programme_versions
 
 T = TypeVar("T")
+
+KEPT = "actiebot_kept"  # session.info: the process's read cache (storage/uow.py)
+BYTES_PER_ACTIVITY = 700  # what the resolution index holds per activity (measured: 10,000)
 
 
 class ProgrammeCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._structure: int | None = None
+        self._held: Version | None = None
+        self._seen: deque[Version] = deque(maxlen=64)  # the versions held lately, in order
         self._values: dict[Hashable, tuple[Any, int]] = {}  # key -> (value, status version)
+        self.activities = 0  # in the index kept: its size in bytes is estimated from this
+
+    def nbytes(self) -> int:
+        return self.activities * BYTES_PER_ACTIVITY + 200 * len(self._values)
 
     def get(self, session: Session, key: Hashable, load: Callable[[], T],
             refresh: Callable[[T, int], T] | None = None) -> T:
         """The value for `key`: cached, refreshed (`refresh(value, since)`: the value after
         the status changes stamped later than `since`), or loaded."""
-        structure, statuses = programme_versions(session)
+        now = data_version(session)
+        _structure, statuses = programme_versions(session)
         with self._lock:  # one builder at a time; the others wait for its result
-            if self._structure is not None and structure < self._structure:
-                return load()  # an older snapshot than the cache: answer it, keep the cache
-            if structure != self._structure:
-                self._structure, self._values = structure, {}
+            if now is None:  # no counter row: nothing can be kept safely
+                self._held, self._values = None, {}
+                return load()
+            if self._held is not None and now != self._held:
+                if now[0] < self._held[0] and now in self._seen:
+                    return load()  # an older snapshot than the cache's: answer, keep the cache
+                changed = changes_since(session, self._held, now) if now[0] > self._held[0] \
+                    else None
+                if changed is None or scopes.INDEX in changed or scopes.EVERYTHING in changed:
+                    self._values = {}
+            elif self._held is None:
+                self._values = {}
+            if now != self._held:
+                self._held = now
+                self._seen.append(now)
             cached = self._values.get(key)
             if cached is not None and cached[1] >= statuses:
                 # current, or newer statuses than this request's snapshot: committed already
@@ -53,6 +79,9 @@ class ProgrammeCache:
             else:
                 value = load()
             self._values[key] = (value, statuses)
+            activities = getattr(value, "activities", None)
+            if isinstance(activities, tuple):
+                self.activities = len(activities)
             return value
 
 
@@ -72,28 +101,16 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-_CACHES: weakref.WeakKeyDictionary[Engine, ProgrammeCache] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
-
-
-C = TypeVar("C")
-
-
-def _of_engine(caches: weakref.WeakKeyDictionary[Engine, C], session: Session,
-               make: Callable[[], C]) -> C:
-    """The cache in `caches` of the session's engine in this process, made on first use."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    with _CACHES_LOCK:
-        cache = caches.get(engine)
-        if cache is None:
-            cache = caches[engine] = make()
-        return cache
+def _kept(session: Session) -> KeptSlots | None:
+    kept = session.info.get(KEPT)
+    return kept if kept is not None else None
 
 
 def programme_cache(session: Session) -> ProgrammeCache:
-    """The cache of the session's engine in this process."""
-    return _of_engine(_CACHES, session, ProgrammeCache)
+    """The programme values of this process's read cache; without one (a session made
+    outside a unit-of-work factory with a cache) a new, empty one: nothing is kept."""
+    kept = _kept(session)
+    return kept.slot("programme", ProgrammeCache) if kept is not None else ProgrammeCache()
 
 
 class LocaleCache:
@@ -108,6 +125,9 @@ class LocaleCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, tuple[str, float]] = {}
+
+    def nbytes(self) -> int:
+        return 120 * len(self._values)
 
     def get(self, user_id: str) -> str | None:
         with self._lock:
@@ -127,9 +147,7 @@ class LocaleCache:
             self._values.pop(user_id, None)
 
 
-_LOCALES: weakref.WeakKeyDictionary[Engine, LocaleCache] = weakref.WeakKeyDictionary()
-
-
 def locale_cache(session: Session) -> LocaleCache:
-    """The locale cache of the session's engine in this process."""
-    return _of_engine(_LOCALES, session, LocaleCache)
+    """The remembered locales of this process's read cache (a new, empty one without)."""
+    kept = _kept(session)
+    return kept.slot("locales", LocaleCache) if kept is not None else LocaleCache()

@@ -341,6 +341,21 @@ class DataVersionRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+    # random, made anew at every bump (0015): a version number reached again after a restore
+    # or a failover is not the version a process kept its answers under
+    token: Mapped[str] = mapped_column(String(32), default="", server_default="")
+
+
+class ReadChangeRow(Base):
+    """What each data version changed, by scope (storage/versioning.py `scopes`): a process
+    brings its read cache up to date by reading the rows after the version it holds
+    (bot/services/answers.py). Bookkeeping writes add no row and move no version."""
+
+    __tablename__ = "read_changes"
+
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(300), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
 
 
 class RequestReplayRow(Base):

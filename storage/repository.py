@@ -57,7 +57,7 @@ from storage.models import (
 from storage.occurrences import OccurrenceQueries, record_on_occurrence
 from storage.report_queries import ReportQueries
 from storage.upserts import insert_missing, insert_or_update
-from storage.versioning import data_version
+from storage.versioning import Version, data_version
 
 OPEN_STATUSES = tuple(s.value for s in Status if not s.is_closed)
 
@@ -186,8 +186,8 @@ class SqlRepository(ReportQueries, OccurrenceQueries):  # + storage/report_queri
             raise LookupError(f"{programme_key}/{key}")
         row.channel = channel
 
-    def data_version(self) -> int | None:
-        """The data version (storage/versioning.py): one primary-key query."""
+    def data_version(self) -> Version | None:
+        """The data version and its token (storage/versioning.py): one primary-key query."""
         return data_version(self.session)
 
     # -- activities ------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 A unit of work reads (the default) or writes (``uow(write=True)``): a read takes no write lock
 and fails loudly if it tries to write or commit (storage/db.py).
 
-Every write that commits goes through `SqlUnitOfWork.commit`, the one place that bumps the data
-version (storage/versioning.py) in the same transaction: answers kept by any process
-(bot/services/answers.py) are then no longer given, here or in any other worker or replica.
+Every write that commits goes through `SqlUnitOfWork.commit`, the one place that moves the data
+version (storage/versioning.py) in the same transaction, when it changed programme data, and
+lists what it changed: every process's read cache (bot/services/answers.py) then drops what
+depends on it, here or in any other worker or replica. The factory hands the process's read
+cache to its sessions (storage/cache.py keeps the resolution index and locales in it).
 """
 
 from __future__ import annotations
@@ -13,18 +15,31 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.ports import KeptSlots
+from storage.cache import KEPT
 from storage.db import WriteInReadTransaction, make_sessionmaker
 from storage.repository import SqlRepository
-from storage.versioning import VersionPeek, bump_data_version
+from storage.versioning import (
+    Version,
+    VersionPeek,
+    changes_since,
+    collect_scopes,
+    collect_statement_scopes,
+    data_version,
+    forget_scopes,
+    record_changes,
+)
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], write: bool = True) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], write: bool = True,
+                 kept: KeptSlots | None = None) -> None:
         self._factory = session_factory
         self.write = write
+        self._kept = kept
         self._session: Session | None = None
         self._repo: SqlRepository | None = None
 
@@ -35,6 +50,8 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         self._session = self._factory()
+        if self._kept is not None:
+            self._session.info[KEPT] = self._kept
         self._repo = SqlRepository(self._session)
         return self
 
@@ -46,6 +63,7 @@ class SqlUnitOfWork:
         try:
             self._session.rollback()  # nothing uncommitted survives the block
         finally:
+            forget_scopes(self._session)
             self._session.close()
             self._session = None
             self._repo = None
@@ -58,25 +76,41 @@ class SqlUnitOfWork:
         # Flush first: the version row is the last lock this transaction takes, so it never
         # holds it while waiting for another (no lock cycle with a concurrent writer).
         self._session.flush()
-        bump_data_version(self._session)
+        record_changes(self._session)
         self._session.commit()
 
     def rollback(self) -> None:
         assert self._session is not None
         self._session.rollback()
+        forget_scopes(self._session)
+
+    def data_version(self) -> Version | None:
+        """The data version of this transaction's snapshot."""
+        assert self._session is not None
+        return data_version(self._session)
 
 
 class SqlUnitOfWorkFactory:
     """ports.UnitOfWorkFactory on one engine: ``factory()`` reads, ``factory(write=True)``
-    writes."""
+    writes. ``kept``: the process's read cache (bot/services/answers.py), or None."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, kept: KeptSlots | None = None) -> None:
         self._peek = VersionPeek(engine)
         self._read = make_sessionmaker(engine, write=False)
         self._write = make_sessionmaker(engine, write=True)
+        event.listen(self._write, "before_flush", collect_scopes)
+        event.listen(self._write, "do_orm_execute", collect_statement_scopes)
+        self.kept = kept
 
-    def data_version(self) -> int | None:
+    def data_version(self) -> Version | None:
         return self._peek.peek()
 
+    def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
+        with self._read() as session:
+            try:
+                return changes_since(session, held, now)
+            finally:
+                session.rollback()
+
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._write if write else self._read, write=write)
+        return SqlUnitOfWork(self._write if write else self._read, write=write, kept=self.kept)

@@ -13,29 +13,54 @@ Anything else (deadlines, owners, milestones, notes, member links, channels' rem
 not in the index, so it bumps neither. Both counters live in one row: one lock, taken in one
 order.
 
-The data version (`data_version`, a row of its own) is coarser: every write unit of work bumps
-it when it commits (storage/uow.py), whatever it wrote. Answers to questions are kept per data
-version (bot/services/answers.py).
+The data version (`data_version`, a row of its own) says what every process's read cache may
+keep (bot/services/answers.py, where the rule is written): a write unit of work that changed
+programme data bumps it when it commits (storage/uow.py), with a fresh random token, and lists
+in `read_changes` which scopes (bot/domain/scopes.py) it changed. The scopes are named here,
+from what the transaction wrote: the ORM's rows before each flush (`collect_scopes`), and any
+insert, update or delete statement by its table (`collect_statement_scopes`: a bulk statement
+is described as everything, `*`, unless its table is bookkeeping). Bookkeeping rows (the
+delivery ledger, leases, replays, locales, these counters) name no scope: a transaction that
+wrote only those moves no version.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import threading
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, inspect, select, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Engine, delete, insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from bot.domain import scopes
+from bot.domain.model import Status
 from storage.models import (
     ActivityRow,
     DataVersionRow,
+    DeliveryRow,
+    GoalRow,
+    IndicatorRow,
+    IndicatorValueRow,
+    MemberRow,
+    MilestoneRow,
+    OwnerRow,
     ProgrammeRow,
     ProgrammeVersionRow,
+    ReadChangeRow,
+    ReminderHoldRow,
+    RequestReplayRow,
+    SchedulerLeaseRow,
+    StatusUpdateRow,
+    UserRow,
     WorkingGroupRow,
 )
+
+Version = tuple[int, str]  # (the data version, its token)
 
 log = logging.getLogger("actiebot.versioning")
 
@@ -107,17 +132,165 @@ def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instance
             row.status_version = version
 
 
+# -- what a write changed: its scopes --------------------------------------------------------
+
+SCOPES = "actiebot_read_scopes"  # session.info: the scopes the open transaction wrote
+
+# rows that change no answer: the delivery ledger (but a digest sent moves `overzicht`),
+# remembered locales, replays, leases, these counters
+BOOKKEEPING: frozenset[type[Any]] = frozenset({
+    UserRow, RequestReplayRow, SchedulerLeaseRow, ProgrammeVersionRow, DataVersionRow,
+    ReadChangeRow})
+BOOKKEEPING_TABLES = frozenset(row.__tablename__ for row in BOOKKEEPING) | {"deliveries"}
+_ACTIVITY_PARTS = (OwnerRow, MilestoneRow, StatusUpdateRow, ReminderHoldRow)
+_GROUP_INDEXED = frozenset({"key", "name", "aliases", "position", "programme_id"})
+
+
+def written_scopes(session: Session) -> set[str]:
+    found: set[str] = session.info.setdefault(SCOPES, set())
+    return found
+
+
+def collect_scopes(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    """before_flush: the scopes of the rows this flush adds, changes or deletes."""
+    found = written_scopes(session)
+    if scopes.EVERYTHING in found:
+        return
+    with session.no_autoflush:
+        for row, how in chain(((r, "new") for r in session.new),
+                              ((r, "deleted") for r in session.deleted),
+                              ((r, "dirty") for r in session.dirty)):
+            described = _row_scopes(session, row, how)
+            if described is None:
+                found.clear()
+                found.add(scopes.EVERYTHING)
+                return
+            found.update(described)
+
+
+def collect_statement_scopes(state: ORMExecuteState) -> None:
+    """do_orm_execute: an insert, update or delete statement run through the session (bulk
+    SQL: an import's rows, forget-user's rewrites) changes what its table holds, rows unknown:
+    everything, unless the table is bookkeeping."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    found = written_scopes(state.session)
+    if name == "deliveries":
+        found.add(scopes.DIGESTS)
+    elif name not in BOOKKEEPING_TABLES:
+        found.clear()
+        found.add(scopes.EVERYTHING)
+
+
+def _row_scopes(session: Session, row: Any, how: str) -> set[str] | None:
+    """The scopes one written row changes; None when it cannot say (then: everything)."""
+    kind = type(row)
+    if kind in BOOKKEEPING:
+        return set()
+    if kind is DeliveryRow:
+        return {scopes.DIGESTS} if row.kind == "digest" else set()
+    if kind is ActivityRow:
+        return _activity_scopes(session, row, how)
+    if kind in _ACTIVITY_PARTS:
+        activity = session.get(ActivityRow, row.activity_id) if row.activity_id else None
+        return _activity_scopes(session, activity, "part") if activity is not None else None
+    if kind is WorkingGroupRow:
+        return _group_scopes(session, row, how)
+    if kind is MemberRow:
+        group = (session.get(WorkingGroupRow, row.working_group_id)
+                 if row.working_group_id else None)
+        programme = _programme_key(session, group.programme_id) if group is not None else None
+        if group is None or programme is None:
+            return None
+        return {scopes.group(programme, group.key)}
+    if kind is ProgrammeRow:
+        return {scopes.programme(row.key), scopes.INDEX, scopes.LISTS, scopes.CHANNELS,
+                scopes.OPEN}
+    if kind is GoalRow:
+        return {scopes.LISTS}
+    if kind in (IndicatorRow, IndicatorValueRow):
+        return {scopes.INDICATORS}
+    return None  # a table added later that nobody described: everything
+
+
+def _programme_key(session: Session, programme_id: int | None) -> str | None:
+    programme = session.get(ProgrammeRow, programme_id) if programme_id else None
+    return programme.key if programme is not None else None
+
+
+def _group_key(session: Session, group_id: int | None) -> str | None:
+    group = session.get(WorkingGroupRow, group_id) if group_id else None
+    return group.key if group is not None else None
+
+
+def _before_and_after(row: Any, name: str) -> Iterable[Any]:
+    history = inspect(row).attrs[name].history
+    return {*history.deleted, *history.added, *history.unchanged} or {getattr(row, name)}
+
+
+def _activity_scopes(session: Session, row: ActivityRow, how: str) -> set[str] | None:
+    programme = _programme_key(session, row.programme_id)
+    if programme is None or not row.key:
+        return None
+    found = {scopes.activity(programme, row.key), scopes.LISTS}
+    for group_id in _before_and_after(row, "working_group_id"):
+        found.add(scopes.group_lists(programme, _group_key(session, group_id)))
+    if how in ("new", "deleted"):
+        return found | {scopes.INDEX, scopes.OPEN}
+    if how == "dirty":
+        attrs = inspect(row).attrs
+        if any(attrs[name].history.has_changes() for name in INDEXED_COLUMNS[ActivityRow]):
+            found |= {scopes.INDEX, scopes.OPEN}
+        status = attrs["status"].history
+        if status.has_changes() and len({_closed(s) for s in
+                                         (*status.deleted, *status.added)}) > 1:
+            found.add(scopes.OPEN)  # opened or closed: a ref may now resolve otherwise
+    return found
+
+
+def _closed(status: Any) -> bool:
+    try:
+        return Status(status).is_closed
+    except ValueError:
+        return True
+
+
+def _group_scopes(session: Session, row: WorkingGroupRow, how: str) -> set[str] | None:
+    programme = _programme_key(session, row.programme_id)
+    if programme is None or not row.key:
+        return None
+    found = {scopes.group(programme, row.key), scopes.group_lists(programme, row.key),
+             scopes.LISTS}
+    attrs = inspect(row).attrs
+    if how in ("new", "deleted") or any(attrs[n].history.has_changes() for n in _GROUP_INDEXED):
+        found |= {scopes.INDEX, scopes.OPEN}
+    if how in ("new", "deleted") or attrs["channel"].history.has_changes():
+        found.add(scopes.CHANNELS)
+    return found
+
+
+# -- the data version ------------------------------------------------------------------------
+
 # Plain SQL: read on every question, and the ORM's statement machinery costs more than the query
-_DATA_VERSION = f"SELECT value FROM {DataVersionRow.__tablename__} WHERE id = 1"
+_DATA_VERSION = f"SELECT value, token FROM {DataVersionRow.__tablename__} WHERE id = 1"
+KEEP_CHANGES = 20_000  # versions of read_changes kept; a process further behind starts afresh
+MAX_SCOPES = 500  # a write that changed more than this many scopes is described as everything
 
 
-def data_version(session: Session) -> int | None:
-    """The data version; None on a database without its row (then nothing may be kept)."""
-    found = session.connection().exec_driver_sql(_DATA_VERSION).scalar()
-    return None if found is None else int(found)
+def _version(found: Any) -> Version | None:
+    if found is None or found[0] is None:
+        return None
+    return int(found[0]), str(found[1] or "")
 
 
-def peek_data_version(engine: Engine) -> int | None:
+def data_version(session: Session) -> Version | None:
+    """The data version and its token; None on a database without its row (keep nothing)."""
+    return _version(session.connection().exec_driver_sql(_DATA_VERSION).first())
+
+
+def peek_version(engine: Engine) -> Version | None:
     """The data version as committed now, on a pooled connection without a session or a
     transaction: what a kept answer is checked against, at a fraction of a unit of work's
     cost (SQLite: 11 us instead of 145 us)."""
@@ -131,13 +304,83 @@ def peek_data_version(engine: Engine) -> int | None:
             cursor.close()
     finally:
         connection.close()  # back to the pool
-    return None if found is None or found[0] is None else int(found[0])
+    return _version(found)
+
+
+def peek_data_version(engine: Engine) -> int | None:
+    """The data version's number as committed now (the benchmark waits for it to settle)."""
+    found = peek_version(engine)
+    return None if found is None else found[0]
+
+
+def changes_since(session: Session, held: Version, now: Version) -> frozenset[str] | None:
+    """The scopes written after ``held`` up to ``now``; None when the history between them
+    cannot be told (``held`` is not an ancestor of ``now``: a restore, a failover, a version
+    gone backwards; or its rows were pruned): then everything counts as changed."""
+    if now == held:
+        return frozenset()
+    if now[0] <= held[0]:
+        return None
+    rows = session.execute(
+        select(ReadChangeRow.version, ReadChangeRow.scope, ReadChangeRow.token)
+        .where(ReadChangeRow.version >= held[0], ReadChangeRow.version <= now[0])).all()
+    tokens: dict[int, str] = {}
+    found: set[str] = set()
+    for version, scope, token in rows:
+        if tokens.setdefault(int(version), str(token)) != token:
+            return None
+        if version > held[0]:
+            found.add(str(scope))
+    if tokens.get(held[0]) != held[1] or tokens.get(now[0]) != now[1]:
+        return None
+    if len(tokens) != now[0] - held[0] + 1:
+        return None
+    return frozenset(found)
+
+
+def record_changes(session: Session) -> Version | None:
+    """At commit, after the last flush (storage/uow.py): when the transaction changed any
+    scope, the data version goes up with a new token and its scopes are listed. The version
+    row is the last lock taken and held to commit, so versions become visible in order."""
+    found = session.info.pop(SCOPES, None) or set()
+    if not found:
+        return None
+    if len(found) > MAX_SCOPES:
+        found = {scopes.EVERYTHING}
+    token = secrets.token_hex(16)
+    connection = session.connection()
+    connection.execute(
+        update(DataVersionRow).where(DataVersionRow.id == 1)
+        .values(value=DataVersionRow.value + 1, token=token))
+    version = connection.scalar(select(DataVersionRow.value).where(DataVersionRow.id == 1))
+    if version is None:  # no counter row: nothing may be kept anywhere anyway
+        return None
+    connection.execute(insert(ReadChangeRow), [
+        {"version": int(version), "scope": scope[:300], "token": token}
+        for scope in sorted(found)])
+    if version % 1000 == 0:
+        connection.execute(delete(ReadChangeRow).where(
+            ReadChangeRow.version < int(version) - KEEP_CHANGES))
+    return int(version), token
+
+
+def forget_scopes(session: Session) -> None:
+    """A rollback: what the transaction wrote was not written."""
+    session.info.pop(SCOPES, None)
+
+
+def new_token(session: Session) -> None:
+    """The data version's token made anew without a change of number: after a restore, every
+    process starts its read cache afresh."""
+    session.connection().execute(
+        update(DataVersionRow).where(DataVersionRow.id == 1)
+        .values(token=secrets.token_hex(16)))
 
 
 class VersionPeek:
     """``peek()``: the data version as committed now, for a kept answer's check.
 
-    On SQLite a pooled connection costs no round trip (`peek_data_version`). On PostgreSQL a
+    On SQLite a pooled connection costs no round trip (`peek_version`). On PostgreSQL a
     pooled connection costs three: the pool's pre-ping, the statement, and the rollback the pool
     does on return. So the process keeps one connection of its own for it, in autocommit, out
     of the pool, shared under a lock (a peek is one short round trip): one round trip per kept
@@ -152,9 +395,9 @@ class VersionPeek:
         self._lock = threading.Lock()
         self._connection: Any = None
 
-    def peek(self) -> int | None:
+    def peek(self) -> Version | None:
         if not self._own:
-            return peek_data_version(self._engine)
+            return peek_version(self._engine)
         with self._lock:
             try:
                 if self._connection is None:
@@ -174,18 +417,10 @@ class VersionPeek:
                 log.info("version peek connection lost; reconnecting at the next peek")
                 self.close()
                 return None
-        return None if found is None or found[0] is None else int(found[0])
+        return _version(found)
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(Exception):  # already broken: nothing left to close
                 connection.close()
-
-
-def bump_data_version(session: Session) -> None:
-    """Something was written: answers kept under the old version are no longer given. Called
-    at commit, after the last flush (storage/uow.py), so the row is the last lock taken."""
-    session.connection().execute(
-        update(DataVersionRow).where(DataVersionRow.id == 1)
-        .values(value=DataVersionRow.value + 1))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from bot.domain.model import (
     Activity,
@@ -115,9 +115,21 @@ class ImportCounts(dict[str, int]):
         return 0
 
 
+Version = tuple[int, str]  # the data version and its token (storage/versioning.py)
+_T = TypeVar("_T")
+
+
+class KeptSlots(Protocol):
+    """The process's read cache as storage sees it (bot/services/answers.py): long-lived values
+    (the resolution index, remembered locales) each in a slot of their own, made on first use,
+    counted against the cache's byte limit when they say their size (``nbytes()``)."""
+
+    def slot(self, name: str, make: Callable[[], _T]) -> _T: ...
+
+
 class Repository(Protocol):
-    # bumped by every committed write unit of work; None: unknown (keep nothing)
-    def data_version(self) -> int | None: ...
+    # moved by every committed write that changed programme data; None: unknown (keep nothing)
+    def data_version(self) -> Version | None: ...
     # programmes and groups
     def list_programmes(self, live_only: bool = False) -> list[Programme]: ...
     def get_programme(self, key: str) -> Programme | None: ...
@@ -244,9 +256,14 @@ class UnitOfWorkFactory(Protocol):
 
     def __call__(self, *, write: bool = False) -> UnitOfWork: ...
 
-    def data_version(self) -> int | None:
+    def data_version(self) -> Version | None:
         """The data version as committed now, read outside any unit of work (a kept answer's
         check: bot/services/answers.py); None when it cannot be known."""
+        ...
+
+    def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
+        """The scopes (bot/domain/scopes.py) written after ``held`` up to ``now``; None when
+        the history between them cannot be told (then everything counts as changed)."""
         ...
 
 

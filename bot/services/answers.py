@@ -1,98 +1,240 @@
-"""Answers to questions, kept per process while nothing has been written.
+"""The process's one read cache, and its one rule.
 
-The same question (`wie MDA++`, `status` in a group's channel, `binnenkort 60`…) asked again on
-the same day has the same answer until something is written: every write unit of work bumps the
-data version when it commits (storage/uow.py), in any worker, replica or CLI process. So a
-process keeps each answer under the data version it was computed at, and gives it again while
-that version is current.
+**What it keeps.** (1) Answers to the questions the command table marks ``keep``
+(bot/services/commands.py), as the rendered payload Slack is sent: what a person sees, already
+cut to Slack's limits (50 blocks of 3,000 characters), never the full list behind it. The key
+is the parsed command, the group of the channel it was asked in (for the rows that answer for
+the channel's group; which group a channel is, is kept too, under `channels`), today in the
+programme's time zone, and the rendering (language, time zone). Who asks is not in it: no
+question depends on who asks. So a programme-wide answer (`te-laat` in a DM or in any channel
+without a group) is kept once, not again per DM or channel. (2) Slots
+for long-lived values storage computes (storage/cache.py: the resolution index, counts per
+status, remembered locales), reached through the unit-of-work factory.
 
-- **Which commands**: the rows of the command table marked ``keep`` (bot/services/commands.py):
-  who, when, status, history, upcoming, overdue, list, overview. Never a change, a surface or
-  an indicator. Help and usage cost nothing: they are not kept.
-- **The key**: the data version, today in the programme's time zone, the parsed command (frozen,
-  hashable dataclasses from bot/domain/grammar.py) and the one part of the actor an answer
-  depends on: the channel, for the rows that depend on the channel's working group (no
-  question depends on who asks: permissions only guard changes).
-- **One transaction**: a kept answer is looked up under the version as committed now (one
-  statement on a pooled connection, no unit of work: `UnitOfWorkFactory.data_version`). On a
-  miss, the version is read again as the first statement of the read unit of work that computes
-  the answer, in that same transaction (its snapshot: SQLite WAL, PostgreSQL), with the clock
-  stopped at the moment the key was made; the answer is kept under that version.
-- **Shared between threads**: results are frozen dataclasses of tuples; the few dicts in them
-  (counts per status, member links, `extra`) are never changed after they are built. Rendering
-  (the user's language) stays per request.
-- **Bounded**: an LRU of `DEFAULT_SIZE` answers, holding one data version and day at a time (a
-  newer one empties it). Off with ``ACTIEBOT_ANSWER_CACHE=0`` (bot/config.py).
+**The bound.** Bytes, not entries: ``ACTIEBOT_CACHE_MB`` (bot/config.py) for everything it
+holds. The slots say their size (``nbytes()``); the answers are measured when kept
+(`sizeof`); the least recently used answers go first. An answer bigger than a quarter of
+what is left for answers is given, not kept.
 
-What bypasses the write unit of work bumps nothing: Alembic migrations (run while the processes
-start) and hand edits in the database (restart, or `UPDATE data_version SET value = value + 1`).
-Correctness never depends on this cache beyond that: it only saves work.
+**The rule** (one rule for every write, in every process):
+
+- Every write that commits through a unit of work names the *scopes* it changed
+  (storage/versioning.py names them from the rows written; bot/domain/scopes.py lists them):
+  an activity (its row, owners, milestones, log, reminder holds) → `a:<programme>/<key>`, its
+  group's lists `gl:…` and `lists`; a group → `g:…`, `gl:…`, `lists` (and `index` when its
+  key, name or aliases change, `channels` when its channel does); a member link → `g:…`; a
+  programme → `p:…`, `index`, `lists`, `channels`; an activity added, removed, renamed or
+  moved → `index`; opened or closed → `open`; a digest sent → `digests`. A statement that
+  writes rows nobody named (bulk SQL: an import, forget-user's rewrites, a rollover) and any
+  table nobody described → `*`, everything. Bookkeeping (the delivery ledger, leases,
+  replays, locales) names nothing.
+- A commit that named a scope moves the data version (one row) to the next number with a new
+  random token and lists its scopes under that version (`read_changes`); one that named none
+  moves nothing.
+- Every kept answer carries the scopes it was computed from (`scopes_of`): an answer about
+  one activity → `index`, `open`, that activity, its group, its programme; `lijst <groep>` →
+  `index`, the group, its lists, its programme; an answer for a linked channel → `channels`,
+  its group, its lists, its programme; for an unlinked channel or a DM → `channels`, `lists`
+  (every programme); `overzicht` also `digests`; anything else → `*`.
+- Before a kept answer is given, the version is peeked (one statement, no transaction). The
+  same version and token: everything kept is current. A later version: the scopes listed
+  since the version held are read once, and exactly the answers depending on one of them
+  are dropped (`*` drops all). A version that went backwards, the same number with another
+  token (a restore, a downgrade and upgrade, a failover to a replica behind), or a gap in the
+  list (pruned): no history can be told, everything is dropped. So no answer from before a
+  restore is ever given again, whatever number the counter climbs back to.
+- An answer is kept only when computed in a transaction whose snapshot is the version held
+  (the version is its first statement): never one computed on an older or newer snapshot.
+
+What bypasses the unit of work names nothing: Alembic migrations (run while the processes
+start) and hand edits in the database (then run `UPDATE data_version SET token = 'x'`, or
+restart). Correctness never depends on this cache beyond that: it only saves work.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections import OrderedDict
-from collections.abc import Hashable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import Any, Self, TypeVar
 
-from bot.domain.ports import Repository, UnitOfWork
+from bot.domain import scopes
+from bot.domain.ports import Repository, UnitOfWork, Version
 
-if TYPE_CHECKING:
-    from bot.services.results import Result
+T = TypeVar("T")
 
-DEFAULT_SIZE = 256  # a kept list (status, overzicht in a channel) is ~30 KB: at most ~8 MB
+DEFAULT_MB = 64
 
 
-class AnswerCache:
-    """A bounded, thread-safe LRU of answers for one data version and day at a time."""
+def sizeof(value: Any) -> int:
+    """The bytes a rendered payload holds (dicts, lists, strings, numbers), counted once."""
+    seen: set[int] = set()
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+    return total
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        if size < 1:
-            raise ValueError("an answer cache holds at least one answer")
-        self.size = size
+
+@dataclass(slots=True)
+class _Kept:
+    value: Any
+    size: int
+    depends: frozenset[str]
+
+
+class ReadCache:
+    """Thread-safe; one per process (bot/app.py), passed in through `Deps` and the
+    unit-of-work factory."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MB * 1024 * 1024, answers: bool = True) -> None:
+        if max_bytes < 1:
+            raise ValueError("a read cache holds at least one byte")
+        self.max_bytes = max_bytes
+        self.keeps_answers = answers
         self._lock = threading.Lock()
-        self._generation: tuple[int, date] | None = None
-        self._answers: OrderedDict[Hashable, Result] = OrderedDict()
+        self._held: Version | None = None
+        self._seen: deque[Version] = deque(maxlen=64)  # the versions held lately
+        self._answers: OrderedDict[Hashable, _Kept] = OrderedDict()
+        self._by_scope: dict[str, set[Hashable]] = {}
+        self._answer_bytes = 0
+        self._slots: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
+        self.dropped = 0
+
+    # -- slots (storage/cache.py) -------------------------------------------------------------
+
+    def slot(self, name: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            found = self._slots.get(name)
+            if found is None:
+                found = self._slots[name] = make()
+            return found
+
+    def _slot_bytes(self) -> int:
+        return sum(int(getattr(s, "nbytes", lambda: 0)()) for s in list(self._slots.values()))
+
+    # -- sizes --------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._answers)
 
-    def get(self, generation: tuple[int, date], key: Hashable) -> Result | None:
+    def nbytes(self) -> int:
+        """Everything kept, in bytes: the answers as measured, the slots as they say."""
         with self._lock:
-            if generation != self._generation:
-                self.misses += 1
-                return None
-            found = self._answers.get(key)
+            return self._answer_bytes + self._slot_bytes()
+
+    def answer_bytes(self) -> int:
+        with self._lock:
+            return self._answer_bytes
+
+    # -- the rule -------------------------------------------------------------------------------
+
+    @property
+    def held(self) -> Version | None:
+        return self._held
+
+    def sync(self, now: Version,
+             changes: Callable[[Version, Version], frozenset[str] | None]) -> None:
+        """Bring the kept answers to the data version ``now`` (peeked): drop what the writes
+        since the version held changed (``changes(held, now)``: their scopes, None when no
+        history can be told)."""
+        with self._lock:
+            held = self._held
+            if held == now:
+                return
+            if held is not None and now[0] < held[0] and now in self._seen:
+                return  # a peek that raced a newer one: nothing to learn from it
+        changed = changes(held, now) if held is not None and now[0] > held[0] else None
+        with self._lock:
+            if self._held != held:
+                return  # another thread moved it meanwhile; the next request looks again
+            if changed is None or scopes.EVERYTHING in changed:
+                self._drop_all()
+            else:
+                self._drop(changed)
+            self._held = now
+            self._seen.append(now)
+
+    def get(self, now: Version, key: Hashable) -> Any | None:
+        with self._lock:
+            found = self._answers.get(key) if now == self._held else None
             if found is None:
                 self.misses += 1
                 return None
             self._answers.move_to_end(key)
             self.hits += 1
-            return found
+            return found.value
 
-    def put(self, generation: tuple[int, date], key: Hashable, answer: Result) -> None:
+    def put(self, version: Version, key: Hashable, value: Any, depends: Iterable[str],
+            size: int | None = None) -> bool:
+        """Keep ``value`` (computed on the snapshot at ``version``) while no scope in
+        ``depends`` is written. False when it was not kept."""
+        if not self.keeps_answers:
+            return False
+        depends = frozenset(depends)
+        size = sizeof(value) if size is None else size
         with self._lock:
-            if generation != self._generation:
-                if self._generation is not None and generation[0] < self._generation[0]:
-                    return  # computed on an older snapshot than the one kept: give, don't keep
-                self._generation = generation
-                self._answers.clear()
-            self._answers[key] = answer
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+            if version != self._held:
+                return False  # computed on another snapshot than the one held: give, don't keep
+            room = self.max_bytes - self._slot_bytes()
+            if size > room // 4:
+                return False
+            old = self._answers.pop(key, None)
+            if old is not None:
+                self._forget(key, old)
+            self._answers[key] = _Kept(value, size, depends)
+            self._answer_bytes += size
+            for scope in depends:
+                self._by_scope.setdefault(scope, set()).add(key)
+            while self._answer_bytes > room and self._answers:
+                oldest, kept = self._answers.popitem(last=False)
+                self._forget(oldest, kept)
+            return key in self._answers
 
     def clear(self) -> None:
         with self._lock:
-            self._generation = None
-            self._answers.clear()
+            self._drop_all()
+            self._held = None
+
+    def _forget(self, key: Hashable, kept: _Kept) -> None:
+        self._answer_bytes -= kept.size
+        for scope in kept.depends:
+            keys = self._by_scope.get(scope)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_scope[scope]
+
+    def _drop(self, changed: frozenset[str]) -> None:
+        doomed = {key for scope in changed for key in self._by_scope.get(scope, ())}
+        doomed |= set(self._by_scope.get(scopes.EVERYTHING, ()))
+        for key in doomed:
+            kept = self._answers.pop(key, None)
+            if kept is not None:
+                self._forget(key, kept)
+                self.dropped += 1
+
+    def _drop_all(self) -> None:
+        self.dropped += len(self._answers)
+        self._answers.clear()
+        self._by_scope.clear()
+        self._answer_bytes = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +271,11 @@ class SharedUnitOfWork:
                  tb: TracebackType | None) -> None:
         return None  # the outer block ends the transaction
 
-    def data_version(self) -> int | None:
+    def data_version(self) -> Version | None:
         return None  # a question's own reads use its transaction's snapshot
+
+    def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
+        return None
 
     def commit(self) -> None:
         raise AssertionError("a question tried to commit")

@@ -24,13 +24,15 @@ then the grammar. Whoever needs the command of a request uses that one parse.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from enum import Flag, StrEnum, auto
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain import grammar
+from bot.domain import scopes as sc
 from bot.domain.grammar import Command, Usage
+from bot.domain.model import Activity
 from bot.domain.slack_text import from_slack
 from bot.services import changes, dispatch, report
 from bot.services import results as r
@@ -55,6 +57,7 @@ class Depends(Flag):
 
 
 UseCase = Callable[[Deps, Any, Actor], r.Result]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,8 @@ TABLE: tuple[Row, ...] = (
     Row(grammar.Who, lambda d, c, a: dispatch.who(d, c.ref), Q, ACTIVITY, keep=True),
     Row(grammar.When, lambda d, c, a: dispatch.when(d, c.ref), Q, ACTIVITY | DAY, keep=True),
     Row(grammar.History, lambda d, c, a: dispatch.history(d, c.ref), Q, ACTIVITY, keep=True),
-    Row(grammar.StatusOf, lambda d, c, a: dispatch.status(d, c.ref, a), Q, ACTIVITY, keep=True,
+    Row(grammar.StatusOf, lambda d, c, a: dispatch.status(d, c.ref, a), Q, ACTIVITY | DAY,
+        keep=True,
         when=_has_ref),
     Row(grammar.StatusOf, lambda d, c, a: dispatch.status(d, None, a), Q, CHANNEL, keep=True),
     Row(grammar.ListActivities, lambda d, c, a: dispatch.list_activities(d, c.group, a), Q,
@@ -148,38 +152,71 @@ def read(text: str | None, command_name: str = "/actie") -> Command | Usage:
     return grammar.parse(from_slack(text), command_name)
 
 
-def cache_key(command: Command | Usage, actor: Actor) -> tuple[Any, str | None] | None:
-    """The part of a kept answer's key the request gives: the command, and the channel for the
-    rows that depend on the channel's group; None for a command whose answer is not kept."""
+def scopes_of(row: Row, result: r.Result, binding: tuple[str, str] | None) -> frozenset[str]:
+    """The scopes a kept answer was computed from (the rule: bot/services/answers.py)."""
+    if row.depends & ACTIVITY:
+        activity = getattr(result, "activity", None)
+        if not isinstance(activity, Activity):  # unknown, ambiguous, an empty group
+            return frozenset({sc.INDEX, sc.OPEN, sc.LISTS})
+        p, group = activity.programme_key, activity.working_group
+        found = {sc.INDEX, sc.OPEN, sc.activity(p, activity.key), sc.programme(p)}
+        if group:
+            found.add(sc.group(p, group))
+        if isinstance(result, r.HistoryAnswer) and result.earlier:
+            found.add(sc.LISTS)  # the logs of the activities it was carried over from
+        return frozenset(found)
+    if row.depends & GROUP:
+        if isinstance(result, r.ActivityListAnswer) and result.activities:
+            p, group = result.activities[0].programme_key, result.group.key
+            return frozenset({sc.INDEX, sc.group(p, group), sc.group_lists(p, group),
+                              sc.programme(p)})
+        return frozenset({sc.INDEX, sc.OPEN, sc.LISTS, sc.CHANNELS})
+    if row.depends & CHANNEL:
+        extra = {sc.DIGESTS} if row.command is grammar.Overview else set()
+        if binding is None:  # every programme
+            return frozenset({sc.CHANNELS, sc.LISTS, *extra})
+        p, group = binding
+        return frozenset({sc.CHANNELS, sc.group(p, group), sc.group_lists(p, group),
+                          sc.programme(p), *extra})
+    return frozenset({sc.EVERYTHING})
+
+
+def answer(deps: Deps, command: Command | Usage, actor: Actor, variant: Hashable,
+           render: Callable[[r.Result], T]) -> T:
+    """``render(execute(...))``, kept in the read cache (bot/services/answers.py) when the
+    command's row says so: a repeated question costs a peek and a dictionary look-up. The
+    rendered value is shared between requests: read it, never change it."""
     row = row_of(command)
-    if not row.keep:
-        return None
-    return (command, actor.channel_id if row.depends & CHANNEL else None)
+    cache = deps.answers
+    if cache is None or not row.keep or not cache.keeps_answers:
+        return render(row.use_case(deps, command, actor))
+    clock = StoppedClock(deps.now())
+    today = deps.day_of(clock.at)
+    channel = actor.channel_id if row.depends & CHANNEL else None
+    peeked = deps.uow.data_version()  # one statement, no transaction
+    if peeked is not None:
+        cache.sync(peeked, deps.uow.changes_since)
+        binding = cache.get(peeked, ("channel", channel)) if channel else (None,)
+        if binding is not None:
+            found = cache.get(peeked, (command, binding[0], today, variant))
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+    with deps.uow() as uow:
+        version = uow.repo.data_version()  # the first statement: the snapshot's version
+        bound = dispatch.channel_group(uow.repo, actor) if channel else None
+        result = row.use_case(replace(deps, clock=clock, uow=SharedUnitOfWork(uow),
+                                      answers=None), command, actor)
+    rendered = render(result)
+    if version is not None:
+        where = (bound[0], bound[1].key) if bound else None
+        if channel:  # which group the channel is: the same for every question asked there
+            cache.put(version, ("channel", channel), (where,), {sc.CHANNELS}, size=200)
+        cache.put(version, (command, where, today, variant), rendered,
+                  scopes_of(row, result, where))
+    return rendered
 
 
 def execute(deps: Deps, command: Command | Usage, actor: Actor) -> r.Result:
-    """The command's answer by its row's use case; a kept question's answer may come from the
-    read cache (bot/services/answers.py)."""
-    row = row_of(command)
-    cache = deps.answers
-    key = cache_key(command, actor) if cache is not None else None
-    if cache is None or key is None:
-        return row.use_case(deps, command, actor)
-    clock = StoppedClock(deps.now())
-    today = deps.day_of(clock.at)
-    peeked = deps.uow.data_version()  # a kept answer costs this one statement, no transaction
-    if peeked is not None:
-        found = cache.get((peeked, today), key)
-        if found is not None:
-            return found
-    with deps.uow() as uow:
-        version = uow.repo.data_version()  # the first statement: the snapshot's version
-        if version is not None:  # None: no counter row, nothing can be kept safely
-            found = cache.get((version, today), key)
-            if found is not None:
-                return found
-        result = row.use_case(replace(deps, clock=clock, uow=SharedUnitOfWork(uow),
-                                      answers=None), command, actor)
-    if version is not None:
-        cache.put((version, today), key, result)
-    return result
+    """The command's answer by its row's use case (never kept: `answer` keeps rendered
+    answers)."""
+    return row_of(command).use_case(deps, command, actor)

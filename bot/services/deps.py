@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWorkFactory
 from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
-from bot.services.answers import AnswerCache
+from bot.services.answers import ReadCache
 
 
 class SystemClock:
@@ -60,8 +60,8 @@ class Deps:
     admins: frozenset[str] = frozenset()
     notifier: Notifier | None = None
     channels: ChannelDirectory | None = None  # Slack channel membership (bot/services/permissions.py)
-    # answers to questions kept per data version (bot/services/answers.py); None: off
-    answers: AnswerCache | None = None
+    # the process's read cache (bot/services/answers.py); None: nothing kept
+    answers: ReadCache | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

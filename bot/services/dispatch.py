@@ -49,7 +49,7 @@ def _resolve_activity(
     raise AssertionError(found)  # pragma: no cover
 
 
-def _channel_group(repo: Repository, actor: Actor) -> tuple[str, WorkingGroup] | None:
+def channel_group(repo: Repository, actor: Actor) -> tuple[str, WorkingGroup] | None:
     if not actor.channel_id:
         return None
     groups = repo.find_groups_by_channel(actor.channel_id)
@@ -102,7 +102,7 @@ def status(deps: Deps, query: str | None, actor: Actor) -> r.Result:
             activity, group = found
             last = repo.last_update(ActivityId(activity.programme_key, activity.key))
             return r.StatusAnswer(activity, group, last)
-        bound = _channel_group(repo, actor)
+        bound = channel_group(repo, actor)
         programme_key, group = bound if bound else (None, None)
         group_key = group.key if group else None
         # counts by an aggregate, the first lines by a LIMIT: never every activity
@@ -166,7 +166,7 @@ def upcoming(deps: Deps, days: int, actor: Actor, period: str | None = None) -> 
         days = (today.replace(day=28) + timedelta(days=4)).replace(day=1).toordinal() \
             - today.toordinal() - 1
     with deps.uow() as uow:
-        bound = _channel_group(uow.repo, actor)
+        bound = channel_group(uow.repo, actor)
         scope = {"programme_key": bound[0] if bound else None,
                  "group_key": bound[1].key if bound else None}
         items = uow.repo.find_open_due_items(today, today + timedelta(days=days), **scope)
@@ -180,7 +180,7 @@ def upcoming(deps: Deps, days: int, actor: Actor, period: str | None = None) -> 
 def overdue(deps: Deps, actor: Actor) -> r.Result:
     today = deps.today()
     with deps.uow() as uow:
-        bound = _channel_group(uow.repo, actor)
+        bound = channel_group(uow.repo, actor)
         items = uow.repo.find_open_due_items(
             None, today - timedelta(days=1),
             programme_key=bound[0] if bound else None, group_key=bound[1].key if bound else None)
@@ -195,7 +195,7 @@ def list_activities(deps: Deps, query: str | None, actor: Actor) -> r.Result:
     with deps.uow() as uow:
         repo = uow.repo
         if query is None:
-            bound = _channel_group(repo, actor)
+            bound = channel_group(repo, actor)
             if bound is None:
                 index = repo.ref_index()
                 summaries = []

@@ -1,85 +1,146 @@
-"""The answer cache without a database: which commands are kept and under which key, the LRU
-bound, one data version and day at a time, and the ACTIEBOT_ANSWER_CACHE switch."""
+"""The read cache without a database (bot/services/answers.py): which commands are kept under
+which key, the byte bound, the rule (a write drops exactly the answers depending on a scope it
+changed) and its history (a version gone backwards, or the same number with another token,
+drops everything), and the ACTIEBOT_CACHE_MB and ACTIEBOT_ANSWER_CACHE settings."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from bot.config import ConfigError, Settings
-from bot.domain import grammar
-from bot.services import results as r
-from bot.services.answers import AnswerCache
-from bot.services.commands import cache_key
-from bot.services.deps import Actor
+from bot.config import DEFAULT_CACHE_MB, ConfigError, Settings
+from bot.domain import scopes
+from bot.services.answers import ReadCache, sizeof
 
-DAY = date(2021, 6, 15)
-HERE = Actor("U0ALICE01", channel_id="C0THV0001")
-THERE = Actor("U0BOB0001", channel_id="C0MDA0001")
+V1, V2, V3 = (1, "t1"), (2, "t2"), (3, "t3")
 
 
-@pytest.mark.parametrize("text", [
-    "wie MDA++", "wanneer indicatoren", "geschiedenis MDA++", "status MDA++", "lijst THV"])
-def test_a_question_about_one_thing_is_the_same_in_every_channel(text: str) -> None:
-    command = grammar.parse(text)
-    assert cache_key(command, HERE) is not None
-    assert cache_key(command, HERE) == cache_key(command, THERE)
-    assert cache_key(grammar.parse(text), HERE) == cache_key(command, HERE)  # parsed again
+class Log:
+    """What `read_changes` would say: the scopes of each version, in one history."""
+
+    def __init__(self, **by_version: set[str]) -> None:
+        self.by_version = {int(v.removeprefix("v")): s for v, s in by_version.items()}
+        self.asked = 0
+
+    def __call__(self, held: tuple[int, str], now: tuple[int, str]) -> frozenset[str] | None:
+        self.asked += 1
+        if any(v not in self.by_version for v in range(held[0] + 1, now[0] + 1)):
+            return None
+        return frozenset().union(*(self.by_version[v] for v in range(held[0] + 1, now[0] + 1)))
 
 
-@pytest.mark.parametrize("text", ["status", "lijst", "binnenkort 60", "te-laat", "overzicht",
-                                  "binnenkort 7"])
-def test_a_question_about_the_channel_s_group_is_kept_per_channel(text: str) -> None:
-    command = grammar.parse(text)
-    assert cache_key(command, HERE) is not None
-    assert cache_key(command, HERE) != cache_key(command, THERE)
-    # who asks does not matter: the same channel, another user
-    assert cache_key(command, HERE) == cache_key(command, Actor("U0BOB0001", channel_id="C0THV0001"))
+def kept(cache: ReadCache, version: tuple[int, str], **answers: set[str]) -> None:
+    cache.sync(version, Log())
+    for key, depends in answers.items():
+        assert cache.put(version, key, f"answer {key}", depends, size=100)
 
 
-@pytest.mark.parametrize("text", [
-    "update MDA++ gereed klaar", "update MDA++", "koppel THV", "verplaats MDA++ mei 2022 later",
-    "nieuw", "rapport", "indicator", "indicator vt-meldingen 2021 700", "help", "", "blabla"])
-def test_changes_reports_indicators_help_and_usage_are_not_kept(text: str) -> None:
-    assert cache_key(grammar.parse(text), HERE) is None
+A = scopes.activity("p", "a")
+B = scopes.activity("p", "b")
+G = scopes.group_lists("p", "g")
 
 
-def answer(n: int) -> r.UnknownRef:
-    return r.UnknownRef(f"q{n}", ())
+def test_a_write_drops_exactly_the_answers_depending_on_what_it_changed() -> None:
+    cache = ReadCache(10_000)
+    kept(cache, V1, about_a={scopes.INDEX, A}, about_b={scopes.INDEX, B}, lists={G})
+    cache.sync(V2, Log(v2={A, G}))
+    assert cache.get(V2, "about_a") is None and cache.get(V2, "lists") is None
+    assert cache.get(V2, "about_b") == "answer about_b"
+    assert cache.answer_bytes() == 100
 
 
-def test_the_lru_is_bounded_and_keeps_the_recently_used() -> None:
-    cache = AnswerCache(size=2)
-    generation = (7, DAY)
-    cache.put(generation, "a", answer(1))
-    cache.put(generation, "b", answer(2))
-    assert cache.get(generation, "a") == answer(1)  # "a" is now the most recent
-    cache.put(generation, "c", answer(3))
-    assert len(cache) == 2
-    assert cache.get(generation, "b") is None
-    assert cache.get(generation, "a") == answer(1) and cache.get(generation, "c") == answer(3)
-    with pytest.raises(ValueError):
-        AnswerCache(size=0)
+def test_everything_drops_everything() -> None:
+    cache = ReadCache(10_000)
+    kept(cache, V1, about_a={A}, about_b={B})
+    cache.sync(V2, Log(v2={scopes.EVERYTHING}))
+    assert len(cache) == 0 and cache.answer_bytes() == 0
 
 
-def test_a_newer_version_or_another_day_empties_it() -> None:
-    cache = AnswerCache()
-    cache.put((7, DAY), "a", answer(1))
-    assert cache.get((8, DAY), "a") is None  # a write happened: not given
-    cache.put((8, DAY), "b", answer(2))
-    assert len(cache) == 1 and cache.get((7, DAY), "a") is None
-    assert cache.get((8, date(2021, 6, 16)), "b") is None
-    cache.put((8, date(2021, 6, 16)), "b", answer(3))
-    assert cache.get((8, date(2021, 6, 16)), "b") == answer(3)
+def test_a_version_gone_backwards_or_another_history_never_gives_an_old_answer() -> None:
+    cache = ReadCache(10_000)
+    kept(cache, V3, about_a={A})
+    cache.sync((2, "restored"), Log(v3=set()))  # a restore: back to 2
+    assert cache.get((2, "restored"), "about_a") is None
+    kept(cache, (2, "restored"), about_a={A})
+    cache.sync((3, "another"), Log())  # the counter climbs back to 3: no history to tell
+    assert cache.get((3, "another"), "about_a") is None and len(cache) == 0
 
 
-def test_an_answer_from_an_older_snapshot_is_given_but_not_kept() -> None:
-    cache = AnswerCache()
-    cache.put((8, DAY), "a", answer(1))
-    cache.put((7, DAY), "b", answer(2))  # a slow reader that began before the last write
-    assert cache.get((8, DAY), "a") == answer(1)
-    assert cache.get((7, DAY), "b") is None and len(cache) == 1
+def test_the_same_number_with_another_token_drops_everything() -> None:
+    cache = ReadCache(10_000)
+    kept(cache, V2, about_a={A})
+    log = Log()
+    cache.sync((2, "failover"), log)
+    assert cache.get((2, "failover"), "about_a") is None and log.asked == 0
+
+
+def test_a_lost_history_drops_everything() -> None:
+    cache = ReadCache(10_000)
+    kept(cache, V1, about_a={A})
+    cache.sync(V3, Log(v3={B}))  # version 2's rows were pruned
+    assert len(cache) == 0
+
+
+def test_an_answer_computed_on_another_snapshot_is_given_but_not_kept() -> None:
+    cache = ReadCache(10_000)
+    cache.sync(V2, Log())
+    assert not cache.put(V1, "old", "x", {A}, size=10)
+    assert not cache.put(V3, "new", "x", {A}, size=10)
+    assert len(cache) == 0
+
+
+def test_the_bound_is_bytes_and_the_least_recently_used_go_first() -> None:
+    cache = ReadCache(800)
+    kept(cache, V1, a={A}, b={A}, c={A})
+    assert cache.get(V1, "a") is not None  # "a" is now the most recent
+    assert cache.put(V1, "big", "x", {B}, size=200)
+    assert cache.put(V1, "d", "x", {B}, size=100)
+    assert cache.put(V1, "e", "x", {B}, size=100)
+    assert cache.put(V1, "f", "x", {B}, size=100)
+    assert cache.put(V1, "g", "x", {B}, size=100)
+    assert cache.answer_bytes() == 800
+    assert cache.get(V1, "b") is None  # the least recently used left first
+    assert cache.get(V1, "a") is not None and cache.get(V1, "g") is not None
+    assert not cache.put(V1, "huge", "x", {B}, size=201)  # over a quarter: given, not kept
+
+
+def test_slots_count_against_the_bound() -> None:
+    class Index:
+        def nbytes(self) -> int:
+            return 800
+
+    cache = ReadCache(1_200)  # 400 left for answers next to the index
+    assert cache.slot("programme", Index) is cache.slot("programme", Index)
+    kept(cache, V1, a={A}, b={A})
+    assert not cache.put(V1, "c", "x", {A}, size=150)  # over a quarter of the 400
+    assert cache.nbytes() == 1_000
+    for key in "defgh":
+        assert cache.put(V1, key, "x", {A}, size=100)
+        assert cache.nbytes() <= 1_200
+
+
+def test_sizeof_counts_what_a_payload_holds() -> None:
+    small = sizeof({"text": "x", "blocks": []})
+    big = sizeof({"text": "x" * 10_000, "blocks": [{"text": "y" * 10_000}]})
+    assert small < 1_000 and big > 20_000
+
+
+def test_off_keeps_no_answer() -> None:
+    cache = ReadCache(10_000, answers=False)
+    cache.sync(V1, Log())
+    assert not cache.put(V1, "a", "x", {A}, size=10)
+
+
+@pytest.mark.parametrize(("value", "megabytes"), [
+    (None, DEFAULT_CACHE_MB), ("16", 16), ("2.5", 2.5), ("1024", 1024)])
+def test_the_byte_limit_setting(value: str | None, megabytes: float) -> None:
+    env = {} if value is None else {"ACTIEBOT_CACHE_MB": value}
+    assert Settings.from_env(env).cache_bytes == int(megabytes * 1024 * 1024)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "veel", "nan", "inf", "1e9"])
+def test_a_wrong_byte_limit_names_the_variable(value: str) -> None:
+    with pytest.raises(ConfigError, match="ACTIEBOT_CACHE_MB"):
+        Settings.from_env({"ACTIEBOT_CACHE_MB": value})
 
 
 @pytest.mark.parametrize(("value", "on"), [
