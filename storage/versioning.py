@@ -178,10 +178,23 @@ def collect_statement_scopes(state: ORMExecuteState) -> None:
     name = getattr(table, "name", None)
     found = written_scopes(state.session)
     if name == "deliveries":
-        found.add(scopes.DIGESTS)
+        kinds = _inserted_kinds(state) if state.is_insert else {None}
+        if any(not isinstance(k, str) or k.startswith("digest") for k in kinds):
+            found.add(scopes.DIGESTS)  # a digest's row, or rows nobody can tell
     elif name not in BOOKKEEPING_TABLES:
         found.clear()
         found.add(scopes.EVERYTHING)
+
+
+def _inserted_kinds(state: ORMExecuteState) -> set[Any]:
+    """The `kind` of the delivery rows an insert adds (announcements claimed with an update)."""
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params] if params else []
+    kinds = {row.get("kind") for row in rows if isinstance(row, dict)}
+    if not kinds:
+        compiled = getattr(state.statement, "compile", None)
+        kinds = {compiled().params.get("kind")} if compiled is not None else {None}
+    return kinds
 
 
 def _row_scopes(session: Session, row: Any, how: str) -> set[str] | None:
@@ -190,7 +203,7 @@ def _row_scopes(session: Session, row: Any, how: str) -> set[str] | None:
     if kind in BOOKKEEPING:
         return set()
     if kind is DeliveryRow:
-        return {scopes.DIGESTS} if row.kind == "digest" else set()
+        return {scopes.DIGESTS} if str(row.kind or "digest").startswith("digest") else set()
     if kind is ActivityRow:
         return _activity_scopes(session, row, how)
     if kind in _ACTIVITY_PARTS:

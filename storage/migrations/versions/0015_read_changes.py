@@ -1,7 +1,7 @@
 """read changes: what each write changed, for every process's read cache
 
 Revision ID: 0015_read_changes
-Revises: 0014_data_version
+Revises: 0018_occurrences_calendar_links
 Create Date: 2026-12-07
 
 `data_version` gets a `token`: a random value made anew at every bump, so that a version number
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_read_changes"
-down_revision = "0014_data_version"
+down_revision = "0018_occurrences_calendar_links"
 branch_labels = None
 depends_on = None
 
