@@ -128,7 +128,7 @@ def submit_update(deps: Deps, submission: UpdateSubmission,
             return r.FieldErrors((("activity", "required"), *errors))
         activity, _group = found
         rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
-                                       activity.working_group, activity)
+                                       activity.working_group, activity, _group)
     refused = permissions.decide(deps, actor, rule)  # Slack is asked outside any transaction
     if refused is not None:
         return r.FieldErrors((("status", refused),))

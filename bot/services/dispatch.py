@@ -243,7 +243,7 @@ def resolve_for_change(deps: Deps, ref: str,
             return found
         activity, group = found
         rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
-                                       activity.working_group, activity)
+                                       activity.working_group, activity, group)
     refused = permissions.decide(deps, actor, rule)
     return refused if refused is not None else (activity, group)
 
@@ -278,9 +278,10 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
         update_id = repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
         key = claim_announcement(repo, activity_id, update, update_id, channel)
+        # as stored (a recurring activity may have moved on to its next occurrence): read in
+        # this transaction, which has the row at hand, rather than in a unit of work of its own
+        saved = repo.get_activity(activity_id)
         uow.commit()
-    with deps.uow() as uow:  # read back outside the write transaction
-        saved = uow.repo.get_activity(activity_id)
     return r.UpdateRecorded(saved or current, group, update, channel, key)
 
 
