@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -21,8 +21,12 @@ from bot.services.deps import SystemClock
 from handlers.authorize import bolt_authorize
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
+from handlers.workspaces import RoutedChannelDirectory, RoutedNotifier
 from storage.db import create_db_engine, upgrade
 from storage.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:  # imported only in many-workspace mode: slack_sdk's stores need greenlet
+    from bot.installs import Installs
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     deps: Deps
+    installs: Installs | None = None  # many-workspace mode
 
 
 class _DropTokenNotice(logging.Filter):
@@ -68,19 +73,41 @@ def build_runtime(
         notifier=notifier,
         answers=cache,
     )
-    return Runtime(settings, engine, deps)
+    installs = None
+    if settings.many_workspaces:
+        from bot.installs import Installs
+
+        installs = Installs(settings, engine)
+        deps = replace(deps, channels=RoutedChannelDirectory(installs.token_for_channel,
+                                                             settings.slack_api_url))
+        if deps.notifier is None:
+            deps = replace(deps, notifier=RoutedNotifier(
+                installs.token_for_channel, settings.slack_api_url, settings.language,
+                settings.timezone))
+    return Runtime(settings, engine, deps, installs)
 
 
 def build_client(settings: Settings) -> WebClient:
     return make_client(settings.slack_bot_token, settings.slack_api_url)
 
 
+AUTHORIZE_REFUSAL = (
+    ":warning: Actiebot is niet (meer) geïnstalleerd in deze workspace; vraag een beheerder "
+    "om de app opnieuw toe te voegen. · Actiebot is not installed in this workspace (any "
+    "more); ask an admin to add the app again.")
+
+
 def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
-              socket_mode: bool = False) -> tuple[App, Deps]:
-    """The Bolt app; returns the deps with the Slack notifier wired in."""
+              socket_mode: bool = False, installs: Installs | None = None) -> tuple[App, Deps]:
+    """The Bolt app; returns the deps with the Slack notifier wired in. With ``installs``
+    (many-workspace mode) Bolt's OAuth flow installs the app and authorizes each request with
+    its workspace's installation; otherwise SLACK_BOT_TOKEN serves one workspace."""
     quiet_slack_loggers()
     install_redaction(settings.slack_bot_token, settings.slack_signing_secret,
-                      settings.slack_app_token)  # before App(): Bolt copies the app logger's filters
+                      settings.slack_app_token, settings.slack_client_secret,
+                      settings.slack_state_secret)  # before App(): Bolt copies the filters
+    if installs is not None:
+        return _build_oauth_app(settings, deps, installs, client)
     client = client or build_client(settings)
     if deps.notifier is None:
         deps = replace(deps, notifier=SlackNotifier(client, settings.language, settings.timezone))
@@ -108,8 +135,33 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
         authorize=bolt_authorize(client),
         **kwargs,
     )
-    from handlers import replays
+    from handlers import replays, workspaces
 
     replays.register(app, deps)  # before any listener: a replay has no second effect
+    workspaces.register(app, None)  # app_uninstalled, tokens_revoked: logged
+    handlers.register(app, deps, settings)
+    return app, deps
+
+
+def _build_oauth_app(settings: Settings, deps: Deps, installs: Installs,
+                     client: WebClient | None) -> tuple[App, Deps]:
+    """Many workspaces: no token of our own; each request gets its installation's (Bolt's
+    `InstallationStoreAuthorize`), the bot's own posts the channel's workspace's
+    (bot/installs.py, handlers/workspaces.py)."""
+    from handlers import replays, workspaces
+
+    client = client or make_client(None, settings.slack_api_url)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt.App"),
+        process_before_response=True,  # as in build_app
+        oauth_settings=installs.oauth_settings(),
+        user_facing_authorize_error_message=AUTHORIZE_REFUSAL,
+    )
+    replays.register(app, deps)
+    workspaces.register(app, installs.uninstalled)
     handlers.register(app, deps, settings)
     return app, deps

@@ -66,11 +66,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
         return 1
     runtime = _runtime(settings)
+    from bot.cli_workspaces import import_workspace
+
+    workspace = import_workspace(args, settings, runtime.engine,
+                                 [file.programme.key for file in files])
     with runtime.deps.uow(write=True) as uow:  # one transaction for every programme in the file
         totals: dict[str, ImportCounts] = {}
         for file in files:
             totals[file.programme.key] = uow.repo.save_programme(file)
         uow.commit()
+    if workspace is not None:
+        from storage.workspaces import assign_programme
+
+        for file in files:
+            assign_programme(runtime.engine, file.programme.key, workspace)
     if any(any(counts.values()) for counts in totals.values()):
         from storage.maintenance import refresh_statistics
 
@@ -212,7 +221,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import run_scheduler
 
-    if not settings.slack_bot_token:
+    if not (settings.slack_bot_token or settings.many_workspaces):
         raise ConfigError("the scheduler posts to Slack: set SLACK_BOT_TOKEN "
                           "(export SLACK_BOT_TOKEN=xoxb-…)")
     return run_scheduler(settings, exit_with=args.exit_with, delay=args.delay)
@@ -231,13 +240,14 @@ def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     opens only when none is set."""
     if settings.slack_app_token:
         settings.require_socket()
-    elif settings.slack_bot_token or settings.slack_signing_secret:
+    elif settings.slack_bot_token or settings.slack_signing_secret or settings.many_workspaces:
         settings.require_http()
     if args.example:
         _load_example_if_empty(settings, Path(args.example))
     if settings.slack_app_token:  # Socket Mode; names a missing bot token
         return cmd_socket(argparse.Namespace(no_scheduler=False), settings)
-    if settings.slack_bot_token or settings.slack_signing_secret:  # HTTP; names what is missing
+    if (settings.slack_bot_token or settings.slack_signing_secret
+            or settings.many_workspaces):  # HTTP; names what is missing
         return cmd_serve(argparse.Namespace(port=None, no_scheduler=False), settings)
     print("No Slack tokens set (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET for HTTP, or "
           "SLACK_APP_TOKEN for Socket Mode): starting the local console.", file=sys.stderr)
@@ -278,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="load or update a programme file (YAML, JSON or .xlsx)")
     p.add_argument("file")
+    p.add_argument("--workspace", type=_workspace_id, default=None, metavar="T…",
+                   help="many workspaces: the Slack workspace (team id) the programme is for")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="write programmes as YAML, JSON, CSV, Excel or iCalendar")
@@ -326,6 +338,10 @@ EXTENSIONS.append(_report_commands)  # report (issue 11)
 from bot.cli_status import add_commands as _status_commands
 
 EXTENSIONS.append(_status_commands)  # status: database and outbox backlog
+from bot.cli_workspaces import add_commands as _workspace_commands
+from bot.cli_workspaces import workspace_id as _workspace_id
+
+EXTENSIONS.append(_workspace_commands)  # workspaces, purge-workspace (issue 19)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -64,13 +64,13 @@ def _deps(settings: Settings, dry_run: bool) -> tuple[Any, Any]:
     """(runtime, deps): with a Slack notifier unless it is a dry run."""
     from bot.app import build_runtime
 
-    if not dry_run and not settings.slack_bot_token:
+    if not dry_run and not (settings.slack_bot_token or settings.many_workspaces):
         raise ConfigError("posting to Slack needs SLACK_BOT_TOKEN "
                           "(export SLACK_BOT_TOKEN=xoxb-…); or use --dry-run to see what would "
                           "be sent")
     runtime = build_runtime(settings)
     deps = runtime.deps
-    if not dry_run:
+    if not dry_run and runtime.installs is None:  # many workspaces: routed by channel already
         from handlers.delivery import SlackNotifier, make_client
 
         client = make_client(settings.slack_bot_token, settings.slack_api_url)

@@ -15,6 +15,8 @@ DEFAULT_MAX_PROGRAMME_MB = 5
 # activities are ~25 MB of YAML and take a few hundred MB while they are parsed)
 MAX_PROGRAMME_MB_CEILING = 1024
 DEFAULT_CACHE_MB = 64  # the read cache per process (bot/services/answers.py)
+DEFAULT_RETENTION_DAYS = 30
+OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 ANSWER_CACHE_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
                        "0": False, "off": False, "false": False, "no": False}
 
@@ -48,6 +50,12 @@ class Settings:
     cache_bytes: int = DEFAULT_CACHE_MB * 1024 * 1024
     # the largest programme file `actiebot import` reads (storage/yaml_limits.py)
     max_programme_bytes: int = DEFAULT_MAX_PROGRAMME_MB * 1024 * 1024
+    # many workspaces (bot/installs.py): all three set, or none
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    slack_state_secret: str | None = field(default=None, repr=False)
+    # days a workspace's data is kept after the app was uninstalled from it
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +105,22 @@ class Settings:
         admins = frozenset(
             part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
         )
+        oauth = {name: get(name) for name in OAUTH_VARIABLES}
+        if any(oauth.values()) and not all(oauth.values()):
+            missing = [name for name, value in oauth.items() if not value]
+            raise ConfigError(
+                "Many-workspace mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and "
+                "SLACK_STATE_SECRET together; missing: " + ", ".join(missing) + ". Copy the "
+                "client id and secret from your Slack app (Basic Information → App Credentials), "
+                "choose a long random state secret (e.g. export SLACK_STATE_SECRET=$(openssl "
+                "rand -hex 32)), or unset all three to serve one workspace with SLACK_BOT_TOKEN.")
+        retention_text = get("ACTIEBOT_RETENTION_DAYS") or str(DEFAULT_RETENTION_DAYS)
+        if not (retention_text.isascii() and retention_text.isdigit()
+                and 0 <= int(retention_text) <= 3650):
+            raise ConfigError(
+                f"ACTIEBOT_RETENTION_DAYS={retention_text[:20]!r} is not a number of days between "
+                f"0 and 3650: leave it unset (default {DEFAULT_RETENTION_DAYS}) or set e.g. "
+                "export ACTIEBOT_RETENTION_DAYS=30.")
         return cls(
             database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             slack_bot_token=get("SLACK_BOT_TOKEN"),
@@ -114,17 +138,28 @@ class Settings:
             answer_cache=ANSWER_CACHE_SWITCH[answer_cache_text],
             max_programme_bytes=max_programme_bytes,
             cache_bytes=cache_bytes,
+            slack_client_id=oauth["SLACK_CLIENT_ID"],
+            slack_client_secret=oauth["SLACK_CLIENT_SECRET"],
+            slack_state_secret=oauth["SLACK_STATE_SECRET"],
+            retention_days=int(retention_text),
         )
 
     @property
+    def many_workspaces(self) -> bool:
+        """SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are set: installs through
+        Slack's OAuth flow, each request authorized by its workspace's installation."""
+        return bool(self.slack_client_id and self.slack_client_secret
+                    and self.slack_state_secret)
+
+    @property
     def has_slack_http(self) -> bool:
-        return bool(self.slack_bot_token and self.slack_signing_secret)
+        return bool((self.slack_bot_token or self.many_workspaces) and self.slack_signing_secret)
 
     def require_http(self) -> None:
         missing = [
             name
             for name, value in (
-                ("SLACK_BOT_TOKEN", self.slack_bot_token),
+                ("SLACK_BOT_TOKEN", self.slack_bot_token or self.many_workspaces),
                 ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
             )
             if not value

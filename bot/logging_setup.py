@@ -33,7 +33,8 @@ SLACK_LOGGERS = (
     "slack_sdk.web.slack_response",
     "slack_sdk.socket_mode.builtin.client",
 )
-SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
+                    "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 
 _TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9-]*")
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,30}://[^:/@\s]{0,200}:)[^@\s/]{1,500}@")

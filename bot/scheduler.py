@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,6 +63,7 @@ from bot.services.reminders import (
 log = logging.getLogger("actiebot.scheduler")
 
 OUTBOX_SECONDS = 10
+PURGE_MINUTES = 60  # many workspaces: uninstalled workspaces past their retention period
 
 
 class WorkingDayTrigger(BaseTrigger):  # type: ignore[misc]
@@ -126,6 +128,7 @@ class Jobs:
         # How to catch up after taking the lease: in the scheduler, a one-off job of its own
         # (so that a long catch-up never delays the next renewal); directly otherwise.
         self.on_takeover: Any = self.catch_up
+        self.purge: Callable[[], object] | None = None  # many workspaces: the retention rule
 
     def _safe(self, name: str, job: Any) -> bool:
         try:
@@ -184,6 +187,13 @@ class Jobs:
 
         self._safe("outbox", run)
 
+    def purge_workspaces(self) -> None:
+        """Many workspaces: the data of workspaces uninstalled longer than the retention
+        period ago (bot/installs.py)."""
+        purge = self.purge
+        if self.held and purge is not None:
+            self._safe("purge-workspaces", purge)
+
     def catch_up(self) -> None:
         """What the jobs would have done while nobody ran them: idempotent, so safe anytime."""
         if not self.held:
@@ -211,9 +221,10 @@ class LeasedScheduler(BackgroundScheduler):  # type: ignore[misc]
         self.jobs.release()
 
 
-def build_scheduler(settings: Settings, deps: Deps,
-                    jobs: Jobs | None = None) -> tuple[LeasedScheduler, Jobs]:
+def build_scheduler(settings: Settings, deps: Deps, jobs: Jobs | None = None,
+                    purge: Callable[[], object] | None = None) -> tuple[LeasedScheduler, Jobs]:
     jobs = jobs or Jobs(deps)
+    jobs.purge = purge or jobs.purge
     scheduler = LeasedScheduler(jobs, timezone=ZoneInfo(settings.timezone))
     jobs.on_takeover = lambda: scheduler.add_job(
         jobs.catch_up, id="catch-up", replace_existing=True, misfire_grace_time=None)
@@ -228,12 +239,16 @@ def build_scheduler(settings: Settings, deps: Deps,
                       id="digest", **common)
     scheduler.add_job(jobs.outbox, IntervalTrigger(seconds=OUTBOX_SECONDS), id="outbox",
                       **common)
+    if jobs.purge is not None:
+        scheduler.add_job(jobs.purge_workspaces, IntervalTrigger(minutes=PURGE_MINUTES),
+                          id="purge-workspaces", **common)
     return scheduler, jobs
 
 
-def start_scheduler(settings: Settings, deps: Deps) -> BackgroundScheduler:
+def start_scheduler(settings: Settings, deps: Deps,
+                    purge: Callable[[], object] | None = None) -> BackgroundScheduler:
     """Start the jobs; the first lease renewal (right away) runs the catch-up sweep."""
-    scheduler, _jobs = build_scheduler(settings, deps)
+    scheduler, _jobs = build_scheduler(settings, deps, purge=purge)
     scheduler.start()
     log.info("scheduler started (timezone %s)", settings.timezone)
     return scheduler

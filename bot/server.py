@@ -191,9 +191,12 @@ def run_scheduler(settings: Settings, exit_with: int | None = None, delay: float
         if not wait(min(1.0, delay)):
             return 0
     runtime = build_runtime(settings, migrate=False)
-    deps = replace(runtime.deps, notifier=SlackNotifier(
-        build_client(settings), settings.language, settings.timezone))
-    running = start_scheduler(settings, deps)
+    deps = runtime.deps  # many workspaces: each post with its channel's workspace's token
+    if runtime.installs is None:
+        deps = replace(deps, notifier=SlackNotifier(
+            build_client(settings), settings.language, settings.timezone))
+    running = start_scheduler(settings, deps, purge=runtime.installs.purge_expired
+                              if runtime.installs is not None else None)
     try:
         while wait(1.0):
             pass

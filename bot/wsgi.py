@@ -22,6 +22,8 @@ from storage.db import ping
 log = logging.getLogger("actiebot.wsgi")
 
 StartResponse = Callable[..., Any]
+# many-workspace mode: the "Add to Slack" page and Slack's redirect back (bot/installs.py)
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
 
 def _version() -> str:
@@ -55,6 +57,10 @@ class ActiebotWsgi:
                     log.warning("reading the outbox backlog failed")
             return self._json(start_response, "200 OK" if database else "503 Service Unavailable",
                               body)
+        if path in OAUTH_PATHS and self.settings.many_workspaces:
+            if method != "GET":
+                return self._json(start_response, "405 Method Not Allowed", {"error": "GET only"})
+            return self.bolt(environ, start_response)  # Bolt's OAuth flow (bot/installs.py)
         if path == "/slack/events":
             if method != "POST":
                 return self._json(start_response, "405 Method Not Allowed", {"error": "POST only"})
@@ -142,7 +148,7 @@ def create(settings: Settings | None = None, migrate: bool = True) -> ActiebotWs
     settings = settings or Settings.from_env()
     settings.require_http()
     runtime = build_runtime(settings, migrate=migrate)
-    app, _deps = build_app(settings, runtime.deps)
+    app, _deps = build_app(settings, runtime.deps, installs=runtime.installs)
     from bot.services.delivery import backlog
 
     return ActiebotWsgi(settings, SlackRequestHandler(app), lambda: ping(runtime.engine),

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -72,6 +75,8 @@ class ProgrammeRow(Base):
     file_extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # the programme `actiebot rollover` continued this one in; set: archived (0006)
     succeeded_by: Mapped[str | None] = mapped_column(String(80))
+    # the Slack team it was imported into (0019); None: the one workspace of single mode
+    workspace: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class GoalRow(Base):
@@ -419,3 +424,40 @@ class IndicatorValueRow(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(40))  # "import" | "slack" | "console"
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class WorkspaceRow(Base):
+    """A Slack workspace that installed the app (many-workspace mode), kept after an uninstall
+    until its data is purged: `uninstalled_at` + ACTIEBOT_RETENTION_DAYS. Its tokens are not
+    here: they live in slack_sdk's installation store (`slack_installations`, `slack_bots`)."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(200))
+    installed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# slack_sdk's SQLAlchemy installation and state stores own these tables (created by migration
+# 0019 with their exact schema). Only the columns storage itself reads or deletes by are named:
+# which teams are installed, and removing a team's rows. Never the tokens.
+SLACK_INSTALLATIONS = Table(
+    "slack_installations", Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("enterprise_id", String(32)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("is_enterprise_install", Boolean),
+    Column("installed_at", DateTime),
+)
+SLACK_BOTS = Table(
+    "slack_bots", Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("enterprise_id", String(32)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("installed_at", DateTime),
+)

@@ -12,6 +12,11 @@ seconds=3)` answers after the client's timeout although the message was posted (
 Slack that posted but answered late; `posts_of(key)` says how often a ledger key was posted.
 A command's `response_url` can point here too (`response_url(name)`): what the app sends to it
 is recorded as a call to the method "response_url" and can be failed or slowed like the others.
+
+Several workspaces: `grant(code, team_id, token)` makes `oauth.v2.access` exchange that code
+(with the app's client id and secret) for an installation of that team with that bot token;
+`auth.test` answers for the team of the token it is called with (`tokens`: token -> team);
+`calls_with(method, token)` keeps the calls made with one token.
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes uploaded (files_upload_v2)
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted, oldest first
         self.slows: list[Slow] = []
+        self.grants: dict[str, dict[str, Any]] = {}  # OAuth code -> oauth.v2.access answer
+        self.tokens: dict[str, str] = {}  # bot token -> team id (several workspaces)
+        self.client_id, self.client_secret = "1111.2222", "fake-client-secret"
         self._lock = threading.Lock()
         self._ts = 1_600_000_000.000100
         fake = self
@@ -175,6 +183,24 @@ class FakeSlack:
             self.failures.clear()
             self.slows.clear()
 
+    def grant(self, code: str, team_id: str, token: str, team_name: str = "Gemeente",
+              enterprise_id: str | None = None, is_enterprise_install: bool = False,
+              refresh_token: str | None = None, expires_in: int | None = None) -> None:
+        """`oauth.v2.access` with ``code`` installs the app in ``team_id`` with ``token``."""
+        answer: dict[str, Any] = {
+            "ok": True, "app_id": "A0ACTIEBOT", "access_token": token, "token_type": "bot",
+            "scope": "commands,chat:write", "bot_user_id": f"UBOT{team_id[-4:]}",
+            "team": None if is_enterprise_install else {"id": team_id, "name": team_name},
+            "enterprise": {"id": enterprise_id, "name": "Concern"} if enterprise_id else None,
+            "is_enterprise_install": is_enterprise_install,
+            "authed_user": {"id": f"U0INST{team_id[-3:]}"}}
+        if refresh_token:
+            answer.update(refresh_token=refresh_token, expires_in=expires_in or 43200)
+        with self._lock:
+            self.grants[code] = answer
+            self.tokens[token] = enterprise_id if is_enterprise_install and enterprise_id \
+                else team_id
+
     def join(self, channel: str, *users: str) -> None:
         """Make users members of a channel (what conversations.members answers)."""
         with self._lock:
@@ -192,6 +218,8 @@ class FakeSlack:
             self.members.clear()
             self.slows.clear()
             self.messages.clear()
+            self.grants.clear()
+            self.tokens.clear()
 
     def posts_of(self, key: str) -> list[dict[str, Any]]:
         """Every message posted with this delivery ledger key in its metadata."""
@@ -209,6 +237,13 @@ class FakeSlack:
                         slow.times -= 1
                     return slow.seconds
         return 0.0
+
+    def token_of(self, call: Call) -> str:
+        auth = call.headers.get("Authorization") or call.headers.get("authorization") or ""
+        return auth.removeprefix("Bearer ")
+
+    def calls_with(self, method: str, token: str) -> list[Call]:
+        return [c for c in self.calls_to(method) if self.token_of(c) == token]
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -258,6 +293,8 @@ class FakeSlack:
                     return failure.status, {"ok": False, "error": "internal_error"}, {}
                 return 200, {"ok": False, "error": failure.error or "unknown_error"}, {}
             auth = headers.get("Authorization") or headers.get("authorization") or ""
+            if method == "oauth.v2.access":
+                return self._oauth_access(body, auth)
             if not auth.startswith("Bearer xoxb-"):
                 return 200, {"ok": False, "error": "not_authed"}, {}
             if method == "chat.postMessage":
@@ -300,7 +337,13 @@ class FakeSlack:
                     {"id": f["id"], "title": f.get("title"), "size": len(self.uploads[f["id"]])}
                     for f in files]}, {}
             if method == "auth.test":
-                return 200, {"ok": True, "user_id": "UBOT", "team_id": "T0001", "bot_id": "B1"}, {}
+                token = auth.removeprefix("Bearer ")
+                if self.tokens and token not in self.tokens:
+                    return 200, {"ok": False, "error": "invalid_auth"}, {}
+                team = self.tokens.get(token, "T0001")
+                return 200, {"ok": True, "user_id": f"UBOT{team[-4:]}" if self.tokens else "UBOT",
+                             "team_id": team, "bot_id": f"B{team[-4:]}" if self.tokens else "B1",
+                             "url": f"https://{team.lower()}.slack.invalid/"}, {}
             if method in ("views.open", "views.update", "views.publish"):  # issue 10
                 view = body.get("view")
                 view = json.loads(view) if isinstance(view, str) else view or {}
@@ -315,6 +358,24 @@ class FakeSlack:
             if method in ("chat.postEphemeral", "chat.update", "reactions.add"):
                 return 200, {"ok": True, "ts": f"{self._ts:.6f}"}, {}
             return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def _oauth_access(self, body: dict[str, Any],
+                      auth: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """The app's credentials (HTTP Basic, as slack_sdk sends them, or in the form) and a
+        code granted before; a code works once."""
+        import base64
+
+        client_id, secret = body.get("client_id"), body.get("client_secret")
+        if auth.startswith("Basic "):
+            client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+        if (client_id, secret) != (self.client_id, self.client_secret):
+            return 200, {"ok": False, "error": "invalid_client_id"}, {}
+        if body.get("grant_type") == "refresh_token":
+            return 200, {"ok": False, "error": "invalid_refresh_token"}, {}
+        answer = self.grants.pop(str(body.get("code")), None)
+        if answer is None:
+            return 200, {"ok": False, "error": "invalid_code"}, {}
+        return 200, answer, {}
 
     def _history(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any],
                                                                    dict[str, str]]:

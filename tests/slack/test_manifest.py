@@ -64,3 +64,14 @@ def test_manifest_matches_the_registered_listeners(sqlite_url: str, settings_for
     assert all(url.endswith("/slack/events") for url in urls)
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert "commands" in manifest["oauth_config"]["scopes"]["bot"]  # slash command + shortcuts
+
+
+def test_many_workspace_mode_asks_the_manifests_scopes_and_redirects_to_the_app() -> None:
+    from bot.installs import SCOPES
+
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+    assert list(SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+    assert [u.rsplit("/", 2)[-2:] for u in manifest["oauth_config"]["redirect_urls"]] == [
+        ["slack", "oauth_redirect"]]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        manifest["settings"]["event_subscriptions"]["bot_events"])

@@ -1,0 +1,132 @@
+"""Many workspaces: every Slack call made outside a request goes out with the token of the
+workspace the channel belongs to.
+
+A request's own calls (views.open, chat.postEphemeral, users.info …) use Bolt's context client,
+which Bolt authorized with that request's installation. What the bot does on its own — posting
+announcements, reminders and digests, asking who is in a group's channel — is routed here by
+channel: the channel's programme was imported into one workspace, whose installation gives the
+token (bot/installs.py). A channel of no installed workspace gets no call at all.
+
+`app_uninstalled` and `tokens_revoked` (the bot's token) end an installation at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App
+
+from bot.domain.ports import Lookup, PostResult
+from handlers.channels import SlackChannelDirectory, quick_client
+from handlers.delivery import SlackNotifier, make_client
+
+log = logging.getLogger(__name__)
+
+TokenForChannel = Callable[[str], "str | None"]
+NOT_INSTALLED = "not_installed"  # our code for "no workspace of ours has this channel now"
+
+
+class _ClientsByToken:
+    """One client per token (a rotated token gets a new one); a few hundred at most."""
+
+    def __init__(self, base_url: str, make: Callable[[str, str], Any]) -> None:
+        self.base_url = base_url
+        self._make = make
+        self._lock = threading.Lock()
+        self._made: dict[str, Any] = {}
+
+    def get(self, token: str) -> Any:
+        with self._lock:
+            made = self._made.get(token)
+            if made is None:
+                if len(self._made) > 1000:  # tokens rotated many times over: start afresh
+                    self._made.clear()
+                made = self._made[token] = self._make(token, self.base_url)
+            return made
+
+
+class RoutedNotifier:
+    """ports.Notifier over many workspaces: the channel's workspace's token for each post."""
+
+    def __init__(self, token_for: TokenForChannel, base_url: str, language: str,
+                 timezone: str) -> None:
+        self.token_for = token_for
+        self._notifiers = _ClientsByToken(
+            base_url, lambda token, url: SlackNotifier(make_client(token, url), language,
+                                                       timezone))
+
+    def _notifier(self, channel: str) -> SlackNotifier | None:
+        token = self.token_for(channel)
+        return self._notifiers.get(token) if token else None
+
+    def post(self, channel: str, message: Any, thread_ts: str | None = None,
+             key: str | None = None) -> PostResult:
+        notifier = self._notifier(channel)
+        if notifier is None:
+            return PostResult(False, error=NOT_INSTALLED)
+        return notifier.post(channel, message, thread_ts=thread_ts, key=key)
+
+    def find_posted(self, channel: str, key: str, since: datetime,
+                    thread_ts: str | None = None) -> Lookup:
+        notifier = self._notifier(channel)
+        if notifier is None:
+            return Lookup(None, known=False)  # nobody can tell; and nothing will be posted
+        return notifier.find_posted(channel, key, since, thread_ts=thread_ts)
+
+
+class RoutedChannelDirectory:
+    """ports.ChannelDirectory over many workspaces: `conversations.members` asked with the
+    token of the workspace the channel belongs to; None (refuse) for a channel of none."""
+
+    def __init__(self, token_for: TokenForChannel, base_url: str) -> None:
+        self.token_for = token_for
+        self._directories = _ClientsByToken(
+            base_url, lambda token, url: SlackChannelDirectory(quick_client(
+                make_client(token, url))))
+
+    def members(self, channel: str) -> frozenset[str] | None:
+        token = self.token_for(channel)
+        if not token:
+            return None
+        directory: SlackChannelDirectory = self._directories.get(token)
+        return directory.members(channel)
+
+
+def register(app: App, uninstalled: Callable[[str], None] | None) -> None:
+    """`app_uninstalled`, and `tokens_revoked` naming a bot token: the workspace's installation
+    is removed at once (`uninstalled(workspace)`); its data waits for the retention period.
+    With one workspace (SLACK_BOT_TOKEN, ``uninstalled`` None) there is no installation to
+    remove: the event is logged for the operator and nothing is deleted."""
+
+    def single(workspace: str) -> None:
+        log.warning("the app was uninstalled from workspace %s (or its bot token revoked): "
+                    "SLACK_BOT_TOKEN no longer works; the data is kept", workspace)
+
+    uninstalled = uninstalled or single
+
+    def workspace_of(body: dict[str, Any]) -> str | None:
+        enterprise = body.get("enterprise_id")
+        team = body.get("team_id")
+        if body.get("is_enterprise_install") and enterprise:
+            return str(enterprise)
+        return str(team) if team else (str(enterprise) if enterprise else None)
+
+    def on_app_uninstalled(body: dict[str, Any]) -> None:
+        workspace = workspace_of(body)
+        if workspace:
+            uninstalled(workspace)
+            log.info("app_uninstalled from workspace %s handled", workspace)
+
+    def on_tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        tokens = event.get("tokens") or {}
+        workspace = workspace_of(body)
+        if workspace and tokens.get("bot"):  # a user token alone is nothing of ours
+            uninstalled(workspace)
+            log.info("tokens_revoked (bot) in workspace %s handled", workspace)
+
+    app.event("app_uninstalled")(on_app_uninstalled)
+    app.event("tokens_revoked")(on_tokens_revoked)
