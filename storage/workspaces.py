@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain import scopes
 from storage.models import (
     SLACK_BOTS,
     SLACK_INSTALLATIONS,
@@ -29,7 +30,7 @@ from storage.models import (
     WorkingGroupRow,
     WorkspaceRow,
 )
-from storage.versioning import bump_data_version, bump_programme_version
+from storage.versioning import bump_programme_version, record_changes, written_scopes
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,7 @@ def purge_workspace(engine: Engine, team_id: str) -> Purged:
         installations = _delete_installations(session, team_id)
         session.execute(delete(WorkspaceRow).where(WorkspaceRow.team_id == team_id))
         bump_programme_version(session)
-        bump_data_version(session)
+        _everything_changed(session)
     return Purged(team_id, tuple(sorted(row.key for row in programmes)), deliveries,
                   installations)
 
@@ -212,4 +213,11 @@ def assign_programme(engine: Engine, programme_key: str, team_id: str | None) ->
     with Session(engine) as session, session.begin():
         session.execute(update(ProgrammeRow).where(ProgrammeRow.key == programme_key)
                         .values(workspace=team_id))
-        bump_data_version(session)
+        _everything_changed(session)
+
+
+def _everything_changed(session: Session) -> None:
+    """The data version goes up, with every scope changed: each process's read cache (the
+    index, the kept answers) starts afresh. Called last before the commit."""
+    written_scopes(session).add(scopes.EVERYTHING)
+    record_changes(session)
