@@ -1,8 +1,11 @@
 """`actiebot report --period P [--programme KEY] [--format md|html|docx|odt] [--lang nl|en]
-[-o FILE]`: the council progress report (../shared/CONTRACT.md, "CLI additions").
+[-o FILE] [--audience raad|nieuwsbrief] [--template FILE.docx|FILE.odt]
+[--status concept|vastgesteld]`: the council progress report or the public newsletter
+(../shared/CONTRACT.md, "CLI additions").
 
-Exit status: 0 written, 1 no report (no programme, an unknown one, or several to choose from),
-2 a usage error (a period that is not one).
+Exit status: 0 written, 1 no report (no programme, an unknown one, or several to choose from; a
+reference document that is missing or unreadable), 2 a usage error (a period that is not one, a
+reference document for md or html or of the other format).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.periods import InvalidPeriod, Period, parse_period
-from handlers.render.report_files import FORMATS
+from handlers.render.report_files import AUDIENCES, FORMATS, TEMPLATE_SUFFIXES
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,12 +28,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--period", type=period, required=True, metavar="P",
                    help="2021, 2021-H1, 2021-Q3, 2021-03 or 2021-01-01..2021-06-30")
     p.add_argument("--programme", default=None, help="programme key (needed when several)")
-    p.add_argument("--format", choices=FORMATS, default="md",
-                   help="md (default), html, docx or odt")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="md (default; with --template: the template's format), html, docx or odt")
     p.add_argument("--lang", choices=("nl", "en"), default=None,
                    help="nl (default: ACTIEBOT_LANGUAGE) or en")
     p.add_argument("-o", "--output", default=None,
                    help="file (default: stdout for md and html, a named file for docx and odt)")
+    p.add_argument("--audience", choices=AUDIENCES, default="raad",
+                   help="raad (default): the full council report; nieuwsbrief: the short public "
+                        "newsletter for partners and the griffie (no notes, names or owners)")
+    p.add_argument("--template", default=None, metavar="FILE.docx|FILE.odt",
+                   help="a reference document in the council's house style: page setup, "
+                        "styles, header and footer are taken from it (docx and odt only)")
+    p.add_argument("--status", choices=("concept", "vastgesteld"), default="concept",
+                   help="what the header of every page says: concept (default) or vastgesteld")
     p.set_defaults(func=cmd_report)
 
 
@@ -41,6 +52,30 @@ def period(text: str) -> Period:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def reference_document(path: str | None, fmt: str | None) -> tuple[str, bytes | None]:
+    """(the format, the reference document's bytes) for --format and --template: without a
+    --format, a template decides it. Exits 2 on a mismatch, Failure when it cannot be read."""
+    if path is None:
+        return fmt or "md", None
+    suffix = Path(path).suffix.lower()
+    matching = next((f for f, suffixes in TEMPLATE_SUFFIXES.items() if suffix in suffixes), None)
+    if matching is None:
+        print(f"actiebot: --template takes a .docx or .odt reference document, not {suffix or path!r}",
+              file=sys.stderr)
+        raise SystemExit(2)
+    if fmt is not None and fmt != matching:
+        print(f"actiebot: --template {Path(path).name} styles {matching}, but --format is {fmt}; "
+              f"use --format {matching} (or leave --format out)", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        return matching, Path(path).read_bytes()
+    except OSError as error:
+        from bot.cli import Failure
+
+        raise Failure(f"cannot read the reference document {path}: "
+                      f"{error.strerror or type(error).__name__}") from None
+
+
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime
     from bot.cli import Failure
@@ -48,6 +83,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.report_results import ReportProblem
     from handlers.render.report_files import filename, render
 
+    fmt, template = reference_document(args.template, args.format)
     runtime = build_runtime(settings)
     try:
         result = draft_report(runtime.deps, args.period, args.programme)
@@ -63,13 +99,17 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             "choose_programme": f"several programmes: choose one with --programme ({choices})",
         }[result.reason])
     lang = args.lang or settings.language
-    data = render(result.report, args.format, lang)
+    try:
+        data = render(result.report, fmt, lang, audience=args.audience, status=args.status,
+                      template=template)
+    except ValueError as error:  # a reference document that is not one
+        raise Failure(f"the reference document {args.template} cannot be used: {error}") from None
     output = args.output
-    if output is None and args.format in ("docx", "odt"):
-        output = filename(result.report, args.format, lang)
+    if output is None and fmt in ("docx", "odt"):
+        output = filename(result.report, fmt, lang, args.audience)
     if output and output != "-":
         Path(output).write_bytes(data)
-        print(f"wrote {output} ({args.format}, {len(data):,} bytes, {result.report.cover.programme_key}"
+        print(f"wrote {output} ({fmt}, {len(data):,} bytes, {result.report.cover.programme_key}"
               f" {args.period.key})", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)

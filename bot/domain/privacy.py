@@ -190,6 +190,15 @@ _PRIORITY: dict[PiiKind, int] = {
 
 # Slack mentions: <@U123>, <@U123|bob>, <#C123|general>, <!here>, <!subteam^S1|@team>, <!date^…>.
 _MENTION = re.compile(r"<[@#!][^<>\n]{0,300}>")
+# A person by their Slack identity: a mention (<@U0123ABCD|jan>) or a bare user id.
+_SLACK_PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|\b[UW][A-Z0-9]{8,}\b")
+
+
+def hide_slack_people(text: str, placeholder: str) -> str:
+    """`text` with every Slack mention or user id of a person replaced by `placeholder`: for
+    documents that leave the workspace (the council report, the archive), which never name
+    anyone by their Slack identity."""
+    return _SLACK_PERSON.sub(placeholder, text)
 
 _SPACE = "[ \u00a0]"  # a space or a no-break space, as pasted from documents
 _WORD_CHAR = r"[^\W\d_]"  # a letter, in any script

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.domain.model import Status
+from bot.domain.privacy import hide_slack_people
 from bot.domain.report import (
     DueState,
     Report,
@@ -34,6 +35,22 @@ from handlers.render.report_words import (
 )
 
 
+class Given(str):
+    """Text as the programme file gives it (names, titles, results, notes): written in the
+    programme's language, Dutch, whatever the report's language. An English report marks these
+    parts as Dutch (HTML ``lang="nl"``, the run language in Word), so that a screen reader
+    pronounces them right."""
+
+    __slots__ = ()
+
+    lang = "nl"
+
+
+def given(text: str | None) -> str:
+    """`text` marked as the programme's own words (empty text stays plain)."""
+    return Given(text) if text else (text or "")
+
+
 @dataclass(frozen=True, slots=True)
 class Run:
     text: str
@@ -44,6 +61,11 @@ class Run:
 class Heading:
     level: int
     text: str
+    parts: tuple[str, ...] = ()  # the text in parts when only some of it is Given
+
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        return self.parts or (self.text,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +104,24 @@ class Figure:
 Block = Heading | Paragraph | Bullets | Table | Figure
 
 
+STATUSES = ("concept", "vastgesteld")
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     lang: Lang
     title: str
     subtitle: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    status: str = "concept"  # "concept" (a draft) or "vastgesteld" (adopted by the council)
+    kind: str = "raad"  # "raad": the council report; "nieuwsbrief": the public newsletter
+
+    @property
+    def status_label(self) -> str:
+        """What the page header of every page says: "Concept" or "Vastgesteld"."""
+        return w(self.lang, "draft" if self.status == "concept" else "adopted")
 
 
-_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|\b[UW][A-Z0-9]{8,}\b")
 _CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
 _LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
 
@@ -99,7 +130,7 @@ def note_text(note: str, lang: Lang) -> str:
     """An update note as report text: Slack markup resolved, people never named by their Slack
     id (a mention becomes "[persoon]"): the report is a public council document."""
     person = "[person]" if lang == "en" else "[persoon]"
-    note = _MENTION.sub(person, note)
+    note = hide_slack_people(note, person)
     note = _CHANNEL.sub(lambda m: f"#{m.group(1)}" if m.group(1) else "#", note)
     return _LINK.sub(lambda m: m.group(2) or m.group(1), note)
 
@@ -112,23 +143,27 @@ def _item(label: str, text: str) -> tuple[Run, ...]:
     return (Run(f"{label}: ", bold=True), Run(text))
 
 
-def build_document(report: Report, lang: Lang, charts: bool = True) -> Document:
+def build_document(
+    report: Report, lang: Lang, charts: bool = True, status: str = "concept",
+) -> Document:
     cover = report.cover
+    label = w(lang, "draft" if status == "concept" else "adopted")
     title = f"{w(lang, 'title')} {cover.programme_name}"
-    subtitle = f"{period_name(cover.period, lang)} — {w(lang, 'draft').lower()}"
+    subtitle = f"{period_name(cover.period, lang)} — {label.lower()}"
+    notice = [_p(w(lang, "draft_note"), "draft")] if status == "concept" else []
     blocks: list[Block] = [
-        Heading(1, title),
-        _p(w(lang, "draft_note"), "draft"),
+        Heading(1, title, (f"{w(lang, 'title')} ", given(cover.programme_name))),
+        *notice,
         Heading(2, w(lang, "cover")),
         Table(w(lang, "cover"), (w(lang, "fact"), w(lang, "value")), tuple(
             (label, value) for label, value in (
-                (w(lang, "programme"), cover.programme_name),
-                (w(lang, "region"), cover.region or "—"),
+                (w(lang, "programme"), given(cover.programme_name)),
+                (w(lang, "region"), given(cover.region) or "—"),
                 (w(lang, "period"),
                  f"{period_name(cover.period, lang)} ({period_span(cover.period, lang)})"),
                 (w(lang, "drafted_on"), date_text(cover.drafted_on, lang)),
                 (w(lang, "next_period"), period_name(cover.next_period, lang)),
-                (w(lang, "status"), w(lang, "draft")),
+                (w(lang, "status"), label),
             ))),
     ]
     drawn = _charts(report, lang) if charts else {}
@@ -144,7 +179,7 @@ def build_document(report: Report, lang: Lang, charts: bool = True) -> Document:
     for indicator in report.indicators:
         blocks += _indicator(indicator, lang, drawn.get(f"indicator-{indicator.key}"))
     blocks += _outlook(report, lang, drawn.get("timeline"))
-    return Document(lang, title, subtitle, tuple(blocks))
+    return Document(lang, title, subtitle, tuple(blocks), status)
 
 
 def _charts(report: Report, lang: Lang) -> dict[str, Figure]:
@@ -177,14 +212,14 @@ def _overview(report: Report, lang: Lang, drawn: dict[str, Figure]) -> list[Bloc
     if report.late:
         blocks.append(Paragraph((Run(w(lang, "late_list"), bold=True),), "label"))
         blocks.append(Bullets(tuple(
-            (Run(a.title), Run(f" — {w(lang, 'deadline').lower()} {due_text(a.due, lang)}, "
+            (Run(given(a.title)), Run(f" — {w(lang, 'deadline').lower()} {due_text(a.due, lang)}, "
                                f"{status_word(a.status, lang)}"))
             for a in report.late)))
     return blocks
 
 
 def _goal(goal: ReportGoal, lang: Lang) -> list[Block]:
-    blocks: list[Block] = [Heading(3, goal.name or w(lang, "no_goal"))]
+    blocks: list[Block] = [Heading(3, given(goal.name) or w(lang, "no_goal"))]
     counts = ", ".join(f"{status_word(s, lang)}: {n}" for s, n in goal.counts.items() if n)
     if counts:
         blocks.append(_p(counts))
@@ -194,13 +229,13 @@ def _goal(goal: ReportGoal, lang: Lang) -> list[Block]:
 
 
 def _theme(theme: ReportTheme, lang: Lang) -> list[Block]:
-    blocks: list[Block] = [Heading(4, theme.name or w(lang, "no_theme"))]
+    blocks: list[Block] = [Heading(4, given(theme.name) or w(lang, "no_theme"))]
     for activity in theme.activities:
         blocks += _activity(activity, lang)
     blocks.append(Paragraph((Run(w(lang, "remaining"), bold=True),), "label"))
     if theme.remaining:
         blocks.append(Bullets(tuple(
-            (Run(a.title), Run(f" ({w(lang, 'deadline').lower()}: {due_text(a.due, lang)})"))
+            (Run(given(a.title)), Run(f" ({w(lang, 'deadline').lower()}: {due_text(a.due, lang)})"))
             for a in theme.remaining)))
     else:
         blocks.append(_p(w(lang, "nothing_remaining")))
@@ -210,11 +245,11 @@ def _theme(theme: ReportTheme, lang: Lang) -> list[Block]:
 def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
     facts: list[tuple[Run, ...]] = []
     if a.result:
-        facts.append(_item(w(lang, "result"), a.result))
+        facts.append(_item(w(lang, "result"), given(a.result)))
     if a.owners:
-        facts.append(_item(w(lang, "owners"), ", ".join(a.owners)))
+        facts.append(_item(w(lang, "owners"), given(", ".join(a.owners))))
     if a.group:
-        facts.append(_item(w(lang, "group"), a.group))
+        facts.append(_item(w(lang, "group"), given(a.group)))
     facts.append(_item(w(lang, "status"), status_word(a.status, lang)))
     state = due_state_word(a.due_state, lang)
     deadline = due_text(a.due, lang) if a.due else w(lang, "no_deadline").lower()
@@ -223,7 +258,7 @@ def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
     if a.moved:
         deadline += f" — {w(lang, 'moved').lower()}"
     facts.append(_item(w(lang, "deadline"), deadline))
-    blocks: list[Block] = [Heading(5, a.title), Bullets(tuple(facts)),
+    blocks: list[Block] = [Heading(5, given(a.title)), Bullets(tuple(facts)),
                            Paragraph((Run(w(lang, "done_in_period"), bold=True),), "label")]
     if a.updates:
         items = []
@@ -231,9 +266,11 @@ def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
             change = status_word(u.new_status, lang)
             if u.old_status and u.old_status != u.new_status:
                 change = f"{status_word(u.old_status, lang)} → {change}"
-            head = date_text(u.on, lang) + (f" · {u.group}" if u.group else "")
-            items.append((Run(f"{head} ", bold=True), Run(f"({change})"),
-                          Run(f": {note_text(u.note, lang)}" if u.note else "")))
+            day = date_text(u.on, lang)
+            items.append((*((Run(f"{day} · ", bold=True), Run(given(u.group), bold=True),
+                             Run(" ", bold=True)) if u.group else (Run(f"{day} ", bold=True),)),
+                          Run(f"({change})"),
+                          *((Run(": "), Run(given(note_text(u.note, lang)))) if u.note else ())))
         blocks.append(Bullets(tuple(items)))
     else:
         blocks.append(_p(w(lang, "no_updates")))
@@ -243,7 +280,7 @@ def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
     if a.milestones:
         blocks.append(Paragraph((Run(w(lang, "milestones"), bold=True),), "label"))
         blocks.append(Bullets(tuple(
-            (Run(m.title), Run(f" — {due_text(m.due, lang)}"
+            (Run(given(m.title)), Run(f" — {due_text(m.due, lang)}"
                                + (f" ({_when(m.in_period, m.in_next, m.passed, lang)})"
                                   if m.due else "")))
             for m in a.milestones)))
@@ -262,18 +299,19 @@ def _move(m: Reschedule, lang: Lang) -> tuple[Run, ...]:
     old = due_text(m.old_due, lang)
     change = (w(lang, "moved_to", old=old, new=due_text(m.new_due, lang)) if m.new_due
               else w(lang, "moved_no_new", old=old))
-    what = f"{m.milestone}: " if m.milestone else ""
-    return (Run(f"{date_text(m.on, lang)} ", bold=True), Run(f"{what}{change}"),
-            Run(f"; {w(lang, 'reason')}: {note_text(m.reason, lang)}" if m.reason else ""))
+    what = (Run(given(m.milestone)), Run(": ")) if m.milestone else ()
+    return (Run(f"{date_text(m.on, lang)} ", bold=True), *what, Run(change),
+            *((Run(f"; {w(lang, 'reason')}: "), Run(given(note_text(m.reason, lang))))
+              if m.reason else ()))
 
 
 def _indicator(indicator: ReportIndicator, lang: Lang, figure: Figure | None) -> list[Block]:
-    blocks: list[Block] = [Heading(3, indicator.name)]
+    blocks: list[Block] = [Heading(3, given(indicator.name))]
     facts = []
     if indicator.source:
-        facts.append(_item(w(lang, "source"), indicator.source))
+        facts.append(_item(w(lang, "source"), given(indicator.source)))
     if indicator.unit:
-        facts.append(_item(w(lang, "unit"), indicator.unit))
+        facts.append(_item(w(lang, "unit"), given(indicator.unit)))
     if facts:
         blocks.append(Bullets(tuple(facts)))
     if not indicator.has_values:
@@ -286,11 +324,11 @@ def _indicator(indicator: ReportIndicator, lang: Lang, figure: Figure | None) ->
         blocks.append(figure)
     sources = [(p.period, s) for p in indicator.points for s in p.sources
                if s != indicator.source]
-    notes = [f"{p.period}: {n}" for p in indicator.points for n in p.notes]
+    notes = [(p.period, n) for p in indicator.points for n in p.notes]
     if sources or notes:
         blocks.append(Bullets(tuple(
-            [_item(f"{w(lang, 'source')} {period}", s) for period, s in sources]
-            + [(Run(n),) for n in notes])))
+            [_item(f"{w(lang, 'source')} {period}", given(s)) for period, s in sources]
+            + [(Run(f"{p}: "), Run(given(n))) for p, n in notes])))
     return blocks
 
 
@@ -305,12 +343,12 @@ def indicator_table(indicator: ReportIndicator, lang: Lang) -> Table:
         cells = [next((number(v, lang) for n, v in p.parts if n == name), "—")
                  for p in indicator.points]
         if any(c != "—" for c in cells):
-            rows.append((name, *cells))
+            rows.append((given(name), *cells))
     if any(p.total is not None for p in indicator.points):
         rows.append((w(lang, "whole_region"),
                      *[number(p.total, lang) if p.total is not None else "—"
                        for p in indicator.points]))
-    return Table(indicator.name, (w(lang, "breakdown"), *periods), tuple(rows),
+    return Table(given(indicator.name), (w(lang, "breakdown"), *periods), tuple(rows),
                  numeric=tuple(range(1, len(periods) + 1)))
 
 
@@ -324,8 +362,8 @@ def _outlook(report: Report, lang: Lang, figure: Figure | None) -> list[Block]:
         blocks.append(Table(w(lang, "outlook"), (
             w(lang, "date"), w(lang, "activity"), w(lang, "milestone"), w(lang, "group"),
             w(lang, "status")), tuple(
-            (due_text(i.due, lang), i.activity_title, i.milestone or "—", i.group or "—",
-             status_word(i.status, lang))
+            (due_text(i.due, lang), given(i.activity_title), given(i.milestone) or "—",
+             given(i.group) or "—", status_word(i.status, lang))
             for i in report.outlook)))
     if figure is not None:
         blocks.append(figure)

@@ -1,7 +1,8 @@
 """The report as one self-contained HTML file: charts inline as data: URIs, readable on screen
 and when printed. Accessible: lang="nl" (or "en"), one h1 and real heading levels, tables with
 a caption, a header row (th scope="col") and row headers (th scope="row"), alt text on every
-chart, the draft notice as text (never colour alone)."""
+chart, the draft notice as text (never colour alone). In an English report the programme's own
+words (names, titles, results, notes: ``Given`` text) carry ``lang="nl"``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from handlers.render.report_document import (
     Bullets,
     Document,
     Figure,
+    Given,
     Heading,
     Paragraph,
     Run,
@@ -40,25 +42,50 @@ figcaption { font-style: italic; }
 """
 
 
-def _runs(runs: tuple[Run, ...]) -> str:
-    return "".join(f"<strong>{escape(r.text)}</strong>" if r.bold else escape(r.text)
-                   for r in runs if r.text)
+def _lang(text: str, lang: str) -> str:
+    """' lang="nl"' when `text` is in another language than the document, else ''."""
+    return f' lang="{text.lang}"' if isinstance(text, Given) and text.lang != lang else ""
 
 
-def _table(table: Table) -> str:
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.header)
+def _text(text: str, lang: str) -> str:
+    marked = _lang(text, lang)
+    return f"<span{marked}>{escape(text)}</span>" if marked else escape(text)
+
+
+def _runs(runs: tuple[Run, ...], lang: str) -> str:
+    parts: list[str] = []
+    for bold, group in _bold_groups(runs):
+        inner = "".join(_text(r.text, lang) for r in group)
+        parts.append(f"<strong>{inner}</strong>" if bold else inner)
+    return "".join(parts)
+
+
+def _bold_groups(runs: tuple[Run, ...]) -> list[tuple[bool, list[Run]]]:
+    groups: list[tuple[bool, list[Run]]] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if groups and groups[-1][0] == run.bold:
+            groups[-1][1].append(run)
+        else:
+            groups.append((run.bold, [run]))
+    return groups
+
+
+def _table(table: Table, lang: str) -> str:
+    head = "".join(f'<th scope="col"{_lang(h, lang)}>{escape(h)}</th>' for h in table.header)
     rows = []
     for row in table.rows:
         cells = []
         for i, cell in enumerate(row):
             if i == 0 and table.row_headers:
-                cells.append(f'<th scope="row">{escape(cell)}</th>')
+                cells.append(f'<th scope="row"{_lang(cell, lang)}>{escape(cell)}</th>')
             else:
                 css = ' class="num"' if i in table.numeric else ""
-                cells.append(f"<td{css}>{escape(cell)}</td>")
+                cells.append(f"<td{css}{_lang(cell, lang)}>{escape(cell)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (f"<table><caption{_lang(table.caption, lang)}>{escape(table.caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _figure(figure: Figure) -> str:
@@ -68,22 +95,26 @@ def _figure(figure: Figure) -> str:
 
 
 def render_html(document: Document) -> str:
+    lang = "en" if document.lang == "en" else "nl"
     parts: list[str] = []
     for block in document.blocks:
         match block:
-            case Heading(level=level, text=text):
-                parts.append(f"<h{level}>{escape(text)}</h{level}>")
+            case Heading(level=level, text=text, parts=()):
+                parts.append(f"<h{level}{_lang(text, lang)}>{escape(text)}</h{level}>")
+            case Heading(level=level, parts=pieces):
+                inner = "".join(_text(piece, lang) for piece in pieces)
+                parts.append(f"<h{level}>{inner}</h{level}>")
             case Paragraph(runs=runs, kind=kind):
                 css = {"draft": ' class="draft" role="note"', "label": ' class="label"'}.get(
                     kind, "")
-                parts.append(f"<p{css}>{_runs(runs)}</p>")
+                parts.append(f"<p{css}>{_runs(runs, lang)}</p>")
             case Bullets(items=items):
-                parts.append("<ul>" + "".join(f"<li>{_runs(i)}</li>" for i in items) + "</ul>")
+                parts.append("<ul>" + "".join(f"<li>{_runs(i, lang)}</li>" for i in items)
+                             + "</ul>")
             case Table():
-                parts.append(_table(block))
+                parts.append(_table(block, lang))
             case Figure():
                 parts.append(_figure(block))
-    lang = "en" if document.lang == "en" else "nl"
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(document.title)} — {escape(document.subtitle)}</title>\n"

@@ -22,10 +22,16 @@ def _escape(text: str) -> str:
 
 
 def _runs(runs: tuple[Run, ...]) -> str:
-    parts = []
+    merged: list[Run] = []  # adjacent runs of the same weight as one, so **a b** not **a****b**
     for run in runs:
         if not run.text:
             continue
+        if merged and merged[-1].bold == run.bold:
+            merged[-1] = Run(merged[-1].text + run.text, run.bold)
+        else:
+            merged.append(run)
+    parts = []
+    for run in merged:
         text = _escape(run.text)
         if run.bold:
             stripped = text.rstrip()

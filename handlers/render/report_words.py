@@ -20,6 +20,7 @@ Lang = str
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Voortgangsrapportage", "Progress report"),
     "draft": ("Concept", "Draft"),
+    "adopted": ("Vastgesteld", "Adopted"),
     "draft_note": (
         ("Concept, opgesteld door Actiebot uit het logboek van het actieprogramma. Controleer "
         "en vul de tekst aan voordat u het verstuurt."),
