@@ -13,6 +13,14 @@ validation the YAML reader uses (`programme_file._validate`), so both produce th
 Cells: lists of names are one per line; a group's members are `Naam: U0123, U0456` lines;
 reminder lead times `10, 5, 1`; `ja`/`nee` for yes/no. Text is stored as text, never as a
 formula, so a note starting with "=" stays a note.
+
+Deadlines and update moments are real dates, so they sort and filter as dates: a deadline is
+the last day it covers, and its number format shows what the file says — `d-m-yyyy` for a day,
+`mmmm yyyy` (Dutch month names) for a month, `"Q3 "yyyy`, `"H1 "yyyy`, `"najaar "yyyy` for the
+rest — and is read back by it, so "maart 2021" stays a month. A moment is the local date and
+time in the programme's time zone (`d-m-yyyy hh:mm:ss`). What a date cannot hold exactly
+(`doorlopend`, a moment with a fraction of a second) stays text. The status columns only take
+the status words: the validation refuses anything else (an error, not a warning).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from openpyxl import Workbook, load_workbook
@@ -35,7 +44,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.domain.model import DUTCH_STATUS_WORD, ProgrammeFile
+from bot.domain.dates import InvalidDate, canonical, parse_due
+from bot.domain.model import DUTCH_STATUS_WORD, DueDate, Precision, ProgrammeFile
 from storage.programme_file import FileProblem, ProgrammeFileError, _validate, to_data
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -43,6 +53,21 @@ MAX_ROWS = 50_000
 MAX_WIDTH = 60
 
 TEXT, LINES, DAYS, BOOL, INT, MEMBERS, RAW = "text", "lines", "days", "bool", "int", "members", "raw"
+DUE, MOMENT = "due", "moment"  # a deadline, a moment of the log: real dates
+DAY_FORMAT = "d-m-yyyy"
+MONTH_FORMAT = "[$-413]mmmm yyyy"  # [$-413]: Dutch month names whatever the reader's locale
+YEAR_FORMAT = "yyyy"
+MOMENT_FORMAT = "d-m-yyyy hh:mm:ss"
+_LITERAL_YEAR = re.compile(r'^"([^"]*)"yyyy$')
+_LOCALE = re.compile(r"\[[^\]]*\]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A cell value with its number format."""
+
+    value: date | datetime
+    number_format: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +110,15 @@ SHEETS = (
         PROGRAMME_COLUMN, Column("key", "Sleutel (key)"), Column("title", "Titel (title)"),
         Column("goal", "Doel (goal)"), Column("theme", "Thema (theme)"),
         Column("result", "Resultaat (result)"), Column("owners", "Eigenaars (owners)", LINES),
-        Column("working_group", "Werkgroep (working_group)"), Column("due", "Deadline (due)", RAW),
+        Column("working_group", "Werkgroep (working_group)"), Column("due", "Deadline (due)", DUE),
         Column("status", "Status (status)"), EXTRA_COLUMN), "C2"),
     Sheet("Mijlpalen", "milestones", (
         PROGRAMME_COLUMN, Column("activity", "Activiteit (activity)"),
-        Column("title", "Titel (title)"), Column("due", "Deadline (due)", RAW), EXTRA_COLUMN),
+        Column("title", "Titel (title)"), Column("due", "Deadline (due)", DUE), EXTRA_COLUMN),
         "C2"),
     Sheet("Updates", "updates", (
         PROGRAMME_COLUMN, Column("activity", "Activiteit (activity)"),
-        Column("at", "Moment (at)", RAW), Column("author", "Auteur (author)"),
+        Column("at", "Moment (at)", MOMENT), Column("author", "Auteur (author)"),
         Column("author_name", "Naam auteur (author_name)"),
         Column("old_status", "Vorige status (old_status)"), Column("status", "Status (status)"),
         Column("note", "Toelichting (note)"), EXTRA_COLUMN), "C2"),
@@ -102,6 +127,16 @@ SECTIONS = {s.section: s for s in SHEETS}
 FIXED_TOP_LEVEL = ("programme", "working_groups", "goals", "activities")
 # Dutch names for further top-level lists of the programme file (contract additions).
 LIST_SHEET_TITLES = {"indicators": "Indicatoren", "indicator_values": "Indicatorwaarden"}
+# Dutch headers for their fields, written "Naam (name)"; a field not listed keeps its key.
+FIELD_HEADERS = {
+    "key": "Sleutel", "name": "Naam", "unit": "Eenheid", "source": "Bron",
+    "breakdown": "Uitsplitsing", "indicator": "Indicator", "period": "Periode",
+    "value": "Waarde", "note": "Toelichting", "working_group": "Werkgroep",
+    "recorded_by": "Vastgelegd door", "recorded_at": "Vastgelegd op",
+    "description": "Omschrijving", "title": "Titel", "goal": "Doel", "due": "Deadline",
+    "activity": "Activiteit", "status": "Status", "owners": "Eigenaars",
+}
+_FIELD_IN_HEADER = re.compile(r"^.+ \(([^()]+)\)$")
 OTHER_SHEET = Sheet("Overig", "other", (
     PROGRAMME_COLUMN, Column("key", "Sleutel (key)"), Column("value", "Waarde (value)", RAW)),
     "C2")
@@ -124,21 +159,22 @@ def dump_xlsx(files: list[ProgrammeFile]) -> bytes:
     for file in files:
         data = to_data(file)
         key = file.programme.key
-        rows["programme"].append(_row(SECTIONS["programme"], data["programme"], None))
+        zone = ZoneInfo(file.programme.timezone)
+        rows["programme"].append(_row(SECTIONS["programme"], data["programme"], None, zone))
         for group in data["working_groups"]:
-            rows["working_groups"].append(_row(SECTIONS["working_groups"], group, key))
+            rows["working_groups"].append(_row(SECTIONS["working_groups"], group, key, zone))
         for goal in data["goals"]:
-            rows["goals"].append(_row(SECTIONS["goals"], goal, key))
+            rows["goals"].append(_row(SECTIONS["goals"], goal, key, zone))
         for activity in data["activities"]:
             activity = dict(activity)
             milestones, updates = activity.pop("milestones", []), activity.pop("updates", [])
-            rows["activities"].append(_row(SECTIONS["activities"], activity, key))
+            rows["activities"].append(_row(SECTIONS["activities"], activity, key, zone))
             for item in milestones:
-                rows["milestones"].append(
-                    _row(SECTIONS["milestones"], {"activity": activity["key"], **item}, key))
+                rows["milestones"].append(_row(
+                    SECTIONS["milestones"], {"activity": activity["key"], **item}, key, zone))
             for item in updates:
-                rows["updates"].append(
-                    _row(SECTIONS["updates"], {"activity": activity["key"], **item}, key))
+                rows["updates"].append(_row(
+                    SECTIONS["updates"], {"activity": activity["key"], **item}, key, zone))
         for name, value in data.items():
             if name in FIXED_TOP_LEVEL:
                 continue
@@ -154,8 +190,8 @@ def dump_xlsx(files: list[ProgrammeFile]) -> bytes:
         for _, item in items:
             fields.extend(f for f in item if f not in fields)
         as_yaml = {f for f in fields if any(not _native(i.get(f)) for _, i in items)}
-        headers = [PROGRAMME_COLUMN.header] + [f + (YAML_SUFFIX if f in as_yaml else "")
-                                               for f in fields]
+        headers = [PROGRAMME_COLUMN.header] + [_field_header(f) + (YAML_SUFFIX if f in as_yaml
+                                                                   else "") for f in fields]
         table = [[key] + [(_yaml(i[f]) if f in as_yaml else i[f]) if f in i else None
                           for f in fields] for key, i in items]
         _write_sheet(book, _list_title(name), headers, table, "B2")
@@ -165,6 +201,18 @@ def dump_xlsx(files: list[ProgrammeFile]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _field_header(field: str) -> str:
+    dutch = FIELD_HEADERS.get(field)
+    return f"{dutch} ({field})" if dutch else field
+
+
+def _header_field(header: str) -> str:
+    """The programme file's key of a list sheet's header: "Naam (name)" -> "name"; a bare
+    key ("name", as older workbooks have it) is the key itself."""
+    match = _FIELD_IN_HEADER.match(header)
+    return match.group(1) if match else header
 
 
 def _is_table(value: Any) -> bool:
@@ -206,7 +254,8 @@ def _yaml(value: Any, block: bool = False) -> str:
     return str(text).removesuffix("\n...\n").rstrip("\n")
 
 
-def _row(sheet: Sheet, item: dict[str, Any], programme_key: str | None) -> list[Any]:
+def _row(sheet: Sheet, item: dict[str, Any], programme_key: str | None,
+         zone: ZoneInfo) -> list[Any]:
     values: list[Any] = []
     used = {c.field.split(".")[0] for c in sheet.columns}
     for column in sheet.columns:
@@ -218,7 +267,7 @@ def _row(sheet: Sheet, item: dict[str, Any], programme_key: str | None) -> list[
             values.append(_yaml(extra, block=True) if extra else None)
             continue
         value = _get(item, column.field)
-        values.append(_cell(column, value))
+        values.append(_cell(column, value, zone))
     return values
 
 
@@ -231,10 +280,14 @@ def _get(item: dict[str, Any], field: str) -> Any:
     return value
 
 
-def _cell(column: Column, value: Any) -> Any:
+def _cell(column: Column, value: Any, zone: ZoneInfo) -> Any:
     if value is None:
         return None
     match column.kind:
+        case "due" if isinstance(value, str):
+            return _due_cell(value)
+        case "moment" if isinstance(value, str):
+            return _moment_cell(value, zone)
         case "lines":
             return "\n".join(str(v) for v in value)
         case "days":
@@ -248,6 +301,64 @@ def _cell(column: Column, value: Any) -> Any:
     return value
 
 
+def _due_cell(text: str) -> Any:
+    """A deadline as a date whose number format says its precision; read back by
+    `_due_from_cell` to the same text. Text when no date format can say it."""
+    try:
+        due = parse_due(text)
+    except InvalidDate:
+        return text
+    if due is None or canonical(due) != text:
+        return text
+    day, year = due.value, str(due.value.year)
+    if due.precision is Precision.DAY:
+        return _Dated(day, DAY_FORMAT)
+    if due.precision is Precision.MONTH:
+        return _Dated(day, MONTH_FORMAT)
+    if due.precision is Precision.YEAR and text == year:
+        return _Dated(day, YEAR_FORMAT)
+    if due.precision is not Precision.ONGOING and text.endswith(year) and '"' not in text:
+        return _Dated(day, f'"{text[:-len(year)]}"yyyy')
+    return text
+
+
+def _moment_cell(text: str, zone: ZoneInfo) -> Any:
+    """A moment of the log as the local date and time (Excel has no time zones): exact when it
+    has whole seconds and the local time is not ambiguous (the hour the clocks go back)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) == 10:  # a date: midnight
+        return _Dated(moment.date(), DAY_FORMAT)
+    local = moment.replace(tzinfo=None)
+    if moment.tzinfo is None or moment.microsecond or \
+            local.replace(tzinfo=zone).utcoffset() != moment.utcoffset():
+        return text
+    return _Dated(local, MOMENT_FORMAT)
+
+
+def _due_from_cell(value: date, number_format: str | None) -> Any:
+    """The deadline a date cell means, by its number format (see `_due_cell`)."""
+    shown = _LOCALE.sub("", number_format or "").strip()
+    day = value.date() if isinstance(value, datetime) else value
+    text: str | None = None
+    if literal := _LITERAL_YEAR.match(shown):
+        text = f"{literal.group(1)}{day.year}"
+    elif shown == "mmmm yyyy":
+        text = canonical(DueDate(day, Precision.MONTH))
+    elif shown == YEAR_FORMAT:
+        text = str(day.year)
+    if text is None:
+        return day
+    try:
+        due = parse_due(text)
+    except InvalidDate:
+        return day
+    # a date typed over it that is not the last day of the period shown: that very day
+    return text if due is not None and due.value == day else day
+
+
 def _write_sheet(book: Workbook, title: str, headers: list[str], rows: list[list[Any]],
                  freeze: str, status_columns: list[int] | None = None) -> None:
     ws = book.create_sheet(title)
@@ -256,9 +367,12 @@ def _write_sheet(book: Workbook, title: str, headers: list[str], rows: list[list
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     widths = [len(h) for h in headers]
     for row in rows:
-        ws.append([_clean(v) for v in row])
+        ws.append([v.value if isinstance(v, _Dated) else _clean(v) for v in row])
         for i, value in enumerate(row):
-            if value is not None:
+            if isinstance(value, _Dated):
+                ws.cell(row=ws.max_row, column=i + 1).number_format = value.number_format
+                widths[i] = max(widths[i], 18)
+            elif value is not None:
                 widths[i] = max(widths[i], max(len(line) for line in str(value).split("\n")))
     for row_cells in ws.iter_rows(min_row=2):
         for cell in row_cells:
@@ -273,8 +387,13 @@ def _write_sheet(book: Workbook, title: str, headers: list[str], rows: list[list
         ws.auto_filter.ref = ws.dimensions
     for index in status_columns or ():
         letter = get_column_letter(index)
-        check = DataValidation(type="list", formula1=STATUS_LIST, allow_blank=True)
+        check = DataValidation(type="list", formula1=STATUS_LIST, allow_blank=True,
+                               showErrorMessage=True, errorStyle="stop",
+                               showInputMessage=True)
+        check.errorTitle = "Status"
         check.error = "Kies een status uit de lijst / pick a status from the list"
+        check.promptTitle = "Status"
+        check.prompt = ", ".join(DUTCH_STATUS_WORD.values())
         check.add(f"{letter}2:{letter}{max(len(rows) + 1, 1000)}")
         ws.add_data_validation(check)
 
@@ -341,20 +460,26 @@ def _read_book(book: Any, filename: str) -> list[ProgrammeFile]:
             "the sheets " + ", ".join(s.title for s in SHEETS))])
     documents: dict[str, _Document] = {}
     order: list[str] = []
+    formats: dict[tuple[str, int, str], str | None] = {}
 
     def table(title: str) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+        """Rows as {header: value}; a date cell's number format under formats[(row, header)]."""
         ws: Worksheet = book[title]
-        rows = ws.iter_rows(values_only=True)
+        rows = ws.iter_rows()
         header_row = next(rows, None)
-        headers = [str(h).strip() if h is not None else "" for h in (header_row or ())]
-        for number, values in enumerate(rows, 2):
+        headers = [str(c.value).strip() if c.value is not None else "" for c in (header_row or ())]
+        for number, row in enumerate(rows, 2):
             if number > MAX_ROWS + 1:
                 problems.append(FileProblem(title, number, "-", "too many rows",
                                             f"at most {MAX_ROWS}"))
                 return
+            values = [c.value for c in row]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             cells = {h: v for h, v in zip(headers, values, strict=False) if h}
+            for h, cell in zip(headers, row, strict=False):
+                if h and isinstance(cell.value, (date, datetime)):
+                    formats[(title, number, h)] = getattr(cell, "number_format", None)
             yield number, cells, {h: h for h in headers if h}
 
     def document_for(sheet: str, number: int, cells: dict[str, Any],
@@ -375,7 +500,7 @@ def _read_book(book: Any, filename: str) -> list[ProgrammeFile]:
 
     programme_sheet = SECTIONS["programme"]
     for number, cells, _ in table(titles[_fold("Programma")]):
-        item = _item(programme_sheet, cells, programme_sheet.title, number, problems)
+        item = _item(programme_sheet, cells, programme_sheet.title, number, problems, formats)
         key = item.get("key")
         key_text = str(key) if key is not None else f"#{number}"
         if key_text in documents:
@@ -400,7 +525,7 @@ def _read_book(book: Any, filename: str) -> list[ProgrammeFile]:
             doc = document_for(sheet.title, number, cells)
             if doc is None:
                 continue
-            item = _item(sheet, cells, sheet.title, number, problems)
+            item = _item(sheet, cells, sheet.title, number, problems, formats)
             position = len(doc.data[section])
             doc.data[section].append(item)
             doc.places[f"{section}[{position}]"] = _Place(sheet.title, number, _headers(sheet))
@@ -416,7 +541,7 @@ def _read_book(book: Any, filename: str) -> list[ProgrammeFile]:
             doc = document_for(sheet.title, number, cells)
             if doc is None:
                 continue
-            item = _item(sheet, cells, sheet.title, number, problems)
+            item = _item(sheet, cells, sheet.title, number, problems, formats)
             activity_key = _text(item.pop("activity", None))
             programme_key = str(doc.data["programme"].get("key", ""))
             index = activity_index.get((programme_key, activity_key or ""))
@@ -449,15 +574,15 @@ def _read_book(book: Any, filename: str) -> list[ProgrammeFile]:
                 if header.endswith(YAML_SUFFIX):
                     parsed = _parse_yaml(value, title, number, header, problems)
                     if parsed is not _BAD:
-                        entry[header.removesuffix(YAML_SUFFIX)] = parsed
+                        entry[_header_field(header.removesuffix(YAML_SUFFIX))] = parsed
                 else:
-                    entry[header] = _plain(value)
+                    entry[_header_field(header)] = _plain(value)
             items = doc.data.setdefault(name, [])
             if not isinstance(items, list):
                 problems.append(FileProblem(title, number, "-", f"{name!r} is not a list"))
                 continue
             doc.places[f"{name}[{len(items)}]"] = _Place(
-                title, number, {h.removesuffix(YAML_SUFFIX): h for h in headers})
+                title, number, {_header_field(h.removesuffix(YAML_SUFFIX)): h for h in headers})
             items.append(entry)
 
     if _fold(OTHER_SHEET.title) in titles:
@@ -554,7 +679,8 @@ def _plain(value: Any) -> Any:
 
 
 def _item(sheet: Sheet, cells: dict[str, Any], title: str, number: int,
-          problems: list[FileProblem]) -> dict[str, Any]:
+          problems: list[FileProblem],
+          formats: dict[tuple[str, int, str], str | None] | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for column in sheet.columns:
         if column is PROGRAMME_COLUMN:
@@ -571,6 +697,9 @@ def _item(sheet: Sheet, cells: dict[str, Any], title: str, number: int,
                 problems.append(FileProblem(title, number, column.header,
                                             "not a YAML mapping", "{key: value, …}"))
             continue
+        if column.kind == DUE and isinstance(value, (date, datetime)):
+            header = next((h for h, v in cells.items() if v is value), "")
+            value = _due_from_cell(value, (formats or {}).get((title, number, header)))
         parsed = _from_cell(column, value, title, number, problems)
         target = item
         *parents, last = column.field.split(".")

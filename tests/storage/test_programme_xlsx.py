@@ -192,5 +192,83 @@ def test_further_top_level_lists_and_keys_get_sheets_of_their_own(tmp_path: Path
     book = load_workbook(BytesIO(content))
     assert {"Indicatoren", "Indicatorwaarden", "Overig"} <= set(book.sheetnames)
     headers = [c.value for c in book["Indicatoren"][1]]
-    assert "breakdown (YAML)" in headers and "name" in headers
+    assert headers == ["Programma (programme)", "Sleutel (key)", "Naam (name)",
+                       "Uitsplitsing (breakdown) (YAML)", "Eenheid (unit)"]
+    assert [c.value for c in book["Indicatorwaarden"][1]] == [
+        "Programma (programme)", "Indicator (indicator)", "Periode (period)",
+        "Uitsplitsing (breakdown)", "Waarde (value)"]
     assert read_xlsx_bytes(content) == files
+    # a workbook of before, with the file's keys as headers, still reads
+    for cell in book["Indicatoren"][1]:
+        if cell.value and " (" in cell.value and cell.column > 1:
+            cell.value = cell.value.split(" (", 1)[1].replace(")", "", 1)
+    old = tmp_path / "old.xlsx"
+    book.save(old)
+    assert [c.value for c in load_workbook(old)["Indicatoren"][1]][1:3] == ["key", "name"]
+    assert read_xlsx(old) == files
+
+
+def test_deadlines_and_moments_are_real_dates_that_read_back_as_written(tmp_path: Path) -> None:
+    from datetime import date
+
+    source = tmp_path / "p.yaml"
+    source.write_text(
+        'programme: {key: p, name: "P", timezone: Europe/Amsterdam}\n'
+        "activities:\n"
+        "  - {key: dag, title: Dag, due: 2021-10-31}\n"
+        '  - {key: maand, title: Maand, due: "maart 2021"}\n'
+        '  - {key: kwartaal, title: Kwartaal, due: "Q3 2021"}\n'
+        '  - {key: half, title: Half, due: "H1 2022"}\n'
+        '  - {key: jaar, title: Jaar, due: "2023"}\n'
+        '  - {key: najaar, title: Najaar, due: "najaar 2021"}\n'
+        "  - key: altijd\n    title: Altijd\n    due: doorlopend\n"
+        "    updates:\n"
+        '      - {at: "2021-03-15T10:20:30+01:00", author: U0A, status: op-schema}\n'
+        '      - {at: "2021-07-01T00:30:00+02:00", author: U0A, status: gereed}\n'
+        '      - {at: "2021-10-31T02:30:00+01:00", author: U0A, status: gereed}\n'
+        '      - {at: "2021-11-02T09:00:00.250000+01:00", author: U0A, status: gereed}\n'
+        "      - {at: 2021-03-01, author: U0A, status: gereed}\n", encoding="utf-8")
+    files = read_file(source)
+    content = dump_xlsx(files)
+    book = load_workbook(BytesIO(content))
+    ws = book["Activiteiten"]
+    column = [c.value for c in ws[1]].index("Deadline (due)") + 1
+    cells = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=column)
+             for r in range(2, ws.max_row + 1)}
+    expected = {"dag": (date(2021, 10, 31), "d-m-yyyy"),
+                "maand": (date(2021, 3, 31), "[$-413]mmmm yyyy"),
+                "kwartaal": (date(2021, 9, 30), '"Q3 "yyyy'),
+                "half": (date(2022, 6, 30), '"H1 "yyyy'),
+                "jaar": (date(2023, 12, 31), "yyyy")}
+    for key, (day, number_format) in expected.items():
+        cell = cells[key]
+        assert cell.is_date and cell.value.date() == day, key
+        assert cell.number_format == number_format, key
+    assert cells["najaar"].is_date
+    assert cells["altijd"].value == "doorlopend"  # no date can say "ongoing"
+    ws = book["Updates"]
+    moments = [ws.cell(row=r, column=3) for r in range(2, ws.max_row + 1)]
+    assert moments[0].is_date and moments[0].value == datetime(2021, 3, 15, 10, 20, 30)
+    assert moments[0].number_format == "d-m-yyyy hh:mm:ss"
+    assert moments[1].value == datetime(2021, 7, 1, 0, 30)  # local time, not UTC
+    assert moments[2].value == "2021-10-31T02:30:00+01:00"  # the hour that comes twice: text
+    assert isinstance(moments[3].value, str)  # a fraction of a second: text, exactly
+    assert moments[4].is_date and moments[4].number_format == "d-m-yyyy"
+    assert read_xlsx_bytes(content) == files
+
+
+def test_the_status_validation_refuses_other_values() -> None:
+    book = load_workbook(BytesIO(dump_xlsx(read_file(KENNEMERLAND))))
+    for sheet, headers in (("Activiteiten", ["Status (status)"]),
+                           ("Updates", ["Vorige status (old_status)", "Status (status)"])):
+        ws = book[sheet]
+        names = [c.value for c in ws[1]]
+        validations = ws.data_validations.dataValidation
+        assert len(validations) == len(headers)
+        for validation, header in zip(validations, headers, strict=True):
+            letter = chr(ord("A") + names.index(header))
+            assert str(validation.sqref).startswith(f"{letter}2:")
+            assert validation.type == "list"
+            assert validation.showErrorMessage is True and validation.errorStyle == "stop"
+            assert validation.formula1 == '"niet-gestart,op-schema,risico,vertraagd,gereed,vervallen"'
+            assert validation.error
