@@ -151,6 +151,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.group:
         files = only_group(files, args.group)
+    if args.format == "archive":  # the package for the municipal record (bot/cli_archive.py)
+        from bot.cli_archive import write_archive
+
+        return write_archive(args, files, runtime, settings)
     if args.format in BINARY_FORMATS:
         return write_binary(args, files)
     text = {"yaml": dump_yaml, "json": dump_json, "csv": dump_csv}[args.format or "yaml"](files)
@@ -294,8 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write programmes as YAML, JSON, CSV, Excel or iCalendar")
     p.add_argument("--programme", default=None, help="programme key (default: all)")
-    p.add_argument("--format", choices=("yaml", "csv", "json", "xlsx", "ics"), default=None,
-                   help="yaml (default), csv, json, xlsx (Excel, imports back) or ics (calendar)")
+    p.add_argument("--format", choices=("yaml", "csv", "json", "xlsx", "ics", "archive"),
+                   default=None,
+                   help="yaml (default), csv, json, xlsx (Excel, imports back), ics (calendar) "
+                        "or archive (a zip for the municipal record, with -o FILE.zip)")
     p.add_argument("--group", default=None, help="only this working group (key or alias)")
     p.add_argument("-o", "--output", default=None, help="file (default: stdout)")
     p.add_argument("--all", action="store_true",

@@ -40,6 +40,29 @@ def document(report: Report, lang: str, *, charts: bool = True, audience: str = 
     return build_document(report, lang, charts=charts, status=status)
 
 
+def render_each(report: Report, formats: tuple[str, ...], lang: str = "nl", *,
+                audience: str = "raad", status: str = "concept") -> dict[str, bytes]:
+    """The report in several of docx, odt and html from one document (the charts drawn once)."""
+    built = document(report, lang, audience=audience, status=status)
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from handlers.render.report_docx import render_docx
+
+            out[fmt] = render_docx(built)
+        elif fmt == "odt":
+            from handlers.render.report_odt import render_odt
+
+            out[fmt] = render_odt(built)
+        elif fmt == "html":
+            from handlers.render.report_html import render_html
+
+            out[fmt] = render_html(built).encode()
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+    return out
+
+
 def render(report: Report, fmt: str, lang: str = "nl", *, audience: str = "raad",
            status: str = "concept", template: bytes | None = None) -> bytes:
     """The file's bytes. `template`: a reference document for docx or odt (its page setup and
