@@ -22,7 +22,7 @@ from handlers.authorize import bolt_authorize
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
 from handlers.workspaces import RoutedChannelDirectory, RoutedNotifier
-from storage.db import create_db_engine, upgrade
+from storage.db import REQUEST_STATEMENT, REQUEST_WAIT, create_db_engine, upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:  # imported only in many-workspace mode: slack_sdk's stores need greenlet
@@ -57,11 +57,16 @@ def quiet_slack_loggers() -> None:
 
 def build_runtime(
     settings: Settings, *, migrate: bool = True, clock: Clock | None = None,
-    notifier: Notifier | None = None,
+    notifier: Notifier | None = None, serving: bool = False,
 ) -> Runtime:
+    """``serving``: the engine of a process that answers Slack, whose lock waits are bounded
+    so that a change is acknowledged in time (storage/db.py REQUEST_WAIT)."""
     engine = create_db_engine(settings.database_url)
     if migrate:
-        upgrade(engine)
+        upgrade(engine)  # migrations may wait for their locks
+    if serving:
+        engine.dispose()
+        engine = create_db_engine(settings.database_url, REQUEST_WAIT, REQUEST_STATEMENT)
     cache = ReadCache(settings.cache_bytes, answers=settings.answer_cache)
     deps = Deps(
         uow=SqlUnitOfWorkFactory(engine, kept=cache),

@@ -215,7 +215,7 @@ def socket_mode(settings: Settings, scheduler: bool = True) -> int:
     from bot.logging_setup import configure_logging
 
     configure_logging()
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, serving=True)
     app, deps = build_app(settings, runtime.deps, socket_mode=True)
     running = None
     if scheduler:

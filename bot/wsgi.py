@@ -147,7 +147,7 @@ def create(settings: Settings | None = None, migrate: bool = True) -> ActiebotWs
     configure_logging()
     settings = settings or Settings.from_env()
     settings.require_http()
-    runtime = build_runtime(settings, migrate=migrate)
+    runtime = build_runtime(settings, migrate=migrate, serving=True)
     app, _deps = build_app(settings, runtime.deps, installs=runtime.installs)
     from bot.services.delivery import backlog
 

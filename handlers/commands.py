@@ -6,6 +6,7 @@ Slack Web API calls (the modal, the announcement, the report upload) follow the 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
@@ -19,9 +20,11 @@ from bot.services.delivery import deliver
 from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers.follow_ups import after_answer, pending, run_follow_ups
+from handlers.in_time import InTime, report_later
 from handlers.locale import locale_lookup
 from handlers.render import blocks
-from handlers.render.messages import compose
+from handlers.render.late import outcome_unknown, still_busy
+from handlers.render.messages import compose, error_reply
 from handlers.report_upload import upload_report
 from handlers.views import open_form
 
@@ -54,6 +57,7 @@ def actor_from_command(command: dict[str, Any]) -> Actor:
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
     lookup = locale_lookup(app.client)  # one quick client, and one pause after a failure
+    in_time = InTime()  # changes are acknowledged within the budget (handlers/in_time.py)
 
     def language(actor: Actor) -> str:
         # a new user's locale is learned first (one quick users.info), so the first answer is
@@ -62,8 +66,17 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
     def on_actie(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext) -> None:
         actor = actor_from_command(command)
-        lang = language(actor)
-        result = execute(deps, parsed(context, command, settings.command), actor)
+
+        def work() -> tuple[str, Result]:
+            return language(actor), execute(deps, parsed(context, command, settings.command),
+                                            actor)
+
+        change = row_of(parsed(context, command, settings.command)).kind is Kind.CHANGE
+        outcome = in_time.run(work) if change else work()  # a change: acknowledged in time
+        if isinstance(outcome, Future):
+            late(ack, command, context, actor, outcome)
+            return
+        lang, result = outcome
         if isinstance(result, UpdateForm | NewActivityForm):  # a modal (handlers/views.py)
             ack()
             trigger = str(command.get("trigger_id") or "")
@@ -71,10 +84,32 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
                                           actor.channel_id))
             return
         ack(response_type="ephemeral", **rendered(result, lang, deps.timezone))
+        for step in follow_ups(client, actor, lang, result):
+            after_answer(context, step)
+
+    def follow_ups(client: Any, actor: Actor, lang: str, result: Result) -> list[Any]:
+        steps: list[Any] = []
         if isinstance(result, UpdateRecorded) and result.delivery_key:
-            after_answer(context, partial(deliver, deps, result.delivery_key))  # committed
+            steps.append(partial(deliver, deps, result.delivery_key))  # committed
         if isinstance(result, ReportReady):  # outside any transaction
-            after_answer(context, partial(upload_report, client, result, actor.user_id, lang))
+            steps.append(partial(upload_report, client, result, actor.user_id, lang))
+        return steps
+
+    def late(ack: Ack, command: dict[str, Any], context: BoltContext, actor: Actor,
+             outcome: Future[tuple[str, Result]]) -> None:
+        """Not done within the budget: "nog bezig" now, the outcome by response_url."""
+        lang = users.language(deps, actor.user_id, settings.language)  # known, or the default
+        ack(response_type="ephemeral", **blocks.message(still_busy(lang)))
+
+        def then(done: tuple[str, Result]) -> None:
+            for step in follow_ups(app.client, actor, done[0], done[1]):
+                step()
+
+        after_answer(context, partial(
+            report_later, outcome, command.get("response_url"),
+            lambda done: rendered(done[1], done[0], deps.timezone),
+            lambda cid: blocks.message(error_reply(lang, cid)),
+            lambda: blocks.message(outcome_unknown(lang)), then))
 
     def is_question(command: dict[str, Any], context: BoltContext) -> bool:
         return row_of(parsed(context, command, settings.command)).kind is Kind.QUESTION

@@ -17,11 +17,13 @@ holds. Dispose of an engine before forking (``actiebot serve`` does, after migra
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -37,32 +39,60 @@ class WriteInReadTransaction(RuntimeError):
     """A read-only unit of work tried to write: a bug (use ``deps.uow(write=True)``)."""
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout."""
+WAIT = 30.0  # seconds a write waits for a lock: the CLI and the scheduler, which can wait
+# Serving Slack (`serve`, `socket`): a change must be acknowledged within Slack's 3 seconds, so
+# a lock wait gives up after 2 s (Busy: nothing written) and the change is tried again in the
+# background (handlers/in_time.py); no statement of a request runs longer than 15 s.
+REQUEST_WAIT = 2.0
+REQUEST_STATEMENT = 15.0
+
+
+def create_db_engine(url: str, wait: float = WAIT,
+                     statement_timeout: float | None = None) -> Engine:
+    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout of ``wait``
+    seconds; PostgreSQL a lock_timeout of ``wait`` (and a statement_timeout, if given)."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        kwargs["connect_args"] = {"timeout": wait, "check_same_thread": False}
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     else:
         kwargs["pool_pre_ping"] = True
+        if parsed.get_backend_name() == "postgresql" and wait != WAIT:
+            # Server-side settings of every connection of this engine: no statement per
+            # transaction, and a lock wait ends with an error instead of lasting.
+            options = f"-c lock_timeout={int(wait * 1000)}"
+            if statement_timeout:
+                options += f" -c statement_timeout={int(statement_timeout * 1000)}"
+            kwargs["connect_args"] = {"options": options}
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", partial(_sqlite_on_connect, wait=wait))
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+def is_busy(error: BaseException) -> bool:
+    """A lock wait that ran out: SQLite "database is locked", PostgreSQL lock_not_available
+    (55P03) or query_canceled by statement_timeout (57014)."""
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in ("55P03", "57014"):
+        return True
+    return "database is locked" in str(original) or "database table is locked" in str(original)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any, wait: float = WAIT) -> None:
     # Let SQLAlchemy control transactions (pysqlite's own handling breaks BEGIN IMMEDIATE).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
     cursor.close()
 
 

@@ -18,9 +18,9 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain.ports import KeptSlots
+from bot.domain.ports import Busy, KeptSlots
 from storage.cache import KEPT
-from storage.db import WriteInReadTransaction, make_sessionmaker
+from storage.db import WriteInReadTransaction, is_busy, make_sessionmaker
 from storage.repository import SqlRepository
 from storage.versioning import (
     Version,
@@ -67,6 +67,9 @@ class SqlUnitOfWork:
             self._session.close()
             self._session = None
             self._repo = None
+        if exc is not None and is_busy(exc):
+            # rolled back above: the caller may try again (ports.Busy says nothing was written)
+            raise Busy(str(exc.orig) if hasattr(exc, "orig") else "busy") from exc
 
     def commit(self) -> None:
         assert self._session is not None

@@ -69,6 +69,12 @@ class DueItem:
     due_value: date
 
 
+class Busy(Exception):
+    """A write could not take its locks in time (SQLite's busy timeout, PostgreSQL's
+    lock_timeout or statement_timeout): its transaction was rolled back, nothing of it was
+    written, and trying it again is safe (storage/uow.py raises it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int

@@ -113,3 +113,62 @@ def test_simultaneous_first_commands_of_new_users_all_answer(app: Any, fake_slac
         rows = dict(connection.execute(
             select(UserRow.slack_user_id, func.count()).group_by(UserRow.slack_user_id)).all())
     assert rows == {user: 1 for user in users}
+
+
+def _reply_timed(client: Any, text: str, **kwargs: Any) -> tuple[float, Any]:
+    started = time.monotonic()
+    reply = client.command(text, **kwargs)
+    return time.monotonic() - started, reply
+
+
+def test_a_change_that_cannot_commit_in_time_answers_nog_bezig_then_confirms_by_response_url(
+        app: Any, fake_slack: Any, db_url: str) -> None:
+    """The change cannot commit within the budget: the acknowledgement comes in time and says
+    so, the outcome follows by response_url, the update is stored once and announced once.
+
+    PostgreSQL: another transaction holds the activity's row for 2.7 s, longer than the
+    request's lock_timeout: the first attempt ends Busy (rolled back) and the second commits.
+    SQLite (one write lock for the whole database, which the replay guard takes first too):
+    Slack answers the membership question after 1.8 s and another writer holds the lock from
+    0.8 s to 2.6 s, so the change commits at about 2.6 s."""
+    fake_slack.join(MDA, "U0SLOW001")
+    sqlite = db_url.startswith("sqlite")
+    start, hold_for = (0.8, 1.8) if sqlite else (0.0, 2.7)
+    if sqlite:
+        fake_slack.slow("conversations.members", 1.8)
+    locked, sent = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        if start:
+            sent.wait(5)
+            time.sleep(start)
+        with app.engine.connect() as connection:
+            if sqlite:  # the engine begins every write transaction with BEGIN IMMEDIATE
+                connection.exec_driver_sql("SELECT 1")
+            else:
+                connection.exec_driver_sql(
+                    "SELECT a.id FROM activities a JOIN programmes p ON p.id = a.programme_id "
+                    "WHERE a.key = 'mda-advies' AND p.key = 'kennemerland-2021' FOR UPDATE")
+            locked.set()
+            time.sleep(hold_for)
+            connection.rollback()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    if not sqlite:
+        assert locked.wait(5)
+    sent.set()
+    took, reply = _reply_timed(app.client, "update mda-advies risico traag maar zeker",
+                               user="U0SLOW001", response_url=fake_slack.response_url("slow"))
+    holder.join(10)
+    assert locked.is_set()
+    assert reply.status == 200 and took < 3.0, took
+    assert "Nog bezig" in reply.text and "Opgeslagen" not in reply.text, reply.text
+    confirmed = fake_slack.wait_for("response_url", 1, timeout=15)[0].body
+    assert confirmed["_path"] == "/response/slow" and confirmed["response_type"] == "ephemeral"
+    assert "Opgeslagen" in confirmed["text"], confirmed
+    assert _stored(app.engine, "U0SLOW001") == ["traag maar zeker"]
+    posted = fake_slack.wait_for("chat.postMessage", 1, timeout=10)
+    time.sleep(0.3)
+    assert len(fake_slack.calls_to("chat.postMessage")) == len(posted) == 1
+    assert "traag maar zeker" in str(posted[0].body)

@@ -1,0 +1,113 @@
+"""A change is acknowledged within Slack's 3 seconds, however busy the database is.
+
+The change runs in a thread of its own; the listener waits for it at most ``BUDGET`` seconds.
+Done in time (nearly always): its answer rides in the acknowledgement as before. Not done: the
+acknowledgement says "Nog bezig — je krijgt bericht" (handlers/render/late.py) and, once the
+acknowledgement went out, the very same attempt is waited for and its outcome (the
+confirmation, a refusal, or "er ging iets mis … niets opgeslagen") is sent to the command's
+``response_url``; then its follow-ups run (the announcement). Never silently.
+
+Nothing is stored twice: there is one attempt, never a second one beside a slow first. It is
+tried again only after ``Busy`` (ports.Busy: a lock wait ran out and the transaction was rolled
+back, so nothing of it was written), at most ``TRIES`` times. Lock waits are bounded by the
+serving engine (storage/db.py REQUEST_WAIT), so an attempt ends within seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.domain.ports import Busy
+from handlers.errors import correlation_id, log_exception
+
+log = logging.getLogger(__name__)
+
+BUDGET = 2.0  # seconds a change may take before the acknowledgement says "nog bezig"
+TRIES = 3  # attempts of a change whose lock wait ran out (Busy)
+PAUSE = 0.2  # seconds before the next attempt, times the attempt's number
+LATE_LIMIT = 60.0  # seconds the outcome is waited for after "nog bezig"
+
+T = TypeVar("T")
+
+
+def with_retries(work: Callable[[], T], tries: int = TRIES) -> T:
+    """``work()``, again after Busy (nothing was written), at most ``tries`` times."""
+    for attempt in range(1, tries + 1):
+        try:
+            return work()
+        except Busy:
+            if attempt == tries:
+                raise
+            log.info("a change waited too long for a lock; trying again (%d/%d)", attempt + 1,
+                     tries)
+            time.sleep(PAUSE * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class InTime:
+    """Runs changes in a small pool and waits for each at most ``budget`` seconds."""
+
+    def __init__(self, budget: float = BUDGET, workers: int = 8) -> None:
+        self.budget = budget
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="change")
+
+    def run(self, work: Callable[[], T]) -> T | Future[T]:
+        """The outcome of ``work`` if it came within the budget (its exception raised, as if
+        it ran here); else the Future of the attempt, which goes on."""
+        future = self._pool.submit(with_retries, work)
+        try:
+            return future.result(timeout=self.budget)
+        except FutureTimeout:
+            return future
+
+
+def respond(response_url: str, payload: dict[str, Any]) -> bool:
+    """Send an ephemeral message to a command's ``response_url`` (Slack keeps it 30 minutes,
+    5 uses); True when Slack took it. Never raises."""
+    client = WebhookClient(response_url, timeout=5, retry_handlers=[
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3)])
+    try:
+        answer = client.send(response_type="ephemeral", replace_original=False, **payload)
+    except Exception as error:  # noqa: BLE001 - reported in the log, never raised
+        log.warning("response_url failed: %s", type(error).__name__)
+        return False
+    if answer.status_code != 200:
+        log.warning("response_url answered HTTP %d", answer.status_code)
+        return False
+    return True
+
+
+def report_later(future: Future[T], response_url: str | None,
+                 render: Callable[[T], dict[str, Any]],
+                 error: Callable[[str], dict[str, Any]], unknown: Callable[[], dict[str, Any]],
+                 then: Callable[[T], None]) -> None:
+    """After "nog bezig": wait for the attempt, tell its outcome by ``response_url``, run
+    ``then`` on a result. A failure is logged with a correlation id and told as such."""
+    try:
+        result = future.result(timeout=LATE_LIMIT)
+    except FutureTimeout:
+        log.error("a change acknowledged as 'nog bezig' took over %d s", LATE_LIMIT)
+        if response_url:
+            respond(response_url, unknown())
+        return
+    except Exception as failure:  # noqa: BLE001 - told to the user, logged with an id
+        cid = correlation_id()
+        log_exception(cid, failure)
+        if response_url:
+            respond(response_url, error(cid))
+        return
+    if not response_url or not respond(response_url, render(result)):
+        log.warning("the outcome of a change acknowledged as 'nog bezig' could not be sent")
+    then(result)
