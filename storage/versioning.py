@@ -1,10 +1,11 @@
-"""The programme version: two counters that go up in the same transaction as a programme
-change, so that every worker and replica sees with one cheap query whether what it cached is
-still current.
+"""What a write changed, for every process's caches.
 
-- `value` (the structure version): what the resolution index is built from changed: a
-  programme, a working group, or an activity added, deleted, or with a new key, title, theme,
-  working group or place. Every process then rebuilds its index.
+The programme version: two counters that go up in the same transaction as a programme change.
+
+- `value` (the structure version): a programme, a working group, or an activity added,
+  deleted, or with a new key, title, theme, working group or place (INDEXED_COLUMNS). Kept for
+  the tools that read it; the resolution index itself follows the read cache's change list
+  below (scope `index`, or `*` for bulk SQL, which this counter never saw).
 - `statuses` (the status version): an activity's status changed. The activity is stamped with
   the new value (`activities.status_version`), and a process brings its index up to date by
   reading only the activities stamped after the version it holds (storage/cache.py).
