@@ -1,4 +1,5 @@
-"""AVG/GDPR sub-commands: `actiebot export --all` and `actiebot forget-user USER`.
+"""AVG/GDPR sub-commands: `actiebot export --all`, `actiebot forget-user USER` and
+`actiebot privacy-report`.
 
 `export --all` writes everything the database holds as JSON (see bot/services/privacy.py for the
 shape); `forget-user` replaces a Slack user's identity by a pseudonym and prints what it changed.
@@ -37,6 +38,29 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("user", help="the Slack user id, e.g. U0123ABCD")
     p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     p.set_defaults(func=cmd_forget_user)
+    p = sub.add_parser(
+        "privacy-report",
+        help="AVG: what personal data the database holds now, as counts per kind",
+        description="Counts, never values: Slack user ids and where they are kept, display "
+                    "names, member links, admins, remembered locales, notes naming a person, "
+                    "notes the privacy guard would refuse, forgotten users. For the processing "
+                    "register and the DPIA pre-scan (docs/dpia-prescan.md).")
+    p.set_defaults(func=cmd_privacy_report)
+
+
+# What `privacy-report` prints for each count (Dutch first: the register is kept in Dutch).
+REPORT_LINES = (
+    ("slack_user_ids", "Slack-gebruikers-id's / Slack user ids (distinct)"),
+    ("updates_by_people", "logregels door een persoon / log entries written by a person"),
+    ("display_names", "weergavenamen / display names kept"),
+    ("member_links", "koppelingen eigenaar-gebruiker / owner-user links (members)"),
+    ("linked_users", "gekoppelde gebruikers / linked users (distinct)"),
+    ("admins_configured", "beheerders ACTIEBOT_ADMINS / admins in ACTIEBOT_ADMINS"),
+    ("admins_in_programmes", "beheerders in programmabestanden / admins in programme files"),
+    ("locales", "onthouden talen / remembered Slack locales"),
+    ("notes_naming_people", "toelichtingen die een persoon noemen / notes naming a person"),
+    ("pseudonyms", "vergeten gebruikers / forgotten users (pseudonyms)"),
+)
 
 
 def cmd_export_all(args: argparse.Namespace, settings: Settings) -> int:
@@ -107,3 +131,30 @@ def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  - {line}")
     return 0
 
+
+
+def cmd_privacy_report(args: argparse.Namespace, settings: Settings) -> int:
+    """`actiebot privacy-report`: counts per kind of personal data, never a value."""
+    from bot.app import build_runtime
+    from bot.services.privacy import privacy_counts
+
+    runtime = build_runtime(settings)
+    try:
+        counts = privacy_counts(runtime.deps, settings.admins)
+        moment = runtime.deps.now()
+    finally:
+        runtime.engine.dispose()
+    print(f"Persoonsgegevens in de database / personal data in the database "
+          f"({moment.strftime('%Y-%m-%d %H:%M %Z').strip()})")
+    for name, label in REPORT_LINES:
+        print(f"  {label}: {getattr(counts, name)}")
+    flagged = sum(counts.notes_flagged.values())
+    detail = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.notes_flagged.items()))
+    print(f"  toelichtingen die de privacyfilter nu zou weigeren / notes the privacy guard "
+          f"would refuse now: {flagged}" + (f" ({detail})" if detail else ""))
+    print("  Slack-id's per plaats / Slack user ids per place (table.column: rows):")
+    for place, rows in counts.places.items():
+        print(f"    {place}: {rows}")
+    if not counts.places:
+        print("    —")
+    return 0

@@ -161,3 +161,63 @@ def forget_user(
         if changes and not dry_run:
             uow.commit()
     return ForgetReport(user, alias if changes else None, changes, remaining)
+
+
+# -- privacy-report -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PrivacyCounts:
+    """What personal data the database holds now, as counts only (never a value): for the
+    processing register (verwerkingsregister) and the DPIA (docs/dpia-prescan.md)."""
+
+    slack_user_ids: int  # distinct Slack user ids anywhere in the database
+    places: dict[str, int]  # "table.column" -> rows holding a Slack user id
+    display_names: int  # distinct Slack display names kept with updates or snoozes
+    member_links: int  # owner -> Slack user links (working_group_members rows)
+    linked_users: int  # distinct users in those links
+    admins_configured: int  # ACTIEBOT_ADMINS
+    admins_in_programmes: int  # distinct users under admins: in the programme files
+    locales: int  # remembered Slack locales
+    updates_by_people: int  # log entries written by a Slack user
+    notes_naming_people: int  # notes that mention a Slack user (after the guard: its only names)
+    notes_flagged: dict[str, int]  # notes the guard would refuse today, per kind (should be 0)
+    pseudonyms: int  # users forgotten on request (vergeten-…)
+
+
+def privacy_counts(deps: Deps, admins: frozenset[str] = frozenset()) -> PrivacyCounts:
+    with deps.uow() as uow:
+        tables = uow.repo.export_tables()
+        programme_admins = {a for p in uow.repo.list_programmes() for a in p.admins}
+    places: dict[str, int] = {}
+    users: set[str] = set()
+    pseudonyms: set[str] = set()
+    for table, rows in tables.items():
+        for row in rows:
+            for column, value in row.items():
+                found = _user_ids_in(value)
+                if found:
+                    users |= found
+                    places[f"{table}.{column}"] = places.get(f"{table}.{column}", 0) + 1
+                if isinstance(value, str) and PSEUDONYM_PREFIX in value:
+                    pseudonyms |= set(re.findall(rf"{PSEUDONYM_PREFIX}[0-9a-f]+", value))
+    updates = tables.get("status_updates", [])
+    names = {str(r.get("author_name")) for r in updates
+             if r.get("author_name") and is_slack_user_id(str(r.get("author") or ""))}
+    names |= {str(r.get("by_name")) for r in tables.get("reminder_holds", []) if r.get("by_name")}
+    links = tables.get("working_group_members", [])
+    flagged: dict[str, int] = {}
+    naming = 0
+    for row in updates:
+        note = str(row.get("note") or "")
+        if _user_ids_in(note):
+            naming += 1
+        for kind in kinds(note):
+            flagged[str(kind)] = flagged.get(str(kind), 0) + 1
+    return PrivacyCounts(
+        slack_user_ids=len(users), places=dict(sorted(places.items())),
+        display_names=len(names), member_links=len(links),
+        linked_users=len({r.get("slack_user_id") for r in links if r.get("slack_user_id")}),
+        admins_configured=len(admins), admins_in_programmes=len(programme_admins),
+        locales=len(tables.get("slack_users", [])),
+        updates_by_people=sum(1 for r in updates if is_slack_user_id(str(r.get("author") or ""))),
+        notes_naming_people=naming, notes_flagged=flagged, pseudonyms=len(pseudonyms))
