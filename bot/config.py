@@ -14,7 +14,7 @@ DEFAULT_MAX_PROGRAMME_MB = 5
 # a ceiling for the setting itself: the whole file is read into memory and parsed (100,000
 # activities are ~25 MB of YAML and take a few hundred MB while they are parsed)
 MAX_PROGRAMME_MB_CEILING = 1024
-DEFAULT_CACHE_MB = 64  # the read cache per process (bot/services/answers.py)
+DEFAULT_CACHE_MB = 32  # the kept answers per process (bot/services/answers.py)
 DEFAULT_RETENTION_DAYS = 30
 OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 ANSWER_CACHE_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
@@ -46,7 +46,7 @@ class Settings:
     # answers to questions kept per process while nothing they depend on is written
     # (bot/services/answers.py); off: every question is computed (the index is still kept)
     answer_cache: bool = True
-    # what the read cache may hold, in bytes: the resolution index and the kept answers
+    # what the read cache may keep of answers, in bytes (the resolution index is kept besides)
     cache_bytes: int = DEFAULT_CACHE_MB * 1024 * 1024
     # the largest programme file `actiebot import` reads (storage/yaml_limits.py)
     max_programme_bytes: int = DEFAULT_MAX_PROGRAMME_MB * 1024 * 1024
@@ -234,5 +234,5 @@ def _cache_bytes(text: str | None) -> int:
     if not 1 <= value <= 65536:  # also refuses nan and inf
         raise ConfigError(
             f"ACTIEBOT_CACHE_MB={text[:20]!r} is not a size in megabytes between 1 and 65536: "
-            f"leave it unset (default {DEFAULT_CACHE_MB}) or set e.g. export ACTIEBOT_CACHE_MB=128.")
+            f"leave it unset (default {DEFAULT_CACHE_MB}) or set e.g. export ACTIEBOT_CACHE_MB=64.")
     return int(value * 1024 * 1024)

@@ -33,7 +33,9 @@ from storage.versioning import Version, changes_since, data_version, programme_v
 T = TypeVar("T")
 
 KEPT = "actiebot_kept"  # session.info: the process's read cache (storage/uow.py)
-BYTES_PER_ACTIVITY = 700  # what the resolution index holds per activity (measured: 10,000)
+# what the resolution index holds per activity: measured with tracemalloc on generated
+# programmes (short titles), ~800 bytes at 3,000 activities and ~490 at 10,000
+BYTES_PER_ACTIVITY = 700
 
 
 class ProgrammeCache:

@@ -11,10 +11,11 @@ without a group) is kept once, not again per DM or channel. (2) Slots
 for long-lived values storage computes (storage/cache.py: the resolution index, counts per
 status, remembered locales), reached through the unit-of-work factory.
 
-**The bound.** Bytes, not entries: ``ACTIEBOT_CACHE_MB`` (bot/config.py) for everything it
-holds. The slots say their size (``nbytes()``); the answers are measured when kept
-(`sizeof`); the least recently used answers go first. An answer bigger than a quarter of
-what is left for answers is given, not kept.
+**The bound.** Bytes, not entries: ``ACTIEBOT_CACHE_MB`` (bot/config.py) for the kept answers,
+measured when kept (`sizeof`); the least recently used go first. An answer bigger than a
+quarter of the limit is given, not kept. The slots are not evicted (a question cannot be
+answered without the resolution index: it grows with the programme, about 0.5-0.8 KB per
+activity); they say their size (``nbytes()``), which `nbytes` reports next to the answers.
 
 **The rule** (one rule for every write, in every process):
 
@@ -67,7 +68,7 @@ from bot.domain.ports import Repository, UnitOfWork, Version
 
 T = TypeVar("T")
 
-DEFAULT_MB = 64
+DEFAULT_MB = 32
 
 
 def sizeof(value: Any) -> int:
@@ -192,7 +193,7 @@ class ReadCache:
         with self._lock:
             if version != self._held:
                 return False  # computed on another snapshot than the one held: give, don't keep
-            room = self.max_bytes - self._slot_bytes()
+            room = self.max_bytes
             if size > room // 4:
                 return False
             old = self._answers.pop(key, None)
