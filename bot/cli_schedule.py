@@ -81,7 +81,7 @@ def _deps(settings: Settings, dry_run: bool) -> tuple[Any, Any]:
 def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.reminders import sweep_reminders
     from handlers.render.dates import format_due, format_weekday_date
-    from handlers.render.messages import working_days
+    from handlers.render.wording import working_days
 
     at: datetime | None = args.at
     if at is not None and at.tzinfo is None:

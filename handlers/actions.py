@@ -34,7 +34,8 @@ from bot.services.results import (
 from handlers import ids
 from handlers.follow_ups import after_answer, run_follow_ups
 from handlers.render import blocks
-from handlers.render.messages import button_answer, button_trace, compose
+from handlers.render.changes import button_trace
+from handlers.render.messages import button_answer, compose
 from handlers.views import open_form
 
 log = logging.getLogger(__name__)

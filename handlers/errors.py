@@ -13,7 +13,8 @@ from slack_bolt.request import BoltRequest
 
 from bot.config import Settings
 from handlers.render import blocks
-from handlers.render.messages import error_reply, language_for
+from handlers.render.refusals import error_reply
+from handlers.render.wording import language_for
 
 log = logging.getLogger("actiebot.errors")
 

@@ -28,7 +28,8 @@ from bot.services import Deps, users
 from bot.services.privacy import refuse_personal_data
 from bot.services.results import Refused
 from handlers.render import blocks
-from handlers.render.messages import compose, personal_data_field_error
+from handlers.render.messages import compose
+from handlers.render.refusals import personal_data_field_error
 
 log = logging.getLogger("actiebot.guards")
 

@@ -18,9 +18,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from handlers.render.messages import ActionReply, Reply
 from handlers.render.mrkdwn import cut
 from handlers.render.reminders import BundleReply
+from handlers.render.wording import ActionReply, Reply
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000

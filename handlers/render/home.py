@@ -25,7 +25,7 @@ from bot.domain.model import Activity
 from bot.services import results as r
 from handlers import ids
 from handlers.render.dates import format_date, format_datetime, format_due
-from handlers.render.messages import (
+from handlers.render.wording import (
     Lang,
     change_text,
     escape,

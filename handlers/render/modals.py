@@ -33,15 +33,9 @@ from bot.domain.model import Precision, Status
 from bot.services import results as r
 from handlers import ids
 from handlers.render.dates import format_due
-from handlers.render.messages import (
-    Lang,
-    Reply,
-    compose,
-    personal_data_field_error,
-    status_label,
-    t,
-    title,
-)
+from handlers.render.messages import compose
+from handlers.render.refusals import personal_data_field_error
+from handlers.render.wording import Lang, Reply, status_label, t, title
 
 MAX_OPTION_TEXT = 75
 MAX_OPTION_VALUE = 150

@@ -4,7 +4,7 @@ nothing changed. Dutch first, English second."""
 from __future__ import annotations
 
 from bot.services import results as r
-from handlers.render.messages import Lang, Reply, escape, t, title
+from handlers.render.wording import Lang, Reply, escape, t, title
 
 REASONS = frozenset({"not_allowed", "not_admin", "not_channel_member", "membership_unknown",
                      "not_our_message"})

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure as MplFigure
 
 from bot.domain.model import Status
 from bot.domain.report import Report, ReportIndicator
-from handlers.render.report_document import Figure
+from handlers.render.report_blocks import Figure
 from handlers.render.report_words import (
     Lang,
     due_text,

@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from handlers.render.report_document import (
+from handlers.render.report_blocks import (
     Bullets,
     Document,
     Figure,

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 from bot.domain.report import Report
-from handlers.render.report_document import STATUSES, Document, build_document
+from handlers.render.report_blocks import STATUSES, Document
+from handlers.render.report_document import build_document
 
 FORMATS = ("md", "html", "docx", "odt")
 AUDIENCES = ("raad", "nieuwsbrief")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from handlers.render.report_document import (
+from handlers.render.report_blocks import (
     Bullets,
     Document,
     Figure,

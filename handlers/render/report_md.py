@@ -3,7 +3,7 @@ are left out (their content is in the tables next to them)."""
 
 from __future__ import annotations
 
-from handlers.render.report_document import (
+from handlers.render.report_blocks import (
     Bullets,
     Document,
     Figure,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.domain.model import Status
 from bot.domain.report import Report, ReportActivity, ReportGoal, ReportIndicator
-from handlers.render.report_document import (
+from handlers.render.report_blocks import (
     Block,
     Bullets,
     Document,
@@ -21,8 +21,8 @@ from handlers.render.report_document import (
     Paragraph,
     Run,
     given,
-    indicator_table,
 )
+from handlers.render.report_document import indicator_table
 from handlers.render.report_words import (
     Lang,
     due_text,

@@ -31,7 +31,7 @@ from odf.style import (
     TextProperties,
 )
 
-from handlers.render.report_document import (
+from handlers.render.report_blocks import (
     Bullets,
     Document,
     Figure,

@@ -13,7 +13,9 @@ from babel.numbers import format_decimal
 from bot.domain.model import DueDate, Precision, Status
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.report import DueState, ReportIndicator, Trend
+from bot.services import report_results as rr
 from handlers.render.dates import format_date, format_due
+from handlers.render.wording import escape, t
 
 Lang = str
 
@@ -201,9 +203,6 @@ def trend_sentence(indicator: ReportIndicator, lang: Lang) -> str | None:
 
 def report_reply(result: object, lang: Lang, command: str = "/actie") -> tuple[str, tuple[str, ...]]:
     """(one-line text, mrkdwn sections) for a report or indicator result."""
-    from bot.services import report_results as rr
-    from handlers.render.messages import escape, t
-
     match result:
         case rr.ReportReady(report=report, channel=channel):
             name = period_name(report.cover.period, lang)
@@ -286,8 +285,6 @@ def report_reply(result: object, lang: Lang, command: str = "/actie") -> tuple[s
 
 
 def _indicator_reply(indicator: ReportIndicator, lang: Lang) -> tuple[str, tuple[str, ...]]:
-    from handlers.render.messages import escape, t
-
     head = f"*{escape(indicator.name)}*" + (
         f" — {t(lang, 'bron', 'source')}: {escape(indicator.source)}" if indicator.source else "")
     if not indicator.points:

@@ -9,7 +9,8 @@ import pytest
 from bot.domain.model import Activity, Status, StatusUpdate, WorkingGroup
 from bot.services import results as r
 from handlers.render import blocks
-from handlers.render.messages import announcement, compose
+from handlers.render.changes import announcement
+from handlers.render.messages import compose
 from handlers.render.mrkdwn import cut, escape, from_slack, unescape
 from handlers.render.text import render
 

@@ -48,7 +48,7 @@ def test_wanneer_reads_as_a_sentence_in_both_languages() -> None:
 
 def test_fallback_texts_of_surfaces_escape_titles_once() -> None:
     from bot.domain.model import UpdateEvent
-    from handlers.render.messages import announcement
+    from handlers.render.changes import announcement
 
     odd = Activity("bw", "B&W <besluit>", programme_key="p", owners=OWNERS, due=MARCH)
     moved = StatusUpdate(datetime(2021, 3, 1, 12, tzinfo=UTC), "U0ALICE01", Status.ON_TRACK,
