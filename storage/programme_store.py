@@ -22,6 +22,8 @@ from bot.domain.model import (
 )
 from bot.domain.ports import ImportCounts
 from bot.domain.recurrence import RECURS_KEY
+from storage.aggregates.groups import SqlGroups
+from storage.aggregates.rows import activity_of, policy_data, update_of
 from storage.models import (
     ActivityRow,
     GoalRow,
@@ -34,8 +36,7 @@ from storage.models import (
     WorkingGroupRow,
 )
 from storage.occurrences import first_planned, sync_occurrences
-from storage.report_queries import put_value_row
-from storage.repository import SqlRepository, _policy_data, _update
+from storage.report_queries import ReportQueries, put_value_row
 from storage.versioning import bump_programme_version
 
 IMPORT_AUTHOR = "import"
@@ -117,7 +118,7 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
     # working groups and their member links
     created, changed = _upsert(session, WorkingGroupRow, [
         {"programme_id": pid, "key": g.key, "name": g.name, "aliases": list(g.aliases),
-         "channel": g.channel, "reminders": _policy_data(g.reminders), "position": i,
+         "channel": g.channel, "reminders": policy_data(g.reminders), "position": i,
          "extra": dict(g.extra)}
         for i, g in enumerate(file.working_groups)
     ], _rows_by_key(session, WorkingGroupRow,
@@ -378,7 +379,8 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
     programme = session.scalar(select(ProgrammeRow).where(ProgrammeRow.key == key))
     if programme is None:
         return None
-    repo = SqlRepository(session)
+    groups = SqlGroups(session)
+    indicators = ReportQueries(session)
     goals = session.scalars(
         select(GoalRow).where(GoalRow.programme_id == programme.id)
         .order_by(GoalRow.position, GoalRow.id))
@@ -388,7 +390,7 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
         .where(ActivityRow.programme_id == programme.id)
         .order_by(StatusUpdateRow.at, StatusUpdateRow.id)
     ):
-        updates.setdefault(u.activity_id, []).append(_update(u))
+        updates.setdefault(u.activity_id, []).append(update_of(u))
     activity_rows = session.execute(
         select(ActivityRow, WorkingGroupRow.key, GoalRow.key)
         .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
@@ -405,17 +407,17 @@ def load_programme(session: Session, key: str) -> ProgrammeFile | None:
             extra=dict(programme.extra or {}) | (
                 {SUCCEEDED_BY: programme.succeeded_by} if programme.succeeded_by else {}),
             admins=tuple(programme.admins or ())),
-        working_groups=tuple(g for _, g in repo.list_groups(key)),
+        working_groups=tuple(g for _, g in groups.list_groups(key)),
         goals=tuple(Goal(g.key, g.name, dict(g.extra or {})) for g in goals),
         activities=tuple(
-            _with_first_due(SqlRepository._activity(row, key, group_key, goal_key,
-                                                    tuple(updates.get(row.id, ()))),
+            _with_first_due(activity_of(row, key, group_key, goal_key,
+                                        tuple(updates.get(row.id, ()))),
                             planned.get(row.id))
             for row, group_key, goal_key in activity_rows
         ),
         extra=dict(programme.file_extra or {}),
-        indicators=tuple(i for _, i in repo.list_indicators(key)),
-        indicator_values=tuple(repo.list_indicator_values(key)),
+        indicators=tuple(i for _, i in indicators.list_indicators(key)),
+        indicator_values=tuple(indicators.list_indicator_values(key)),
     )
 
 

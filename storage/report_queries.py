@@ -1,6 +1,6 @@
 """Queries for the council progress report and the indicators (bot/services/report.py).
 
-A mixin of SqlRepository, kept in its own module: a report reads a whole programme in a fixed
+ports.ReportQueries on SQL, part of SqlRepository: a report reads a whole programme in a fixed
 number of queries (activities with owners and milestones, the period's updates and deadline
 moves, the light status log, goals, groups, indicators and their values), never one query per
 activity.
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.model import Indicator, IndicatorValue, Status, StatusUpdate
 from bot.domain.periods import parse_period
+from storage.aggregates.rows import SessionRepository, update_of
 from storage.models import (
     ActivityRow,
     IndicatorRow,
@@ -37,9 +38,7 @@ def indicator_value_of(row: IndicatorValueRow, indicator_key: str) -> IndicatorV
         recorded_by=row.recorded_by, recorded_at=row.recorded_at, extra=dict(row.extra or {}))
 
 
-class ReportQueries:
-    session: Session
-
+class ReportQueries(SessionRepository):
     def _programme_id(self, programme_key: str) -> Any:
         return select(ProgrammeRow.id).where(ProgrammeRow.key == programme_key).scalar_subquery()
 
@@ -67,9 +66,7 @@ class ReportQueries:
             .where(StatusUpdateRow.at >= start, StatusUpdateRow.at < end,
                    ActivityRow.programme_id == self._programme_id(programme_key))
             .order_by(StatusUpdateRow.at, StatusUpdateRow.id))
-        from storage.repository import _update  # one mapping of a log row, with reschedules
-
-        return [(key, _update(row)) for key, row in rows]
+        return [(key, update_of(row)) for key, row in rows]
 
     # -- indicators ------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import storage.repository
+import storage.aggregates.activities
 from storage.versioning import bump_programme_version
 from tests.conftest import KENNEMERLAND, load_examples
 
@@ -41,7 +41,7 @@ def _rebuilt(runtime: Any) -> Any:
 
 def test_a_large_index_is_frozen_and_a_rebuild_pins_nothing(
         runtime: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(storage.repository, "SETTLE_FROM", 1)  # the example counts as large
+    monkeypatch.setattr(storage.aggregates.activities, "SETTLE_FROM", 1)  # the example counts as large
     load_examples(runtime.deps, KENNEMERLAND)
     index = _build(runtime)
     entry = index.activities[0]

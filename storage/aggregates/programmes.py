@@ -1,0 +1,57 @@
+"""Programmes and their goals; a whole programme file loaded or saved (storage/programme_store.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain.model import Goal, Programme, ProgrammeFile
+from bot.domain.ports import ImportCounts
+from storage.aggregates.rows import SessionRepository
+from storage.models import GoalRow, ProgrammeRow
+
+
+class SqlProgrammes(SessionRepository):
+    """ports.ProgrammeRepository on SQL."""
+
+    @staticmethod
+    def _programme(row: ProgrammeRow) -> Programme:
+        return Programme(
+            key=row.key, name=row.name, region=row.region, timezone=row.timezone,
+            admin_channel=row.admin_channel, extra=dict(row.extra or {}),
+            admins=tuple(row.admins or ()),
+        )
+
+    def list_programmes(self, live_only: bool = False) -> list[Programme]:
+        query = select(ProgrammeRow).order_by(ProgrammeRow.id)
+        if live_only:  # leave out programmes archived by a rollover
+            query = query.where(ProgrammeRow.succeeded_by.is_(None))
+        rows = self.session.scalars(query)
+        return [self._programme(r) for r in rows]
+
+    def archive_programme(self, key: str, successor: str) -> None:
+        """`actiebot rollover`: `key` continues as `successor` and stops being live."""
+        row = self._programme_row(key)
+        if row is None:
+            raise LookupError(key)
+        row.succeeded_by = successor
+
+    def get_programme(self, key: str) -> Programme | None:
+        row = self._programme_row(key)
+        return self._programme(row) if row else None
+
+    def list_goals(self, programme_key: str) -> list[Goal]:
+        rows = self.session.scalars(
+            select(GoalRow).join(ProgrammeRow, ProgrammeRow.id == GoalRow.programme_id)
+            .where(ProgrammeRow.key == programme_key).order_by(GoalRow.position, GoalRow.id))
+        return [Goal(g.key, g.name, dict(g.extra or {})) for g in rows]
+
+    def load_programme(self, key: str) -> ProgrammeFile | None:
+        from storage.programme_store import load_programme
+
+        return load_programme(self.session, key)
+
+    def save_programme(self, file: ProgrammeFile) -> ImportCounts:
+        from storage.programme_store import save_programme
+
+        return save_programme(self.session, file)

@@ -1,0 +1,162 @@
+"""The update log: every status change, deadline move and added activity, newest or oldest first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, or_, select
+
+from bot.domain.model import Activity, StatusUpdate
+from bot.domain.ports import ActivityId
+from storage.aggregates.rows import SessionRepository, update_of
+from storage.models import ActivityRow, ProgrammeRow, StatusUpdateRow, WorkingGroupRow
+from storage.occurrences import record_on_occurrence
+
+
+class SqlUpdateLog(SessionRepository):
+    """ports.UpdateLog on SQL."""
+
+    def list_last_updates(self, activity_ids: list[ActivityId]) -> dict[ActivityId, StatusUpdate]:
+        """The latest update of each activity, in one query (ix_status_updates_activity_at)."""
+        found: dict[ActivityId, StatusUpdate] = {}
+        if not activity_ids:
+            return found
+        wanted = set(activity_ids)
+        programme_keys = sorted({a.programme_key for a in wanted})
+        keys = sorted({a.key for a in wanted})
+        for start in range(0, len(keys), 500):
+            rows = self.session.execute(_LAST_UPDATES, {
+                "programme_keys": programme_keys, "keys": keys[start:start + 500]})
+            for row, programme_key, key in rows:
+                activity_id = ActivityId(programme_key, key)
+                if activity_id in wanted:
+                    found[activity_id] = update_of(row)
+        return found
+
+    def last_update(self, activity_id: ActivityId) -> StatusUpdate | None:
+        updates = self.list_updates(activity_id, limit=1)
+        return updates[0] if updates else None
+
+    def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]:
+        rows = self.session.scalars(
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ProgrammeRow.key == activity_id.programme_key,
+                   ActivityRow.key == activity_id.key)
+            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+            .limit(limit)
+        )
+        return [update_of(r) for r in rows]
+
+    def list_updates_since(
+        self, since: datetime, programme_key: str | None = None, group_key: str | None = None,
+    ) -> list[tuple[Activity, StatusUpdate]]:
+        # Driven by the log's time index (ix_status_updates_at): the cost follows the number of
+        # updates since `since`, never the number of activities.
+        # The scope is a selected column, not a condition: as a condition SQLite would start
+        # from the scope's index (every activity of the programme) instead of the log's time.
+        rows = [row for row, in_scope in self.session.execute(
+            select(StatusUpdateRow, and_(*self._scope(programme_key, group_key)))
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .where(StatusUpdateRow.at >= since)
+            .order_by(StatusUpdateRow.at, StatusUpdateRow.id)) if in_scope]
+        activities = self._activities_by_id(sorted({row.activity_id for row in rows}))
+        return [(activities[row.activity_id], update_of(row)) for row in rows
+                if row.activity_id in activities]
+
+    def get_update(self, activity_id: ActivityId, update_id: int | None,
+                   at: datetime) -> StatusUpdate | None:
+        """One update of the log: by its own id (what the ledger carries), else (a ledger row
+        from before ids were carried) by its exact moment. Never "among the latest n"."""
+        statement = (
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ProgrammeRow.key == activity_id.programme_key,
+                   ActivityRow.key == activity_id.key)
+            .where(StatusUpdateRow.id == update_id if update_id is not None
+                   else StatusUpdateRow.at == at)
+            .order_by(StatusUpdateRow.id).limit(1))
+        row = self.session.scalar(statement)
+        return update_of(row) if row is not None else None
+
+    def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> int:
+        """Append to the log; returns the new row's id (flushed)."""
+        row = self._activity_row(activity_id)
+        if row is None:
+            raise LookupError(str(activity_id))
+        log = StatusUpdateRow(
+            activity_id=row.id, at=update.at, author=update.author,
+            author_name=update.author_name,
+            old_status=update.old_status.value if update.old_status else None,
+            new_status=update.new_status.value, note=update.note, source=source,
+            event=update.event,
+            old_due_date=update.old_due.value if update.old_due else None,
+            old_due_precision=update.old_due.precision.value if update.old_due else None,
+            new_due_date=update.new_due.value if update.new_due else None,
+            new_due_precision=update.new_due.precision.value if update.new_due else None,
+        )
+        self.session.add(log)
+        row.status = update.new_status.value
+        if update.moved:
+            row.due_date = update.new_due.value if update.new_due else None
+            row.due_precision = update.new_due.precision.value if update.new_due else None
+        # a recurring activity: the update is about its current occurrence, which it may close
+        log.occurrence = record_on_occurrence(self.session, row, update, update.at)
+        self.session.flush()
+        return log.id
+
+    def last_reschedule(self, activity_id: ActivityId) -> StatusUpdate | None:
+        row = self.session.scalar(
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .where(ProgrammeRow.key == activity_id.programme_key,
+                   ActivityRow.key == activity_id.key, StatusUpdateRow.event == "reschedule")
+            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+            .limit(1))
+        return update_of(row) if row is not None else None
+
+    def list_latest_updates(
+        self, limit: int, programme_key: str | None = None,
+        groups: list[tuple[str, str]] | None = None,
+    ) -> list[tuple[Activity, StatusUpdate]]:
+        """The latest `limit` log rows, newest first, of a programme or of some working groups
+        ((programme, group) pairs; an empty list: none); two queries whatever the log's size."""
+        if groups is not None and not groups:
+            return []
+        query = (
+            select(StatusUpdateRow)
+            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+            .limit(limit))
+        if programme_key:
+            query = query.where(ProgrammeRow.key == programme_key)
+        if groups is not None:
+            group_ids = select(WorkingGroupRow.id).join(
+                ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id).where(
+                or_(*(and_(ProgrammeRow.key == p, WorkingGroupRow.key == g) for p, g in groups)))
+            query = query.where(ActivityRow.working_group_id.in_(group_ids))
+        rows = list(self.session.scalars(query))
+        activities = self._activities_by_id(sorted({r.activity_id for r in rows}))
+        return [(activities[r.activity_id], update_of(r)) for r in rows
+                if r.activity_id in activities]
+
+
+# The latest update of activities given by programme and activity keys: from the programmes
+# to their activities by (programme_id, key) (the key alone has no index of its own: a scan of
+# every activity), then each one's latest by ix_status_updates_activity_at.
+_LAST_UPDATES = (
+    select(StatusUpdateRow, ProgrammeRow.key, ActivityRow.key)
+    .select_from(ProgrammeRow)
+    .join(ActivityRow, ActivityRow.programme_id == ProgrammeRow.id)
+    .join(StatusUpdateRow, StatusUpdateRow.id == (
+        select(StatusUpdateRow.id)
+        .where(StatusUpdateRow.activity_id == ActivityRow.id)
+        .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
+        .limit(1).correlate(ActivityRow).scalar_subquery()))
+    .where(ProgrammeRow.key.in_(bindparam("programme_keys", expanding=True)),
+           ActivityRow.key.in_(bindparam("keys", expanding=True))))
