@@ -20,10 +20,10 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.domain import scopes
@@ -42,7 +42,6 @@ class ProgrammeCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: Version | None = None
-        self._seen: deque[Version] = deque(maxlen=64)  # the versions held lately, in order
         self._values: dict[Hashable, tuple[Any, int]] = {}  # key -> (value, status version)
         self.activities = 0  # in the index kept: its size in bytes is estimated from this
 
@@ -60,17 +59,17 @@ class ProgrammeCache:
                 self._held, self._values = None, {}
                 return load()
             if self._held is not None and now != self._held:
-                if now[0] < self._held[0] and now in self._seen:
-                    return load()  # an older snapshot than the cache's: answer, keep the cache
+                if now[0] < self._held[0]:
+                    older = self._older(session, now, key, load)
+                    if older is not None:
+                        return older[0]
                 changed = changes_since(session, self._held, now) if now[0] > self._held[0] \
                     else None
                 if changed is None or scopes.INDEX in changed or scopes.EVERYTHING in changed:
                     self._values = {}
             elif self._held is None:
                 self._values = {}
-            if now != self._held:
-                self._held = now
-                self._seen.append(now)
+            self._held = now
             cached = self._values.get(key)
             if cached is not None and cached[1] >= statuses:
                 # current, or newer statuses than this request's snapshot: committed already
@@ -85,6 +84,25 @@ class ProgrammeCache:
             if isinstance(activities, tuple):
                 self.activities = len(activities)
             return value
+
+
+    def _older(self, session: Session, now: Version, key: Hashable,
+               load: Callable[[], T]) -> tuple[T] | None:
+        """A request whose snapshot is older than the version held (it began before a write
+        that another request already saw): when the committed history holds its version (read
+        on a connection of its own), the value kept serves it unless the index changed in
+        between; otherwise it is computed for it and not kept. None: not an older snapshot of
+        this history (a restore, a failover): start afresh."""
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with engine.connect() as connection:
+            between = changes_since(connection, now, self._held) if self._held else None
+        if between is None:
+            return None
+        cached = self._values.get(key)
+        if cached is not None and not between & {scopes.INDEX, scopes.EVERYTHING}:
+            return (cached[0],)  # newer statuses than the snapshot's: committed already
+        return (load(),)
 
 
 SETTLE_FROM = 1_000  # activities: below this a full collection is short anyway

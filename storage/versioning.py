@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from bot.domain import scopes
@@ -327,7 +327,8 @@ def peek_data_version(engine: Engine) -> int | None:
     return None if found is None else found[0]
 
 
-def changes_since(session: Session, held: Version, now: Version) -> frozenset[str] | None:
+def changes_since(session: Session | Connection, held: Version,
+                  now: Version) -> frozenset[str] | None:
     """The scopes written after ``held`` up to ``now``; None when the history between them
     cannot be told (``held`` is not an ancestor of ``now``: a restore, a failover, a version
     gone backwards; or its rows were pruned): then everything counts as changed."""

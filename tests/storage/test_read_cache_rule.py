@@ -207,3 +207,33 @@ def test_a_restored_snapshot_at_the_very_same_number_is_not_the_version_kept(
     other = replace(deps, answers=None)
     change(other, "update mda-advies risico begroting onzeker")  # v+1, token B
     assert "risico" in say(deps, "status mda-advies")  # the process saw only v+1 twice
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # PostgreSQL reads are READ
+# COMMITTED: each statement sees the latest commit, so no request reads an older snapshot
+def test_a_request_on_an_older_snapshot_is_served_the_kept_index(loaded: Any) -> None:
+    """A request that began before a status update, and asks for the index after another
+    request already saw the update, gets the kept index, not a rebuild; one that saw an index
+    change in between gets its own (not kept)."""
+    deps = pinned(loaded.deps)
+    with deps.uow() as uow:
+        kept = uow.repo.ref_index()
+    with deps.uow() as older:
+        older.repo.data_version()  # its snapshot starts here
+        change(deps, "update mda-advies vertraagd wacht")
+        with deps.uow() as newer:
+            assert newer.repo.ref_index() is kept  # a status change: refreshed in place
+            current = newer.repo.ref_index()
+        assert older.repo.ref_index() is current  # served, not rebuilt
+    with deps.uow() as older:
+        older.repo.data_version()
+        change(deps, "koppel THV", "C0NEWTHV1")  # not the index
+        change(deps, "nieuw")  # a surface: nothing written
+        reimport(loaded, deps)  # everything
+        with deps.uow() as newer:
+            rebuilt = newer.repo.ref_index()
+        assert rebuilt is not current
+        own = older.repo.ref_index()
+        assert own is not rebuilt  # computed for its snapshot, not kept
+    with deps.uow() as uow:
+        assert uow.repo.ref_index() is rebuilt
