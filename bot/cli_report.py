@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.config import Settings
@@ -42,7 +43,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
                         "styles, header and footer are taken from it (docx and odt only)")
     p.add_argument("--status", choices=("concept", "vastgesteld"), default="concept",
                    help="what the header of every page says: concept (default) or vastgesteld")
+    p.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
+                   help="draft as on that day (default: ACTIEBOT_TODAY, else today): the "
+                        "drafting date and which deadlines have passed")
     p.set_defaults(func=cmd_report)
+
+
+def day(text: str) -> date:
+    from bot.cli import _day
+
+    return _day(text)
 
 
 def period(text: str) -> Period:
@@ -78,15 +88,23 @@ def reference_document(path: str | None, fmt: str | None) -> tuple[str, bytes | 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime
-    from bot.cli import Failure
+    from bot.cli import Failure, _today
     from bot.services.report import draft_report
     from bot.services.report_results import ReportProblem
     from handlers.render.report_files import filename, render
 
     fmt, template = reference_document(args.template, args.format)
     runtime = build_runtime(settings)
+    deps = runtime.deps
+    today = _today(args)
+    if today is not None:  # reading as on that day: the clock stands still
+        from dataclasses import replace
+
+        from bot.services.deps import DayClock
+
+        deps = replace(deps, clock=DayClock(today, settings.timezone))
     try:
-        result = draft_report(runtime.deps, args.period, args.programme)
+        result = draft_report(deps, args.period, args.programme)
     finally:
         runtime.engine.dispose()
     if isinstance(result, ReportProblem):

@@ -72,3 +72,8 @@ def test_report_house_style_status_and_nieuwsbrief_from_the_cli(cli, tmp_path: P
     assert unreadable.returncode == 1 and "not a Word document" in unreadable.stderr
     for result in (mismatch, for_md, missing, unreadable):
         assert "Traceback" not in result.stderr
+
+    then = cli("report", "--period", "2021-H1", "--today", "2021-07-15")
+    assert then.returncode == 0 and "| Datum opgesteld | 15 juli 2021 |" in then.stdout
+    env = cli("report", "--period", "2021-H1", env={"ACTIEBOT_TODAY": "2021-07-16"})
+    assert env.returncode == 0 and "| Datum opgesteld | 16 juli 2021 |" in env.stdout
