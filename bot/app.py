@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 import handlers
 from bot.config import Settings
+from bot.domain import tenancy
 from bot.domain.ports import Clock, Notifier
 from bot.domain.workdays import WorkCalendar
 from bot.logging_setup import install_redaction
@@ -156,9 +160,12 @@ def _build_oauth_app(settings: Settings, deps: Deps, installs: Installs,
     from handlers import replays, workspaces
 
     client = client or make_client(None, settings.slack_api_url)
+    deps.uow.require_workspace = True  # type: ignore[attr-defined]  # SqlUnitOfWorkFactory
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,
+        # follow-ups (lazy listeners) run in these threads: they serve the request's workspace
+        listener_executor=WorkspaceExecutor(max_workers=5),
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt.App"),
@@ -166,7 +173,32 @@ def _build_oauth_app(settings: Settings, deps: Deps, installs: Installs,
         oauth_settings=installs.oauth_settings(),
         user_facing_authorize_error_message=AUTHORIZE_REFUSAL,
     )
+    app.middleware(serve_workspace)  # after Bolt's authorization: the installation's workspace
     replays.register(app, deps)
     workspaces.register(app, installs.uninstalled)
     handlers.register(app, deps, settings)
     return app, deps
+
+
+def serve_workspace(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Everything the request does, and every unit of work it opens, serves the workspace Bolt
+    authorized it for (its installation): storage/tenancy.py filters every query by it. Bolt
+    runs the listeners after the middleware has returned, so the workspace is set for the rest
+    of the request's context, which bot/wsgi.py opens afresh for every request."""
+    from bot.installs import workspace_key
+
+    result = context.authorize_result
+    workspace = workspace_key(
+        result.team_id if result else context.team_id,
+        result.enterprise_id if result else context.enterprise_id,
+        context.is_enterprise_install) if result is not None else None
+    tenancy.enter(workspace)  # for the rest of this request's context (bot/wsgi.py)
+    return next()
+
+
+class WorkspaceExecutor(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the context of whoever submitted them: a follow-up
+    serves the workspace of the request that queued it."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)

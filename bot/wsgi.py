@@ -5,6 +5,7 @@ gunicorn runs the factory: `gunicorn 'bot.wsgi:create()'` (see `actiebot serve`)
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
@@ -60,7 +61,7 @@ class ActiebotWsgi:
         if path in OAUTH_PATHS and self.settings.many_workspaces:
             if method != "GET":
                 return self._json(start_response, "405 Method Not Allowed", {"error": "GET only"})
-            return self.bolt(environ, start_response)  # Bolt's OAuth flow (bot/installs.py)
+            return self._bolt(environ, start_response)  # Bolt's OAuth flow (bot/installs.py)
         if path == "/slack/events":
             if method != "POST":
                 return self._json(start_response, "405 Method Not Allowed", {"error": "POST only"})
@@ -71,8 +72,15 @@ class ActiebotWsgi:
             refused = self._read_body(environ) or self._check_body(environ)
             if refused is not None:
                 return self._json(start_response, refused, {"error": refused[4:].lower()})
-            return self.bolt(environ, start_response)
+            return self._bolt(environ, start_response)
         return self._json(start_response, "404 Not Found", {"error": "not found"})
+
+    def _bolt(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Bolt, in a context of the request's own: what it sets (the workspace served, see
+        bot/domain/tenancy.py) ends with the request, never carried into the thread's next."""
+        result: Iterable[bytes] = contextvars.copy_context().run(self.bolt, environ,
+                                                                  start_response)
+        return result
 
     def _read_body(self, environ: dict[str, Any]) -> str | None:
         """Read the body, at most max_body_bytes of it, before Bolt parses anything.

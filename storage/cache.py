@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import scopes
 from bot.domain.ports import KeptSlots
+from storage.tenancy import scoped_key
 from storage.versioning import Version, changes_since, data_version, programme_versions
 
 T = TypeVar("T")
@@ -54,6 +55,7 @@ class ProgrammeCache:
         the status changes stamped later than `since`), or loaded."""
         now = data_version(session)
         _structure, statuses = programme_versions(session)
+        key = scoped_key(session, key)  # many workspaces: each its own index and counts
         with self._lock:  # one builder at a time; the others wait for its result
             if now is None:  # no counter row: nothing can be kept safely
                 self._held, self._values = None, {}

@@ -18,10 +18,12 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain import tenancy
 from bot.domain.ports import Busy, KeptSlots
 from storage.cache import KEPT
 from storage.db import WriteInReadTransaction, is_busy, make_sessionmaker
 from storage.repository import SqlRepository
+from storage.tenancy import add_workspace_criteria, scope_session
 from storage.versioning import (
     Version,
     VersionPeek,
@@ -36,10 +38,11 @@ from storage.versioning import (
 
 class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session], write: bool = True,
-                 kept: KeptSlots | None = None) -> None:
+                 kept: KeptSlots | None = None, workspace: str | None = None) -> None:
         self._factory = session_factory
         self.write = write
         self._kept = kept
+        self.workspace = workspace  # sees only this workspace's programmes (storage/tenancy.py)
         self._session: Session | None = None
         self._repo: SqlRepository | None = None
 
@@ -52,6 +55,7 @@ class SqlUnitOfWork:
         self._session = self._factory()
         if self._kept is not None:
             self._session.info[KEPT] = self._kept
+        scope_session(self._session, self.workspace)
         self._repo = SqlRepository(self._session)
         return self
 
@@ -103,7 +107,11 @@ class SqlUnitOfWorkFactory:
         self._write = make_sessionmaker(engine, write=True)
         event.listen(self._write, "before_flush", collect_scopes)
         event.listen(self._write, "do_orm_execute", collect_statement_scopes)
+        for maker in (self._read, self._write):
+            event.listen(maker, "do_orm_execute", add_workspace_criteria)
         self.kept = kept
+        # many workspaces: a unit of work opened outside any workspace's request sees nothing
+        self.require_workspace = False
 
     def data_version(self) -> Version | None:
         return self._peek.peek()
@@ -116,4 +124,8 @@ class SqlUnitOfWorkFactory:
                 session.rollback()
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._write if write else self._read, write=write, kept=self.kept)
+        workspace = tenancy.current()
+        if workspace is None and self.require_workspace:
+            workspace = tenancy.NOBODY
+        return SqlUnitOfWork(self._write if write else self._read, write=write, kept=self.kept,
+                             workspace=workspace)

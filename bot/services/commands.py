@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from enum import Flag, StrEnum, auto
 from typing import Any, TypeVar
 
-from bot.domain import grammar
+from bot.domain import grammar, tenancy
 from bot.domain import scopes as sc
 from bot.domain.grammar import Command, Usage
 from bot.domain.model import Activity
@@ -193,10 +193,11 @@ def answer(deps: Deps, command: Command | Usage, actor: Actor, variant: Hashable
     clock = StoppedClock(deps.now())
     today = deps.day_of(clock.at)
     channel = actor.channel_id if row.depends & CHANNEL else None
+    variant = (variant, tenancy.current())  # many workspaces: each keeps its own answers
     peeked = deps.uow.data_version()  # one statement, no transaction
     if peeked is not None:
         cache.sync(peeked, deps.uow.changes_since)
-        binding = cache.get(peeked, ("channel", channel)) if channel else (None,)
+        binding = cache.get(peeked, ("channel", channel, variant[1])) if channel else (None,)
         if binding is not None:
             found = cache.get(peeked, (command, binding[0], today, variant))
             if found is not None:
@@ -210,7 +211,8 @@ def answer(deps: Deps, command: Command | Usage, actor: Actor, variant: Hashable
     if version is not None:
         where = (bound[0], bound[1].key) if bound else None
         if channel:  # which group the channel is: the same for every question asked there
-            cache.put(version, ("channel", channel), (where,), {sc.CHANNELS}, size=200)
+            cache.put(version, ("channel", channel, variant[1]), (where,), {sc.CHANNELS},
+                      size=200)
         cache.put(version, (command, where, today, variant), rendered,
                   scopes_of(row, result, where))
     return rendered
