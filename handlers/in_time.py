@@ -15,6 +15,7 @@ serving engine (storage/db.py REQUEST_WAIT), so an attempt ends within seconds.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Callable
@@ -65,7 +66,9 @@ class InTime:
     def run(self, work: Callable[[], T]) -> T | Future[T]:
         """The outcome of ``work`` if it came within the budget (its exception raised, as if
         it ran here); else the Future of the attempt, which goes on."""
-        future = self._pool.submit(with_retries, work)
+        # in the request's context: the change serves the request's workspace
+        # (bot/domain/tenancy.py), whichever pool thread runs it
+        future = self._pool.submit(contextvars.copy_context().run, with_retries, work)
         try:
             return future.result(timeout=self.budget)
         except FutureTimeout:
