@@ -14,6 +14,7 @@ styles, header and footer), its body emptied; the report's structure stays the s
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from docx import Document as new_docx
@@ -63,7 +64,7 @@ def _start(template: bytes | None) -> Any:
         _ensure_styles(doc)
         return doc
     try:
-        doc = new_docx(io.BytesIO(template))
+        doc = new_docx(io.BytesIO(_as_document(template)))
     except Exception as error:  # noqa: BLE001 - zip, XML or content-type trouble alike
         raise TemplateError(f"not a Word document (.docx): {type(error).__name__}") from None
     body = doc.element.body
@@ -72,6 +73,30 @@ def _start(template: bytes | None) -> Any:
             body.remove(child)
     _ensure_styles(doc)
     return doc
+
+
+TEMPLATE_TYPE = b"wordprocessingml.template.main+xml"
+DOCUMENT_TYPE = b"wordprocessingml.document.main+xml"
+
+
+def _as_document(template: bytes) -> bytes:
+    """A Word template (.dotx) differs from a document only in its main part's content type:
+    the same package with the document's type, so python-docx opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as package:
+            types = package.read("[Content_Types].xml")
+            if TEMPLATE_TYPE not in types:
+                return template
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+                for item in package.infolist():
+                    data = package.read(item.filename)
+                    if item.filename == "[Content_Types].xml":
+                        data = data.replace(TEMPLATE_TYPE, DOCUMENT_TYPE)
+                    copy.writestr(item, data)
+            return out.getvalue()
+    except (zipfile.BadZipFile, KeyError):
+        return template  # python-docx says what is wrong with it
 
 
 def _ensure_styles(doc: object) -> None:

@@ -241,6 +241,21 @@ def test_docx_takes_page_setup_styles_and_header_from_a_reference_document(
         plain.inline_shapes)
 
 
+def test_a_word_template_dotx_works_like_a_docx(loaded, tmp_path: Path) -> None:
+    source = _house_style_docx(tmp_path / "huisstijl.docx").read_bytes()
+    dotx = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as package, zipfile.ZipFile(dotx, "w") as copy:
+        for item in package.infolist():
+            data = package.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            copy.writestr(item, data)
+    report = _report(loaded.deps, "2021-H1", KL)
+    styled = _docx(render(report, "docx", template=dotx.getvalue()))
+    assert styled.styles["Heading 1"].font.name == "Georgia"
+    assert round(styled.sections[0].left_margin.cm, 2) == 3.5
+
+
 def _house_style_odt(path: Path) -> Path:
     from odf import text
     from odf.opendocument import OpenDocumentText
