@@ -42,6 +42,7 @@ from bot.domain import scopes
 from bot.domain.model import Status
 from storage.models import (
     ActivityRow,
+    CalendarLinkRow,
     DataVersionRow,
     DeliveryRow,
     GoalRow,
@@ -49,6 +50,7 @@ from storage.models import (
     IndicatorValueRow,
     MemberRow,
     MilestoneRow,
+    OccurrenceRow,
     OwnerRow,
     ProgrammeRow,
     ProgrammeVersionRow,
@@ -138,12 +140,12 @@ def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instance
 SCOPES = "actiebot_read_scopes"  # session.info: the scopes the open transaction wrote
 
 # rows that change no answer: the delivery ledger (but a digest sent moves `overzicht`),
-# remembered locales, replays, leases, these counters
+# remembered locales, replays, leases, calendar-feed links, these counters
 BOOKKEEPING: frozenset[type[Any]] = frozenset({
     UserRow, RequestReplayRow, SchedulerLeaseRow, ProgrammeVersionRow, DataVersionRow,
-    ReadChangeRow})
+    ReadChangeRow, CalendarLinkRow})
 BOOKKEEPING_TABLES = frozenset(row.__tablename__ for row in BOOKKEEPING) | {"deliveries"}
-_ACTIVITY_PARTS = (OwnerRow, MilestoneRow, StatusUpdateRow, ReminderHoldRow)
+_ACTIVITY_PARTS = (OwnerRow, MilestoneRow, StatusUpdateRow, ReminderHoldRow, OccurrenceRow)
 _GROUP_INDEXED = frozenset({"key", "name", "aliases", "position", "programme_id"})
 
 

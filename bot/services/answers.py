@@ -4,9 +4,9 @@
 (bot/services/commands.py), as the rendered payload Slack is sent: what a person sees, already
 cut to Slack's limits (50 blocks of 3,000 characters), never the full list behind it. The key
 is the parsed command, the group of the channel it was asked in (for the rows that answer for
-the channel's group; which group a channel is, is kept too, under `channels`), today in the
-programme's time zone, and the rendering (language, time zone). Who asks is not in it: no
-question depends on who asks. So a programme-wide answer (`te-laat` in a DM or in any channel
+the channel's group; which group a channel is, is kept too, under `channels`), the Slack
+workspace, today in the programme's time zone, and the rendering (language, time zone). Who
+asks is not in it: no question depends on who asks. So a programme-wide answer (`te-laat` in a DM or in any channel
 without a group) is kept once, not again per DM or channel. (2) Slots
 for long-lived values storage computes (storage/cache.py: the resolution index, counts per
 status, remembered locales), reached through the unit-of-work factory.
@@ -21,7 +21,7 @@ activity); they say their size (``nbytes()``), which `nbytes` reports next to th
 
 - Every write that commits through a unit of work names the *scopes* it changed
   (storage/versioning.py names them from the rows written; bot/domain/scopes.py lists them):
-  an activity (its row, owners, milestones, log, reminder holds) → `a:<programme>/<key>`, its
+  an activity (its row, owners, milestones, log, reminder holds, occurrences) → `a:…`, its
   group's lists `gl:…` and `lists`; a group → `g:…`, `gl:…`, `lists` (and `index` when its
   key, name or aliases change, `channels` when its channel does); a member link → `g:…`; a
   programme → `p:…`, `index`, `lists`, `channels`; an activity added, removed, renamed or
