@@ -148,6 +148,7 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
 
     replays.register(app, deps)  # before any listener: a replay has no second effect
     workspaces.register(app, None)  # app_uninstalled, tokens_revoked: logged
+    workspaces.register_shared_channels(app, _forget_members(deps))
     handlers.register(app, deps, settings)
     return app, deps
 
@@ -176,8 +177,18 @@ def _build_oauth_app(settings: Settings, deps: Deps, installs: Installs,
     app.middleware(serve_workspace)  # after Bolt's authorization: the installation's workspace
     replays.register(app, deps)
     workspaces.register(app, installs.uninstalled)
+    workspaces.register_shared_channels(app, _forget_members(deps))
     handlers.register(app, deps, settings)
     return app, deps
+
+
+def _forget_members(deps: Deps) -> Callable[[str], None]:
+    """Drop a channel's cached member list (channel_shared / channel_unshared)."""
+    def forget(channel: str) -> None:
+        drop = getattr(deps.channels, "forget", None)
+        if drop is not None:
+            drop(channel)
+    return forget
 
 
 def serve_workspace(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:

@@ -40,6 +40,37 @@ def team_of(body: dict[str, Any]) -> str | None:
     return team if isinstance(team, str) and team else None
 
 
+def teams_in(body: dict[str, Any]) -> set[str]:
+    """Every workspace (or org) a signed request names: the request's team, the user's team,
+    the view's, and the installations Slack delivered it for (`authorizations`)."""
+    found: set[str] = set()
+
+    def add(value: Any) -> None:
+        if isinstance(value, str) and value:
+            found.add(value)
+
+    add(body.get("team_id"))
+    add(body.get("enterprise_id"))
+    add(body.get("context_team_id"))
+    for key in ("team", "user", "view", "enterprise"):
+        part = body.get(key)
+        if isinstance(part, dict):
+            add(part.get("id") if key in ("team", "enterprise") else part.get("team_id"))
+    for authorization in body.get("authorizations") or ():
+        if isinstance(authorization, dict):
+            add(authorization.get("team_id"))
+            add(authorization.get("enterprise_id"))
+    return found
+
+
+def in_shared_channel(body: dict[str, Any]) -> bool:
+    """Slack marks requests from a Slack Connect channel (shared with other organisations):
+    there the acting user's team, and the request's, may be the partner's."""
+    channel = body.get("channel")
+    return bool(body.get("is_ext_shared_channel")
+                or (isinstance(channel, dict) and channel.get("is_ext_shared")))
+
+
 class StickyAck(Ack):
     """Bolt's ``ack``, except that an acknowledgement, once given, stays given.
 
@@ -89,8 +120,12 @@ def register(app: App, settings: Settings) -> None:
 
         @app.middleware
         def only_our_workspace(body: dict[str, Any], next: Any) -> Any:
-            team, app_id = team_of(body), body.get("api_app_id")
-            if settings.slack_team_id and team and team != settings.slack_team_id:
+            app_id = body.get("api_app_id")
+            teams = teams_in(body)
+            # A partner organisation's member in a Slack Connect channel carries the partner's
+            # team id: Slack signed it and delivered it to our app, for that shared channel.
+            if (settings.slack_team_id and teams and settings.slack_team_id not in teams
+                    and not in_shared_channel(body)):
                 log.warning("rejected a request from another workspace")
                 return BoltResponse(status=401, body="")
             if settings.slack_app_id and app_id and app_id != settings.slack_app_id:

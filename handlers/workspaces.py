@@ -95,6 +95,11 @@ class RoutedChannelDirectory:
         directory: SlackChannelDirectory = self._directories.get(token)
         return directory.members(channel)
 
+    def forget(self, channel: str) -> None:
+        token = self.token_for(channel)
+        if token:
+            self._directories.get(token).forget(channel)
+
 
 def register(app: App, uninstalled: Callable[[str], None] | None) -> None:
     """`app_uninstalled`, and `tokens_revoked` naming a bot token: the workspace's installation
@@ -130,3 +135,26 @@ def register(app: App, uninstalled: Callable[[str], None] | None) -> None:
 
     app.event("app_uninstalled")(on_app_uninstalled)
     app.event("tokens_revoked")(on_tokens_revoked)
+
+
+def register_shared_channels(app: App, forget: Callable[[str], None]) -> None:
+    """`channel_shared` / `channel_unshared`: a channel gained or lost a partner organisation,
+    so who is in it changed: its cached member list (the permission rule's) is dropped at once
+    instead of after its few minutes. A working group's channel may be a shared one."""
+
+    def on_channel_shared(event: dict[str, Any]) -> None:
+        channel = str(event.get("channel") or "")
+        if channel:
+            forget(channel)
+            log.info("channel %s shared with another organisation: its members are asked anew",
+                     channel)
+
+    def on_channel_unshared(event: dict[str, Any]) -> None:
+        channel = str(event.get("channel") or "")
+        if channel:
+            forget(channel)
+            log.info("channel %s no longer shared with an organisation: its members are asked "
+                     "anew", channel)
+
+    app.event("channel_shared")(on_channel_shared)
+    app.event("channel_unshared")(on_channel_unshared)

@@ -1,0 +1,105 @@
+"""Slack Connect: a working group's channel shared with partner organisations (Veilig Thuis,
+the police, the GGD each in their own workspace), over signed HTTP with SLACK_TEAM_ID set.
+
+A partner's member carries the partner's team id (`team_id`, `user.team_id`) in a channel Slack
+marks as shared (`is_ext_shared_channel`); the host's own team id may appear only in
+`authorizations`. Such a member may ask, and may change an activity of the channel's group
+under the same rule as anyone (channel membership by `conversations.members`); a refused locale
+look-up for an external user falls back to the programme's language without slowing the
+answer; `channel_shared` / `channel_unshared` make the channel's members be asked anew.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import StatusUpdateRow
+from tests.slack.conftest import start_app
+
+HOST, PARTNER = "T0001", "T0POLITIE"
+THV = "C0THV0001"  # Werkgroep Tijdelijk Huisverbod (examples/kennemerland-2021.yaml)
+AGENT = "U0AGENT01"  # a police officer, member of the partner workspace
+ABSENT = "U0AGENT02"  # a colleague of theirs who is not in the shared channel
+
+
+@pytest.fixture
+def host(db_url: str, fake_slack: Any, settings_for: Any) -> Any:
+    running, server = start_app(settings_for(db_url, slack_api_url=fake_slack.url,
+                                             slack_team_id=HOST))
+    yield running
+    server.shutdown()
+    server.server_close()
+    running.engine.dispose()
+
+
+def partner_command(running: Any, text: str, **extra: str) -> Any:
+    body = running.client.command_body(text, user=AGENT, channel=THV, team=PARTNER,
+                                       is_ext_shared_channel="true", **extra)
+    return running.client.post(body, "application/x-www-form-urlencoded")
+
+
+def updates_by(running: Any, user: str) -> int:
+    with running.engine.connect() as connection:
+        return len(connection.execute(select(StatusUpdateRow.id)
+                                      .where(StatusUpdateRow.author == user)).all())
+
+
+def test_a_partners_member_may_ask_in_a_shared_channel(host: Any, fake_slack: Any) -> None:
+    reply = partner_command(host, "wie THV")
+    assert reply.status == 200 and "Tijdelijk Huisverbod" in reply.text
+    # a request naming another workspace, outside any shared channel, is still refused
+    stranger = host.client.command("wie THV", user=AGENT, channel=THV, team=PARTNER)
+    assert stranger.status == 401
+    # an interaction whose user is the partner's but which Slack delivered for our
+    # installation (`team` and `authorizations` name the host) is ours
+    event = {"token": "legacy", "team_id": PARTNER, "api_app_id": "A0ACTIEBOT",
+             "type": "event_callback", "event_id": "EvPartnerHome", "event_time": 1,
+             "authorizations": [{"team_id": HOST, "user_id": "UBOT", "is_bot": True}],
+             "event": {"type": "app_home_opened", "user": AGENT, "tab": "home",
+                       "channel": "D1"}}
+    assert host.client.post(json.dumps(event), "application/json").status == 200
+    fake_slack.wait_for("views.publish")
+
+
+def test_a_partners_member_may_update_when_in_the_channel_and_not_otherwise(
+        host: Any, fake_slack: Any) -> None:
+    fake_slack.join(THV, "U0HOST0001", AGENT)  # the channel's members come from two teams
+    outsider = host.client.command_body("update THV risico wacht op politie", user=ABSENT,
+                                        channel=THV, team=PARTNER, is_ext_shared_channel="true")
+    refused = host.client.post(outsider, "application/x-www-form-urlencoded")
+    assert "niet wijzigen" in refused.text and updates_by(host, ABSENT) == 0
+    allowed = partner_command(host, "update THV risico wacht op politie")
+    assert "Opgeslagen" in allowed.text and updates_by(host, AGENT) == 1
+    history = partner_command(host, "geschiedenis THV")
+    assert f"<@{AGENT}>" in history.text  # a mention Slack resolves in either workspace
+
+
+def test_a_refused_locale_lookup_for_an_external_user_answers_at_once_in_dutch(
+        host: Any, fake_slack: Any) -> None:
+    fake_slack.fail("users.info", error="user_not_visible")
+    started = time.monotonic()
+    reply = partner_command(host, "wanneer THV")
+    assert reply.status == 200 and time.monotonic() - started < 2.0
+    assert "Tijdelijk Huisverbod" in reply.text and "niet gestart" in reply.text  # Dutch
+
+
+def test_channel_shared_and_unshared_make_the_members_be_asked_anew(
+        host: Any, fake_slack: Any) -> None:
+    fake_slack.join(THV, AGENT)
+    assert "Opgeslagen" in partner_command(host, "update THV risico een").text
+    fake_slack.leave(THV, AGENT)  # the partner organisation left the shared channel
+    for kind, extra in (("channel_unshared", {"previously_connected_team_id": PARTNER,
+                                              "is_ext_shared": False}),
+                        ("channel_shared", {"connected_team_id": "T0GGD0001"})):
+        event = {"token": "legacy", "team_id": HOST, "api_app_id": "A0ACTIEBOT",
+                 "type": "event_callback", "event_id": f"Ev{kind}", "event_time": 1,
+                 "event": {"type": kind, "channel": THV, "event_ts": "1.1", **extra}}
+        assert host.client.post(json.dumps(event), "application/json").status == 200
+        refused = partner_command(host, "update THV op-schema twee")
+        assert "niet wijzigen" in refused.text  # asked anew, not the cached list
+    assert updates_by(host, AGENT) == 1
