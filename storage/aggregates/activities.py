@@ -52,7 +52,7 @@ class SqlActivities(SessionRepository):
     def _refresh_ref_index(self, index: RefIndex, since: int) -> RefIndex:
         """`index` after the status changes stamped later than `since`: reads only those
         activities (ix_activities_status_version)."""
-        changed = self.session.execute(
+        changed = self._rows(
             select(ProgrammeRow.key, ActivityRow.key, ActivityRow.status)
             .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
             .where(ActivityRow.status_version > since))
@@ -124,8 +124,8 @@ class SqlActivities(SessionRepository):
                  else (ActivityRow.programme_id, ActivityRow.position, ActivityRow.id))
         if open_only:
             conditions.append(ActivityRow.status.in_(OPEN_STATUSES))
-        ids = list(self.session.scalars(
-            select(ActivityRow.id).where(*conditions).order_by(*order).limit(limit)))
+        ids = list(self._rows(
+            select(ActivityRow.id).where(*conditions).order_by(*order).limit(limit)).scalars())
         return self._activities_by_ids(ids)
 
     def _first_open_ids(self, programme_key: str | None, group_key: str | None,
@@ -141,7 +141,7 @@ class SqlActivities(SessionRepository):
             parameters["programme_key"] = programme_key
         if group_key:
             parameters["group_key"] = group_key
-        rows = self.session.execute(
+        rows = self._rows(
             _first_open_statement(bool(programme_key), bool(group_key)), parameters).all()
         return [row[-1] for row in sorted(rows, key=tuple)[:limit]]
 
@@ -168,7 +168,7 @@ class SqlActivities(SessionRepository):
             .group_by(scope_column, ActivityRow.status)
         )
         counts = {status: 0 for status in Status}
-        for status, count in self.session.execute(query):
+        for status, count in self._rows(query):
             counts[Status(status)] += count
         return counts
 
@@ -235,7 +235,7 @@ class SqlActivities(SessionRepository):
                                       "group_key": group_key}
         statement = _due_statement(start is not None, end is not None, bool(programme_key),
                                    bool(group_key))
-        ids = {row_id for row_id, wanted in self.session.execute(statement, {
+        ids = {row_id for row_id, wanted in self._rows(statement, {
             name: value for name, value in parameters.items() if value}) if wanted}
         items = [item for activity in self._activities_by_ids(sorted(ids))
                  for item in _due_items(activity, start, end)]
@@ -257,7 +257,7 @@ class SqlActivities(SessionRepository):
         # One query from the open activities of the scope (ix_activities_programme_status /
         # ix_activities_group_status_position); counted and ordered here. With an ORDER BY SQLite would
         # walk the scope in programme order instead, past every closed activity.
-        found = sorted(self.session.execute(
+        found = sorted(self._rows(
             select(ActivityRow.programme_id, ActivityRow.position, ActivityRow.id)
             .where(ActivityRow.status.in_(OPEN_STATUSES), ~recent,
                    *self._scope(programme_key, group_key))).all(), key=tuple)

@@ -22,11 +22,11 @@ class SqlGroups(SessionRepository):
     def _groups_from(self, statement: Any,
                      parameters: dict[str, Any]) -> list[tuple[str, WorkingGroup]]:
         """`statement`: _group_select's rows; each group with its member links."""
-        rows = self.session.execute(statement, parameters).all()
+        rows = self._rows(statement, parameters).all()
         members: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         ids = [row[1] for row in rows]
         for start in range(0, len(ids), 500):
-            for group_id, owner, user in self.session.execute(
+            for group_id, owner, user in self._rows(
                     _MEMBERS_OF, {"ids": ids[start:start + 500]}):
                 members[group_id][owner].append(user)
         return [(p, WorkingGroup(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.domain.model import Goal, Programme, ProgrammeFile
@@ -15,7 +17,8 @@ class SqlProgrammes(SessionRepository):
     """ports.ProgrammeRepository on SQL."""
 
     @staticmethod
-    def _programme(row: ProgrammeRow) -> Programme:
+    def _programme(row: Any) -> Programme:
+        """A ProgrammeRow, or a plain row of its table's columns."""
         return Programme(
             key=row.key, name=row.name, region=row.region, timezone=row.timezone,
             admin_channel=row.admin_channel, extra=dict(row.extra or {}),
@@ -23,11 +26,10 @@ class SqlProgrammes(SessionRepository):
         )
 
     def list_programmes(self, live_only: bool = False) -> list[Programme]:
-        query = select(ProgrammeRow).order_by(ProgrammeRow.id)
+        query = select(*ProgrammeRow.__table__.c).order_by(ProgrammeRow.id)
         if live_only:  # leave out programmes archived by a rollover
             query = query.where(ProgrammeRow.succeeded_by.is_(None))
-        rows = self.session.scalars(query)
-        return [self._programme(r) for r in rows]
+        return [self._programme(r) for r in self._rows(query)]
 
     def archive_programme(self, key: str, successor: str) -> None:
         """`actiebot rollover`: `key` continues as `successor` and stops being live."""
@@ -37,7 +39,8 @@ class SqlProgrammes(SessionRepository):
         row.succeeded_by = successor
 
     def get_programme(self, key: str) -> Programme | None:
-        row = self._programme_row(key)
+        row = self._rows(select(*ProgrammeRow.__table__.c)
+                         .where(ProgrammeRow.key == key)).first()
         return self._programme(row) if row else None
 
     def list_goals(self, programme_key: str) -> list[Goal]:

@@ -7,6 +7,7 @@ selectinload machinery (profiled).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -29,7 +30,6 @@ from storage.models import (
     MilestoneRow,
     OwnerRow,
     ProgrammeRow,
-    StatusUpdateRow,
     WorkingGroupRow,
 )
 
@@ -65,7 +65,8 @@ def policy_data(policy: ReminderPolicy) -> dict[str, Any] | None:
     }
 
 
-def update_of(row: StatusUpdateRow) -> StatusUpdate:
+def update_of(row: Any) -> StatusUpdate:
+    """A log row as a StatusUpdate: a StatusUpdateRow, or a plain row of its table's columns."""
     return StatusUpdate(
         at=row.at,
         author=row.author,
@@ -102,6 +103,20 @@ class SessionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _rows(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
+        """A select of columns (no ORM entities) run on the session's connection.
+
+        `Session.execute` would run it through the ORM (its compile state, result adaptation
+        and events), which a read of plain rows does not need: that was a third of its cost
+        (an activity by key, two statements: 640 -> 390 us at 10,000 activities, profiled).
+        What `Session.execute` does first is kept: pending ORM changes are flushed (autoflush),
+        so a read in a write transaction sees them.
+        """
+        session = self.session
+        if session.autoflush:
+            session.flush()  # returns at once when nothing is pending
+        return session.connection().execute(statement, parameters or {})
+
     def _programme_row(self, key: str) -> ProgrammeRow | None:
         return self.session.scalar(select(ProgrammeRow).where(ProgrammeRow.key == key))
 
@@ -121,14 +136,14 @@ class SessionRepository:
         """`statement`: activity_select's rows, one per activity and owner (in order)."""
         rows: dict[int, Any] = {}
         owners: dict[int, list[str]] = defaultdict(list)
-        for row in self.session.execute(statement, parameters):
+        for row in self._rows(statement, parameters):
             rows.setdefault(row[0], row)
             if row[-1] is not None:
                 owners[row[0]].append(row[-1])
         if not rows:
             return {}
         milestones: dict[int, list[Milestone]] = defaultdict(list)
-        for activity_id, title, due_date, precision, extra in self.session.execute(
+        for activity_id, title, due_date, precision, extra in self._rows(
                 MILESTONES_OF, {"ids": list(rows)}):
             milestones[activity_id].append(
                 Milestone(title, due_of(due_date, precision), dict(extra or {})))

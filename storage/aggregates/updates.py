@@ -26,10 +26,10 @@ class SqlUpdateLog(SessionRepository):
         programme_keys = sorted({a.programme_key for a in wanted})
         keys = sorted({a.key for a in wanted})
         for start in range(0, len(keys), 500):
-            rows = self.session.execute(_LAST_UPDATES, {
+            rows = self._rows(_LAST_UPDATES, {
                 "programme_keys": programme_keys, "keys": keys[start:start + 500]})
-            for row, programme_key, key in rows:
-                activity_id = ActivityId(programme_key, key)
+            for row in rows:
+                activity_id = ActivityId(row.programme_key, row.activity_key)
                 if activity_id in wanted:
                     found[activity_id] = update_of(row)
         return found
@@ -39,8 +39,8 @@ class SqlUpdateLog(SessionRepository):
         return updates[0] if updates else None
 
     def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]:
-        rows = self.session.scalars(
-            select(StatusUpdateRow)
+        rows = self._rows(
+            select(*StatusUpdateRow.__table__.c)
             .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
             .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
             .where(ProgrammeRow.key == activity_id.programme_key,
@@ -150,7 +150,8 @@ class SqlUpdateLog(SessionRepository):
 # to their activities by (programme_id, key) (the key alone has no index of its own: a scan of
 # every activity), then each one's latest by ix_status_updates_activity_at.
 _LAST_UPDATES = (
-    select(StatusUpdateRow, ProgrammeRow.key, ActivityRow.key)
+    select(*StatusUpdateRow.__table__.c, ProgrammeRow.key.label("programme_key"),
+           ActivityRow.key.label("activity_key"))
     .select_from(ProgrammeRow)
     .join(ActivityRow, ActivityRow.programme_id == ProgrammeRow.id)
     .join(StatusUpdateRow, StatusUpdateRow.id == (
