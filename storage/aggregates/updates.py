@@ -104,7 +104,9 @@ class SqlUpdateLog(SessionRepository):
             row.due_date = update.new_due.value if update.new_due else None
             row.due_precision = update.new_due.precision.value if update.new_due else None
         # a recurring activity: the update is about its current occurrence, which it may close
-        log.occurrence = record_on_occurrence(self.session, row, update, update.at)
+        occurrence = record_on_occurrence(self.session, row, update, update.at)
+        if occurrence is not None:  # set on the (autoflushed) row only when there is one: an
+            log.occurrence = occurrence  # assignment would cost every update an UPDATE of it
         self.session.flush()
         return log.id
 
