@@ -170,6 +170,10 @@ class Installs:
                 bot = refreshed
         return bot.bot_token
 
+    def installed(self) -> list[str]:
+        """The workspaces installed now, each swept on its own (bot/scheduler.py)."""
+        return sorted(stored.installed_teams(self.engine))
+
     def workspaces_of_channel(self, channel: str) -> set[str]:
         now = self._clock()
         with self._lock:

@@ -36,9 +36,11 @@ once. A failed job is logged with a correlation id and never stops the scheduler
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,6 +50,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
+from bot.domain import tenancy
 from bot.domain.workdays import WorkCalendar
 from bot.services import Deps, lease
 from bot.services.calendars import AnyProgrammeCalendar
@@ -63,6 +66,7 @@ from bot.services.reminders import (
 log = logging.getLogger("actiebot.scheduler")
 
 OUTBOX_SECONDS = 10
+SWEEP_WORKERS = 4  # many workspaces: how many workspaces are swept at once
 PURGE_MINUTES = 60  # many workspaces: uninstalled workspaces past their retention period
 
 
@@ -129,6 +133,11 @@ class Jobs:
         # (so that a long catch-up never delays the next renewal); directly otherwise.
         self.on_takeover: Any = self.catch_up
         self.purge: Callable[[], object] | None = None  # many workspaces: the retention rule
+        # many workspaces: the installed ones; each one's reminders and digests are swept
+        # on their own (bot/domain/tenancy.py), side by side, so that one workspace's rate
+        # limit or failure neither delays nor stops another's, and an uninstalled workspace
+        # is not swept at all
+        self.workspaces: Callable[[], list[str]] | None = None
 
     def _safe(self, name: str, job: Any) -> bool:
         try:
@@ -160,20 +169,39 @@ class Jobs:
             self._safe("lease", lambda: lease.release(self.deps, self.holder))
             self.held = False
 
+    def _swept(self, name: str, job: Callable[[], object]) -> None:
+        """``job`` once (one workspace), or once per installed workspace, each serving only
+        that workspace, in parallel."""
+        spaces = self.workspaces
+        if spaces is None:
+            self._safe(name, job)
+            return
+        found: list[list[str]] = []
+        if not self._safe(name, lambda: found.append(spaces())) or not found[0]:
+            return
+
+        def one(workspace: str) -> None:
+            with tenancy.serving(workspace):
+                self._safe(f"{name} ({workspace})", job)
+
+        with ThreadPoolExecutor(max_workers=min(SWEEP_WORKERS, len(found[0])),
+                                thread_name_prefix=name) as pool:
+            list(pool.map(lambda w: contextvars.copy_context().run(one, w), found[0]))
+
     def reminders(self) -> None:
         if self.held:
-            self._safe("reminders", lambda: sweep_reminders(self.deps))
+            self._swept("reminders", lambda: sweep_reminders(self.deps))
 
     def digest(self) -> None:
         if self.held:
-            self._safe("digest", lambda: post_digests(self.deps, self.deps.today(),
-                                                      only_first_working_day=True))
+            self._swept("digest", lambda: post_digests(self.deps, self.deps.today(),
+                                                       only_first_working_day=True))
 
     def catch_up_digests(self) -> None:
         """This month's digests of every programme whose first working day has passed."""
         if self.held:
-            self._safe("digest", lambda: post_digests(self.deps, self.deps.today(),
-                                                      only_started_months=True))
+            self._swept("digest", lambda: post_digests(self.deps, self.deps.today(),
+                                                       only_started_months=True))
 
     def outbox(self) -> None:
         if not self.held:
@@ -222,9 +250,12 @@ class LeasedScheduler(BackgroundScheduler):  # type: ignore[misc]
 
 
 def build_scheduler(settings: Settings, deps: Deps, jobs: Jobs | None = None,
-                    purge: Callable[[], object] | None = None) -> tuple[LeasedScheduler, Jobs]:
+                    purge: Callable[[], object] | None = None,
+                    workspaces: Callable[[], list[str]] | None = None,
+                    ) -> tuple[LeasedScheduler, Jobs]:
     jobs = jobs or Jobs(deps)
     jobs.purge = purge or jobs.purge
+    jobs.workspaces = workspaces or jobs.workspaces
     scheduler = LeasedScheduler(jobs, timezone=ZoneInfo(settings.timezone))
     jobs.on_takeover = lambda: scheduler.add_job(
         jobs.catch_up, id="catch-up", replace_existing=True, misfire_grace_time=None)
@@ -245,10 +276,10 @@ def build_scheduler(settings: Settings, deps: Deps, jobs: Jobs | None = None,
     return scheduler, jobs
 
 
-def start_scheduler(settings: Settings, deps: Deps,
-                    purge: Callable[[], object] | None = None) -> BackgroundScheduler:
+def start_scheduler(settings: Settings, deps: Deps, purge: Callable[[], object] | None = None,
+                    workspaces: Callable[[], list[str]] | None = None) -> BackgroundScheduler:
     """Start the jobs; the first lease renewal (right away) runs the catch-up sweep."""
-    scheduler, _jobs = build_scheduler(settings, deps, purge=purge)
+    scheduler, _jobs = build_scheduler(settings, deps, purge=purge, workspaces=workspaces)
     scheduler.start()
     log.info("scheduler started (timezone %s)", settings.timezone)
     return scheduler

@@ -195,8 +195,10 @@ def run_scheduler(settings: Settings, exit_with: int | None = None, delay: float
     if runtime.installs is None:
         deps = replace(deps, notifier=SlackNotifier(
             build_client(settings), settings.language, settings.timezone))
-    running = start_scheduler(settings, deps, purge=runtime.installs.purge_expired
-                              if runtime.installs is not None else None)
+    installs = runtime.installs
+    running = start_scheduler(settings, deps,
+                              purge=installs.purge_expired if installs is not None else None,
+                              workspaces=installs.installed if installs is not None else None)
     try:
         while wait(1.0):
             pass

@@ -300,3 +300,36 @@ def test_tokens_are_never_exported_or_logged(two: Any, caplog: Any) -> None:
     assert TEAM_A in exported.stdout  # the installations are listed, without their tokens
     assert all(TOKEN_A not in r.getMessage() and TOKEN_B not in r.getMessage()
                for r in caplog.records)
+
+
+def test_the_scheduler_sweeps_each_installed_workspace_on_its_own(two: Any, fake_slack: Any) -> None:
+    """Each workspace's sweep serves only that workspace, side by side: a rate-limited
+    workspace delays nobody else, an uninstalled one is not swept at all."""
+    from bot.installs import Installs
+    from bot.scheduler import Jobs
+    from tests.slack.reminder_programme import ledger, travel
+
+    installs = Installs(two.settings, two.engine)
+    jobs = Jobs(two.deps)
+    jobs.held, jobs.workspaces = True, installs.installed
+    fake_slack.reset()
+    fake_slack.tokens.update({TOKEN_A: TEAM_A, TOKEN_B: TEAM_B})
+    fake_slack.fail("chat.postMessage", status=429, retry_after=2, times=2, channel=CHANNEL_A)
+    with travel(at(2021, 10, 22)):
+        jobs.reminders()
+    a = [c for c in fake_slack.calls_with("chat.postMessage", TOKEN_A)
+         if c.body.get("channel") == CHANNEL_A and c.body.get("_ok")]
+    b = fake_slack.calls_with("chat.postMessage", TOKEN_B)
+    assert a and b and all(c.body["channel"] != CHANNEL_A for c in b)
+    assert min(c.at for c in b) < min(c.at for c in a) - 2.0  # B did not wait for A's 429s
+
+    installs.uninstalled(TEAM_A)
+    before = {key for key, row in ledger(two.engine).items() if row.channel == CHANNEL_A}
+    fake_slack.reset()
+    fake_slack.tokens.update({TOKEN_A: TEAM_A, TOKEN_B: TEAM_B})
+    with travel(at(2021, 10, 29)):  # before-1 for the October deadlines, in both programmes
+        jobs.reminders()
+    after = {key for key, row in ledger(two.engine).items() if row.channel == CHANNEL_A}
+    assert after == before  # nothing even claimed for the uninstalled workspace
+    assert fake_slack.calls_with("chat.postMessage", TOKEN_A) == []
+    assert fake_slack.calls_with("chat.postMessage", TOKEN_B)
