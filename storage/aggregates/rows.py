@@ -32,6 +32,7 @@ from storage.models import (
     ProgrammeRow,
     WorkingGroupRow,
 )
+from storage.tenancy import workspace_of
 
 OPEN_STATUSES = tuple(s.value for s in Status if not s.is_closed)
 
@@ -113,6 +114,10 @@ class SessionRepository:
         so a read in a write transaction sees them.
         """
         session = self.session
+        if workspace_of(session) is not None:
+            # serving one of many workspaces: through the ORM, whose hook adds the workspace's
+            # filter to the statement (storage/tenancy.py); a plain connection would bypass it
+            return session.execute(statement, parameters or {})
         if session.autoflush:
             session.flush()  # returns at once when nothing is pending
         return session.connection().execute(statement, parameters or {})
