@@ -21,7 +21,7 @@ from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers.follow_ups import after_answer, pending, run_follow_ups
 from handlers.in_time import InTime, report_later
-from handlers.locale import locale_lookup
+from handlers.locale import LocaleLookups
 from handlers.render import blocks
 from handlers.render.late import outcome_unknown, still_busy
 from handlers.render.messages import compose, error_reply
@@ -56,19 +56,20 @@ def actor_from_command(command: dict[str, Any]) -> Actor:
 
 
 def register(app: App, deps: Deps, settings: Settings) -> None:
-    lookup = locale_lookup(app.client)  # one quick client, and one pause after a failure
+    # one quick client, and one pause after a failure, per token: the request's workspace's
+    lookups = LocaleLookups(app.client)
     in_time = InTime()  # changes are acknowledged within the budget (handlers/in_time.py)
 
-    def language(actor: Actor) -> str:
+    def language(actor: Actor, client: Any) -> str:
         # a new user's locale is learned first (one quick users.info), so the first answer is
         # already in their language
-        return users.language(deps, actor.user_id, settings.language, lookup)
+        return users.language(deps, actor.user_id, settings.language, lookups.of(client))
 
     def on_actie(ack: Ack, command: dict[str, Any], client: Any, context: BoltContext) -> None:
         actor = actor_from_command(command)
 
         def work() -> tuple[str, Result]:
-            return language(actor), execute(deps, parsed(context, command, settings.command),
+            return language(actor, client), execute(deps, parsed(context, command, settings.command),
                                             actor)
 
         change = row_of(parsed(context, command, settings.command)).kind is Kind.CHANGE
@@ -117,7 +118,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     def on_question(ack: Ack, command: dict[str, Any], client: Any,
                     context: BoltContext) -> None:
         actor = actor_from_command(command)
-        lang, tz = language(actor), deps.timezone
+        lang, tz = language(actor, client), deps.timezone
         # the rendered answer, kept in the read cache when the command table says so
         payload = answer(deps, parsed(context, command, settings.command), actor, (lang, tz),
                          lambda result: rendered(result, lang, tz))

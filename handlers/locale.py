@@ -46,3 +46,25 @@ def locale_lookup(client: Any) -> LocaleLookup:
         return str((response.get("user") or {}).get("locale") or "") or None
 
     return lookup
+
+
+class LocaleLookups:
+    """One `locale_lookup` per bot token: with many workspaces each request asks with its own
+    workspace's token (Bolt's context client), and one workspace's outage pauses only its own
+    look-ups. With one workspace there is one token, hence one look-up, as before."""
+
+    def __init__(self, client: Any) -> None:
+        self._base = client
+        self._lock = threading.Lock()
+        self._lookups: dict[str | None, LocaleLookup] = {}
+
+    def of(self, client: Any) -> LocaleLookup:
+        token = getattr(client, "token", None) or getattr(self._base, "token", None)
+        with self._lock:
+            found = self._lookups.get(token)
+            if found is None:
+                if len(self._lookups) > 1000:  # rotated tokens: start afresh
+                    self._lookups.clear()
+                found = self._lookups[token] = locale_lookup(WebClient(
+                    token=token, base_url=getattr(self._base, "base_url", WebClient.BASE_URL)))
+            return found

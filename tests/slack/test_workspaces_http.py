@@ -333,3 +333,13 @@ def test_the_scheduler_sweeps_each_installed_workspace_on_its_own(two: Any, fake
     assert after == before  # nothing even claimed for the uninstalled workspace
     assert fake_slack.calls_with("chat.postMessage", TOKEN_A) == []
     assert fake_slack.calls_with("chat.postMessage", TOKEN_B)
+
+
+def test_a_users_locale_is_asked_with_their_own_workspaces_token(two: Any, fake_slack: Any) -> None:
+    fake_slack.users[MEMBER_B] = {"id": MEMBER_B, "locale": "en-GB"}
+    fake_slack.users[MEMBER_A] = {"id": MEMBER_A, "locale": "nl-NL"}
+    b = two.client.command("status p-oktober", user=MEMBER_B, team=TEAM_B, channel=CHANNEL_B)
+    a = two.client.command("status a-oktober", user=MEMBER_A, team=TEAM_A, channel=CHANNEL_A)
+    assert "not started" in b.text and "niet gestart" in a.text
+    assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_B)] == [MEMBER_B]
+    assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_A)] == [MEMBER_A]
