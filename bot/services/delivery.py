@@ -27,7 +27,10 @@ from bot.services.results import Announcement
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
+# How long a row stays leased to the process posting it: longer than one attempt lasts (a post,
+# a look-up, a second post, each with the client's timeout), short enough that a row whose
+# process was killed mid-attempt is taken up again within a minute.
+LEASE = timedelta(seconds=60)
 # Slack errors that need a person (invite the bot, unarchive): retry, but not soon.
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 RETRY_FIRST = timedelta(seconds=10)  # the first retry of a post that failed; doubled each time
