@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint bench soak clean
+.PHONY: run test setup lint bench soak chaos clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ bench: $(STAMP)
 ## 20 minutes of the working day, the largest process's RSS sampled (on demand, not in CI).
 soak: $(STAMP)
 	@$(BIN)/python scripts/bench.py soak
+
+## Faults under load: 20 minutes per database (CHAOS_SECONDS, CHAOS_DBS, CHAOS_RATE), the table
+## of README "Delivery". On demand, not in CI (tests/slack/test_fault_suite.py is the short run).
+chaos: $(STAMP)
+	@bash scripts/ensure-postgres
+	@$(BIN)/python scripts/chaos.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis actiebot.db*

@@ -11,7 +11,7 @@ Jobs (a few cron-like jobs, never one per activity), in the programme's time zon
   ``dateutil.rrule``): 1 January 2022 is a Saturday and a holiday, so January's digest goes out
   on Monday 3 January. With programmes on different calendars the trigger fires on each of
   their first working days and every programme's digest goes out on its own;
-* ``outbox`` — every 10 seconds: post what is due (failed posts whose back-off has passed,
+* ``outbox`` — every 5 seconds: post what is due (failed posts whose back-off has passed,
   rows a killed process left behind) as fast as Slack allows, channels side by side and one
   post a second per channel (bot/services/delivery.py:deliver_pending), post digest threads
   whose parent went out late, tell admin channels about channels the bot cannot reach;
@@ -65,7 +65,7 @@ from bot.services.reminders import (
 
 log = logging.getLogger("actiebot.scheduler")
 
-OUTBOX_SECONDS = 10
+OUTBOX_SECONDS = 5
 SWEEP_WORKERS = 4  # many workspaces: how many workspaces are swept at once
 PURGE_MINUTES = 60  # many workspaces: uninstalled workspaces past their retention period
 

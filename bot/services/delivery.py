@@ -133,7 +133,8 @@ def deliver_pending(deps: Deps, limit: int = DRAIN_BATCH, budget: float = DRAIN_
     with at least ``gap`` seconds between two of its posts (Slack: one message a second per
     channel); a 429 waits for its Retry-After in the client (handlers/delivery.py). Batches of
     ``limit`` rows follow each other until nothing is due or ``budget`` seconds have passed
-    (the next run goes on). As soon as a post goes through again, the rows that failed on an
+    (the next run goes on). Once Slack took a post after a row's failed attempt (any post:
+    an announcement right after the outage, a row of this run), the rows that failed on an
     outage (5xx, 429, no answer) are due at once instead of at their back-off: Slack is back.
     Exactly once stays with the ledger (``_post`` leases each row before it posts)."""
     started = monotonic()
@@ -141,6 +142,8 @@ def deliver_pending(deps: Deps, limit: int = DRAIN_BATCH, budget: float = DRAIN_
     seen: set[int] = set()
     healed = False
     while monotonic() - started < budget and (keep_going is None or keep_going()):
+        if not healed:  # Slack took a post since the outage: what failed on it is due now
+            healed = _due_after_outage(deps)
         with deps.uow() as uow:
             rows = [row for row in uow.repo.list_pending_deliveries(deps.now(), limit)
                     if row.id not in seen]
@@ -174,12 +177,22 @@ def deliver_pending(deps: Deps, limit: int = DRAIN_BATCH, budget: float = DRAIN_
                 batch = [o for done in pool.map(drain, by_channel.values()) for o in done]
         outcomes.extend(batch)
         if not healed and any(o.ok for o in batch):
-            healed = True
-            with deps.uow(write=True) as uow:
-                if uow.repo.retry_outage_failures(deps.now(), OUTAGE_ERRORS,
-                                                  deps.now() + RETRY_SOON):
-                    uow.commit()
+            healed = _due_after_outage(deps)
     return outcomes
+
+
+def _due_after_outage(deps: Deps) -> bool:
+    """Make the rows that failed on an outage due now if Slack took a post after their
+    attempt; True when some were."""
+    now = deps.now()
+    with deps.uow() as uow:  # a read first: nearly always nothing waits, and no write is due
+        if uow.repo.delivery_backlog(now)[1] == 0:
+            return False
+    with deps.uow(write=True) as uow:
+        if uow.repo.retry_outage_failures(now, OUTAGE_ERRORS, now + RETRY_SOON):
+            uow.commit()  # only then: a write that changes nothing bumps no version
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.orm import aliased
 
 from bot.domain.ports import ActivityId, Delivery, ReminderHold
 from storage.aggregates.rows import SessionRepository
@@ -85,12 +86,18 @@ class SqlDeliveries(SessionRepository):
 
     def retry_outage_failures(self, now: datetime, errors: frozenset[str],
                               before: datetime) -> int:
-        """Rows that failed on an outage and wait for a retry before ``before``: due now.
-        Returns how many. The caller commits."""
+        """Rows that failed on an outage and wait for a retry before ``before`` are due now
+        once Slack took a post after their failed attempt (the outage is over). Returns how
+        many. The caller commits."""
+        sent = aliased(DeliveryRow)
+        healed = (select(sent.id)
+                  .where(sent.state == "sent", sent.sent_at > DeliveryRow.last_attempt_at)
+                  .limit(1).exists())
         result = self.session.execute(
             sql_update(DeliveryRow)
             .where(DeliveryRow.state == "failed", DeliveryRow.last_error.in_(sorted(errors)),
-                   DeliveryRow.next_attempt_at > now, DeliveryRow.next_attempt_at <= before)
+                   DeliveryRow.next_attempt_at > now, DeliveryRow.next_attempt_at <= before,
+                   healed)
             .values(next_attempt_at=now)
             .execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)

@@ -172,3 +172,39 @@ def test_a_change_that_cannot_commit_in_time_answers_nog_bezig_then_confirms_by_
     time.sleep(0.3)
     assert len(fake_slack.calls_to("chat.postMessage")) == len(posted) == 1
     assert "traag maar zeker" in str(posted[0].body)
+
+
+def test_the_backlog_drains_channels_side_by_side_one_post_a_second_each_honouring_retry_after(
+        loaded: Any, fake_slack: Any) -> None:
+    """12 announcements waiting in 3 channels (Slack was down): one outbox run posts them all,
+    each once, at least a second apart within a channel, channels in parallel (so ~4 s, not
+    12), waiting out a 429's Retry-After."""
+    from bot.domain import grammar
+    from bot.services.commands import execute
+    from bot.services.delivery import deliver_pending
+    from bot.services.deps import Actor
+    from tests.slack.reminder_programme import notifying
+
+    deps = notifying(loaded.deps, fake_slack)
+    keys = []
+    for i in range(4):
+        for ref in ("mda-advies", "thv-onderzoek", "plegeraanpak"):
+            result = execute(deps, grammar.Update(ref, Status.AT_RISK, f"stap {i}"),
+                             Actor.console())
+            keys.append(result.delivery_key)  # type: ignore[attr-defined]
+    assert len(set(keys)) == 12 and all(keys)
+    fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
+    started = time.monotonic()
+    outcomes = deliver_pending(deps)
+    took = time.monotonic() - started
+    assert sorted(o.key for o in outcomes if o.ok) == sorted(keys)
+    assert all(len(fake_slack.posts_of(key)) == 1 for key in keys)
+    posts = [c for c in fake_slack.calls_to("chat.postMessage") if c.body.get("_ok")]
+    by_channel: dict[str, list[float]] = {}
+    for call in posts:
+        by_channel.setdefault(str(call.body["channel"]), []).append(call.at)
+    assert len(by_channel) == 3
+    for moments in by_channel.values():
+        assert all(b - a >= 0.9 for a, b in zip(moments, moments[1:])), moments
+    assert took < 9.0, took  # side by side: ~3 s of pacing plus the 1 s Retry-After
+    assert deliver_pending(deps) == []  # nothing twice
