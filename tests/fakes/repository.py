@@ -56,6 +56,7 @@ class _DeliveryRecord:
     created_at: datetime
     next_attempt_at: datetime | None
     sent_at: datetime | None = None
+    last_attempt_at: datetime | None = None
 
 
 @dataclass
@@ -476,7 +477,7 @@ class FakeDeliveries(_OnStore):
             return None
         if record.next_attempt_at is not None and record.next_attempt_at > now:
             return None
-        record.next_attempt_at = now + lease
+        record.next_attempt_at, record.last_attempt_at = now + lease, now
         return self._put(record, attempts=record.delivery.attempts + 1,
                          first_attempt_at=record.delivery.first_attempt_at or now)
 
@@ -497,9 +498,12 @@ class FakeDeliveries(_OnStore):
 
     def retry_outage_failures(self, now: datetime, errors: frozenset[str],
                               before: datetime) -> int:
+        sent = [r.sent_at for r in self.store.deliveries.values() if r.sent_at is not None]
         due = [r for r in self.store.deliveries.values()
                if r.delivery.state == "failed" and r.delivery.last_error in errors
-               and r.next_attempt_at is not None and now < r.next_attempt_at <= before]
+               and r.next_attempt_at is not None and now < r.next_attempt_at <= before
+               and r.last_attempt_at is not None  # Slack took a post after its attempt
+               and any(at > r.last_attempt_at for at in sent)]
         for record in due:
             record.next_attempt_at = now
         return len(due)

@@ -175,10 +175,16 @@ def _bookkeeping(repo: Any, now: datetime) -> list[Any]:
     repo.claim_delivery("reminder:2", "reminder", "C0MDA0001", {}, now)
     repo.claim_delivery("reminder:3", "reminder", "C0MDA0001", {}, now)
     folded = repo.fold_deliveries(["reminder:2", "reminder:3"], "reminder:3", now)
+    earlier = now - timedelta(minutes=1)  # attempted before update:1 was sent: retried now
     for key, error, retry in (("digest:4", "ratelimited", now + timedelta(minutes=30)),
-                              ("digest:5", "channel_not_found", None)):
-        claimed = repo.claim_delivery(key, "digest", "C0MDA0001", {}, now)
+                              ("digest:5", "channel_not_found", None),
+                              ("digest:6", "ratelimited", now + timedelta(minutes=30))):
+        claimed = repo.claim_delivery(key, "digest", "C0MDA0001", {},
+                                      earlier if key == "digest:4" else now)
+        if key == "digest:4":
+            repo.lock_delivery(claimed.id, earlier, timedelta(minutes=1))
         repo.mark_failed(claimed.id, error, retry, now)
+    # digest:4 is due now; digest:6, never attempted, keeps its back-off
     retried = repo.retry_outage_failures(now, frozenset({"ratelimited"}), now + timedelta(hours=1))
     return [
         again, locked.attempts, locked_twice, folded, retried, repo.delivery_backlog(now),
