@@ -341,8 +341,12 @@ class FakeSlack:
                 if self.tokens and token not in self.tokens:
                     return 200, {"ok": False, "error": "invalid_auth"}, {}
                 team = self.tokens.get(token, "T0001")
+                org = team.startswith("E")  # an org-wide install on Enterprise Grid
                 return 200, {"ok": True, "user_id": f"UBOT{team[-4:]}" if self.tokens else "UBOT",
-                             "team_id": team, "bot_id": f"B{team[-4:]}" if self.tokens else "B1",
+                             "team_id": None if org else team,
+                             "enterprise_id": team if org else None,
+                             "is_enterprise_install": org,
+                             "bot_id": f"B{team[-4:]}" if self.tokens else "B1",
                              "url": f"https://{team.lower()}.slack.invalid/"}, {}
             if method in ("views.open", "views.update", "views.publish"):  # issue 10
                 view = body.get("view")

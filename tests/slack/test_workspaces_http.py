@@ -343,3 +343,29 @@ def test_a_users_locale_is_asked_with_their_own_workspaces_token(two: Any, fake_
     assert "not started" in b.text and "niet gestart" in a.text
     assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_B)] == [MEMBER_B]
     assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_A)] == [MEMBER_A]
+
+
+def test_an_org_wide_install_on_enterprise_grid_serves_the_orgs_workspaces(
+        many: Any, fake_slack: Any) -> None:
+    org, token = "E0CONCERN", "xoxb-org-3333-secret"
+    fake_slack.grant("code-org", "T0UNUSED1", token, enterprise_id=org,
+                     is_enterprise_install=True)
+    status, page, headers = _get(many.client.base, "/slack/install")
+    link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page)
+    assert link is not None
+    state = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)["state"][0]
+    cookie = {k.lower(): v for k, v in headers.items()}["set-cookie"].split(";")[0]
+    status, _page, _ = _get(many.client.base, "/slack/oauth_redirect?" + urlencode(
+        {"code": "code-org", "state": state}), cookie=cookie)
+    assert status == 200
+    many.fake = fake_slack
+    listed = cli(many, "workspaces")
+    assert org in listed.stdout and "installed" in listed.stdout
+    assert import_into(many, PROGRAMME, "org.yaml", org).returncode == 0
+    fake_slack.join(CHANNEL_A, MEMBER_A)
+    # a member of one of the org's workspaces, the app installed org-wide
+    reply = many.client.command("update a-oktober risico x", user=MEMBER_A, team="T0WSINORG",
+                                channel=CHANNEL_A, enterprise_id=org,
+                                is_enterprise_install="true")
+    assert "Opgeslagen" in reply.text
+    wait_until(lambda: len(fake_slack.calls_with("chat.postMessage", token)) == 1)
