@@ -336,13 +336,18 @@ def test_the_scheduler_sweeps_each_installed_workspace_on_its_own(two: Any, fake
 
 
 def test_a_users_locale_is_asked_with_their_own_workspaces_token(two: Any, fake_slack: Any) -> None:
-    fake_slack.users[MEMBER_B] = {"id": MEMBER_B, "locale": "en-GB"}
-    fake_slack.users[MEMBER_A] = {"id": MEMBER_A, "locale": "nl-NL"}
-    b = two.client.command("status p-oktober", user=MEMBER_B, team=TEAM_B, channel=CHANNEL_B)
-    a = two.client.command("status a-oktober", user=MEMBER_A, team=TEAM_A, channel=CHANNEL_A)
+    english, dutch = "U0BENGLISH", "U0ADUTCH1"
+    fake_slack.users[english] = {"id": english, "locale": "en-GB"}
+    fake_slack.users[dutch] = {"id": dutch, "locale": "nl-NL"}
+    try:
+        b = two.client.command("status p-oktober", user=english, team=TEAM_B, channel=CHANNEL_B)
+        a = two.client.command("status a-oktober", user=dutch, team=TEAM_A, channel=CHANNEL_A)
+    finally:  # the fake outlives this test
+        fake_slack.users.pop(english)
+        fake_slack.users.pop(dutch)
     assert "not started" in b.text and "niet gestart" in a.text
-    assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_B)] == [MEMBER_B]
-    assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_A)] == [MEMBER_A]
+    assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_B)] == [english]
+    assert [c.body["user"] for c in fake_slack.calls_with("users.info", TOKEN_A)] == [dutch]
 
 
 def test_an_org_wide_install_on_enterprise_grid_serves_the_orgs_workspaces(
