@@ -24,7 +24,8 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.services import Actor, Deps, changes, users
 from bot.services.delivery import deliver
-from bot.services.reminders import complete_from_button, posted_message, snooze
+from bot.services.reminder_buttons import complete_from_button, snooze
+from bot.services.reminders import posted_message
 from bot.services.results import (
     NewActivityForm,
     Result,

@@ -15,6 +15,7 @@ from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars, calendar_for
 from bot.services.delivery import claim_announcement
 from bot.services.deps import Actor, Deps
+from bot.services.digests import digest_now
 from bot.services.privacy import refuse_personal_data
 from bot.services.rollover import MAX_CHAIN, carried_from
 
@@ -225,8 +226,6 @@ def list_activities(deps: Deps, query: str | None, actor: Actor) -> r.Result:
 
 def overview(deps: Deps, actor: Actor) -> r.Result:
     """The channel's digest now (bot/services/digests.py), the same one the month brings."""
-    from bot.services.digests import digest_now
-
     return digest_now(deps, actor.channel_id)
 
 

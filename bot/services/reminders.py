@@ -1,4 +1,5 @@
-"""Deadline reminders: the sweep, the two buttons, and telling the admins about dead channels.
+"""Deadline reminders: the sweep and telling the admins about dead channels (the buttons under
+a reminder: bot/services/reminder_buttons.py).
 
 `sweep_reminders(deps, at)` is the one function both the scheduler (09:00 on working days, and
 once at start-up to catch up) and `actiebot remind --at` call. For every open activity and
@@ -25,15 +26,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
-from bot.domain import grammar
 from bot.domain import reminders as policy
 from bot.domain.digest import due_of
-from bot.domain.model import Activity, DueDate, Precision, ReminderPolicy, Status, WorkingGroup
-from bot.domain.ports import ActivityId, Delivery, ReminderHold, Repository
+from bot.domain.model import Activity, DueDate, Precision, ReminderPolicy, WorkingGroup
+from bot.domain.ports import ActivityId, Delivery, Repository
 from bot.domain.workdays import WorkCalendar
-from bot.services import permissions
 from bot.services import results as r
-from bot.services.calendars import ProgrammeCalendars, calendar_for
+from bot.services.calendars import ProgrammeCalendars
 from bot.services.delivery import (
     CHANNEL_ERRORS,
     MATERIALISERS,
@@ -43,7 +42,7 @@ from bot.services.delivery import (
     deliver,
     deliver_pending,
 )
-from bot.services.deps import Actor, Deps
+from bot.services.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +315,7 @@ class Pacer:
 
 # -- bundles: one message per channel and sweep, the rest of the details in its thread -------
 
-def _parts(items: list[str], size: int) -> list[list[str]]:
+def bundle_parts(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
@@ -329,7 +328,7 @@ def _post_parts(deps: Deps, parent_key: str, pacer: Pacer | None = None) -> list
     if parent is None or parent.state != "sent" or not parent.message_ts:
         return []
     p = parent.payload
-    parts = _parts(list(p.get("items") or ()), int(p.get("part_size") or BUNDLE_PART_SIZE))
+    parts = bundle_parts(list(p.get("items") or ()), int(p.get("part_size") or BUNDLE_PART_SIZE))
     outcomes: list[DeliveryOutcome] = []
     for number, chunk in enumerate(parts[1:], start=2):
         key = part_key(parent_key, number)
@@ -352,7 +351,7 @@ def complete_bundle_threads(deps: Deps, days: int = 7) -> list[DeliveryOutcome]:
     with deps.uow() as uow:
         parents = [d for d in uow.repo.list_sent_deliveries(
             REMINDER_BUNDLE, deps.now() - timedelta(days=days)) if "parent" not in d.payload]
-        wanted = {d.key: [part_key(d.key, n) for n in range(2, len(_parts(
+        wanted = {d.key: [part_key(d.key, n) for n in range(2, len(bundle_parts(
             list(d.payload.get("items") or ()),
             int(d.payload.get("part_size") or BUNDLE_PART_SIZE))) + 1)] for d in parents}
         existing = uow.repo.existing_delivery_keys(
@@ -382,7 +381,7 @@ def _materialise_bundle(repo: Repository, delivery: Delivery,
     if "parent" in p:  # a thread reply: details and buttons only
         shown = tuple(notices[k] for k in items if k in notices)
         return r.ReminderBundle(shown, (), as_of, int(p.get("part", 2)), int(p.get("parts", 2)))
-    first = _parts(items, int(p.get("part_size") or BUNDLE_PART_SIZE))
+    first = bundle_parts(items, int(p.get("part_size") or BUNDLE_PART_SIZE))
     shown = tuple(notices[k] for k in first[0] if k in notices)
     return r.ReminderBundle(shown, tuple(notices[k] for k in items if k in notices), as_of, 1,
                             len(first))
@@ -486,115 +485,6 @@ def _materialise_channel_problem(repo: Repository, delivery: Delivery) -> r.Chan
 
 
 # -- the buttons ----------------------------------------------------------------------------
-
-def _parse_ref(ref: str) -> ActivityId | None:
-    programme, sep, key = ref.partition("/")
-    return ActivityId(programme, key) if sep and programme and key else None
-
-
-def _milestone_for(activity_milestones: Iterable[str], target: str) -> str | None:
-    return next((m for m in activity_milestones if target_of(m) == target), None)
-
-
-def covers(repo: Repository, delivery: Delivery, activity_id: ActivityId, target: str) -> bool:
-    """Whether a posted message (its ledger row) carries buttons for this item: a reminder
-    about it, or a bundle whose part holds it."""
-    p = delivery.payload
-    if delivery.kind == REMINDER:
-        return (p.get("programme"), p.get("activity"), p.get("target", ACTIVITY_TARGET)) == (
-            activity_id.programme_key, activity_id.key, target)
-    if delivery.kind == REMINDER_BUNDLE:
-        items = list(p.get("items") or ())
-        if "parent" not in p:  # the top-level message: buttons for its first part only
-            items = _parts(items, int(p.get("part_size") or BUNDLE_PART_SIZE))[0]
-        prefix = f"reminder:{activity_id}:{target}:"
-        return any(key.startswith(prefix) for key in items)
-    return False
-
-
-def _clicked(deps: Deps, ref: str, target: str, actor: Actor,
-             message_ts: str | None) -> tuple[ActivityId, Activity] | r.Result:
-    """The activity a button names, looked up in the database, and whether this actor may
-    change it (bot/services/permissions.py). A click on a message (``message_ts``) counts
-    only when that message is one the bot posted in this channel (a delivered row in the
-    ledger) and carries buttons for this very item; never trust what the payload says."""
-    activity_id = _parse_ref(ref)
-    with deps.uow() as uow:
-        repo = uow.repo
-        activity = repo.get_activity(activity_id) if activity_id else None
-        if activity is None or activity_id is None:
-            return r.UnknownRef(ref, ())
-        if message_ts is not None:
-            posted = (repo.get_delivery_by_message(actor.channel_id, message_ts)
-                      if actor.channel_id else None)
-            if posted is None or posted.state != "sent" or not covers(repo, posted,
-                                                                        activity_id, target):
-                log.warning("a reminder button on a message the bot did not post for it "
-                            "(%s) was ignored", activity_id)
-                return r.Refused("not_our_message", activity=activity)
-        rule = permissions.change_rule(deps, repo, activity.programme_key,
-                                       activity.working_group, activity)
-    refused = permissions.decide(deps, actor, rule)
-    if refused is not None:
-        return refused
-    return activity_id, activity
-
-
-def complete_from_button(deps: Deps, ref: str, target: str, actor: Actor,
-                         message_ts: str | None = None) -> r.Result:
-    """"Gereed": the activity through the same service as `/actie update <ref> gereed` (the
-    update log names who clicked); a milestone is marked done for its reminders. Refused
-    unless the clicker may change the activity (bot/services/permissions.py)."""
-    from bot.services.dispatch import record_update
-
-    clicked = _clicked(deps, ref, target, actor, message_ts)
-    if not isinstance(clicked, tuple):
-        return clicked
-    activity_id, activity = clicked
-    if target == ACTIVITY_TARGET:
-        if activity.status.is_closed:
-            return r.AlreadyClosed(activity)
-        result = record_update(deps, grammar.Update(ref=str(activity_id), status=Status.DONE),
-                               actor)
-        log.info("activity %s marked done with the reminder button", activity_id)
-        return result
-    milestone = _milestone_for((m.title for m in activity.milestones), target)
-    if milestone is None:
-        return r.UnknownRef(ref, ())
-    with deps.uow(write=True) as uow:
-        uow.repo.add_reminder_hold(ReminderHold(
-            activity_id, target, "done", None, actor.user_id, deps.now(), actor.user_name,
-            actor.source))
-        uow.commit()
-    log.info("a milestone of %s marked done with the reminder button", activity_id)
-    return r.MilestoneDone(activity, milestone, actor.user_id)
-
-
-def snooze(deps: Deps, ref: str, target: str, actor: Actor,
-           days: int = SNOOZE_DAYS, message_ts: str | None = None) -> r.Result:
-    """"Herinner me volgende week": no reminders for this item until the first working day a
-    week from now; then the current notice comes (once), as after any gap. Refused unless the
-    clicker may change the activity."""
-    clicked = _clicked(deps, ref, target, actor, message_ts)
-    if not isinstance(clicked, tuple):
-        return clicked
-    activity_id, activity = clicked
-    milestone = None
-    if target != ACTIVITY_TARGET:
-        milestone = _milestone_for((m.title for m in activity.milestones), target)
-        if milestone is None:
-            return r.UnknownRef(ref, ())
-    with deps.uow() as uow:
-        cal = calendar_for(deps, uow.repo.get_programme(activity_id.programme_key))
-    until = cal.next_working_day(deps.today() + timedelta(days=days))
-    with deps.uow(write=True) as uow:
-        uow.repo.add_reminder_hold(ReminderHold(
-            activity_id, target, "snooze", until, actor.user_id, deps.now(), actor.user_name,
-            actor.source))
-        uow.commit()
-    log.info("reminders for %s snoozed until %s", activity_id, until.isoformat())
-    return r.SnoozeRecorded(activity, milestone, until, actor.user_id)
-
 
 MATERIALISERS[REMINDER] = _materialise_reminder
 MATERIALISERS[REMINDER_BUNDLE] = _materialise_bundle
