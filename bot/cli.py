@@ -10,9 +10,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
+from bot.cli_common import Failure
+from bot.cli_common import day as _day
+from bot.cli_common import today as _today
 from bot.config import ConfigError, Settings
 from bot.domain.dates import canonical
 from bot.domain.model import DueDate, Status
@@ -21,10 +23,6 @@ from bot.domain.ports import ImportCounts
 log = logging.getLogger("actiebot")
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kennemerland-2021.yaml"
-
-
-class Failure(Exception):
-    """A real failure: printed as one line, exit status 1."""
 
 
 def _runtime(settings: Settings, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -182,23 +180,6 @@ def _load_example_if_empty(settings: Settings, example: Path) -> None:
         # connection may be left open for them to inherit (server.py).
         runtime.engine.dispose()
     print(f"loaded the example programme {example.name}", file=sys.stderr)
-
-
-def _today(args: argparse.Namespace) -> date | None:
-    """`--today YYYY-MM-DD`, else ``ACTIEBOT_TODAY``, else None (the real clock)."""
-    given = getattr(args, "today", None)
-    if given is not None:
-        return given  # type: ignore[no-any-return]
-    value = os.environ.get("ACTIEBOT_TODAY", "").strip()
-    return _day(value) if value else None
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value[:20]!r} is not a day; expected YYYY-MM-DD, e.g. 2021-06-15") from None
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -384,7 +365,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    import os
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli_common import Failure
 from bot.config import Settings
 from bot.domain.model import ProgrammeFile
 
@@ -22,7 +23,6 @@ REPORT_FORMATS = ("docx", "odt")
 
 def write_archive(args: argparse.Namespace, files: list[ProgrammeFile], runtime: Any,
                   settings: Settings) -> int:
-    from bot.cli import Failure
     from bot.domain.archive import coverage, half_years, log_entries
     from bot.services.report import draft_report
     from bot.services.report_results import ReportProblem

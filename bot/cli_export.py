@@ -11,6 +11,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from bot.cli_common import Failure
 from bot.domain.model import ProgrammeFile, fold
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -37,8 +38,6 @@ def only_group(files: list[ProgrammeFile], group: str) -> list[ProgrammeFile]:
             file, working_groups=(match,), activities=activities,
             goals=tuple(g for g in file.goals if g.key in goal_keys)))
     if not kept:
-        from bot.cli import Failure
-
         known = sorted({g.key for f in files for g in f.working_groups})
         raise Failure(f"no working group {group!r}"
                       + (f"; known groups: {', '.join(known[:12])}" if known else ""))
@@ -46,8 +45,6 @@ def only_group(files: list[ProgrammeFile], group: str) -> list[ProgrammeFile]:
 
 
 def write_binary(args: argparse.Namespace, files: list[ProgrammeFile]) -> int:
-    from bot.cli import Failure
-
     if args.format == "xlsx":
         from storage.programme_xlsx import dump_xlsx
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
+from bot.cli_common import Failure, day
+from bot.cli_common import today as today_of
 from bot.config import Settings
 from bot.domain.periods import InvalidPeriod, Period, parse_period
 from handlers.render.report_files import AUDIENCES, FORMATS, TEMPLATE_SUFFIXES
@@ -49,12 +50,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.set_defaults(func=cmd_report)
 
 
-def day(text: str) -> date:
-    from bot.cli import _day
-
-    return _day(text)
-
-
 def period(text: str) -> Period:
     try:
         return parse_period(text)
@@ -80,15 +75,12 @@ def reference_document(path: str | None, fmt: str | None) -> tuple[str, bytes | 
     try:
         return matching, Path(path).read_bytes()
     except OSError as error:
-        from bot.cli import Failure
-
         raise Failure(f"cannot read the reference document {path}: "
                       f"{error.strerror or type(error).__name__}") from None
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime
-    from bot.cli import Failure, _today
     from bot.services.report import draft_report
     from bot.services.report_results import ReportProblem
     from handlers.render.report_files import filename, render
@@ -96,7 +88,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     fmt, template = reference_document(args.template, args.format)
     runtime = build_runtime(settings)
     deps = runtime.deps
-    today = _today(args)
+    today = today_of(args)
     if today is not None:  # reading as on that day: the clock stands still
         from dataclasses import replace
 

@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 
+from bot.cli_common import Failure
 from bot.config import Settings
 from bot.domain.model import DUTCH_STATUS_WORD
 
@@ -34,7 +35,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 def cmd_rollover(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime
-    from bot.cli import Failure
     from bot.services.rollover import RolledOver, rollover
 
     runtime = build_runtime(settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from bot.cli_common import Failure
 from bot.config import Settings
 
 
@@ -24,7 +25,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime
-    from bot.cli import Failure
     from bot.services.delivery import backlog
     from storage.db import current_revision, ping
 

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.cli_common import Failure
 from bot.config import Settings
 
 # a Slack team id (T…) or, for an org-wide install on Enterprise Grid, an enterprise id (E…)
@@ -69,7 +70,6 @@ def cmd_workspaces(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge_workspace(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import Failure
     from storage.db import create_db_engine, upgrade
     from storage.workspaces import list_workspaces, purge_workspace
 
@@ -100,7 +100,6 @@ def cmd_purge_workspace(args: argparse.Namespace, settings: Settings) -> int:
 def import_workspace(args: Any, settings: Settings, engine: Any, keys: list[str]) -> str | None:
     """The workspace an import goes into, checked before anything is written. Raises Failure
     for a programme of another workspace or a missing `--workspace` in many-workspace mode."""
-    from bot.cli import Failure
     from storage.workspaces import installed_teams, programme_workspaces
 
     wanted: str | None = getattr(args, "workspace", None)
