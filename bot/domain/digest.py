@@ -2,7 +2,7 @@
 
 Pure: the caller fetches the rows (only what is due, changed or stale) and passes them in with
 the day; this module sorts, counts working days and picks the most urgent items. Wording and
-Slack's limits are the renderer's business (handlers/render/messages.py).
+Slack's limits are the renderer's business (handlers/render/digests.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ that look at a window from today also open ones due far ahead. Against both:
 - on SQLite, the work the database engine does (virtual-machine instructions, counted with
   sqlite3's progress handler: deterministic, not a timing) stays nearly the same with ten
   times the other activities. A query that walks an index past every closed activity (the
-  plans fixed by migration 0013 and storage/repository.py) multiplies it.
+  plans fixed by migration 0013 and storage/aggregates/) multiplies it.
 """
 
 from __future__ import annotations
