@@ -50,8 +50,14 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
 
     import bot.app
     import bot.wsgi  # noqa: F401
+    from bot.domain import workdays
 
     make_url(settings.database_url).get_dialect().import_dbapi()
+    # The holidays package's data, loaded through its public API (its country registry comes
+    # with it). Measured on one worker after questions that count working days (SQLite, the
+    # example programme): loaded by each worker, RSS 72 -> 80 MB, PSS 57 -> 64 MB; loaded
+    # here and shared, RSS 79 MB, PSS 55 MB, private dirty 48 -> 38 MB.
+    workdays.preload()
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

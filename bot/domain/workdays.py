@@ -34,14 +34,10 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import importlib.util
-import sys
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, Final
 
 import holidays
@@ -133,41 +129,21 @@ def calendar_spec(programme: Programme | None) -> CalendarSpec:
         return CalendarSpec()
 
 
-_NL_MODULE = "holidays.countries.netherlands"
-_NL_LOCK = threading.Lock()
-
-
-def _netherlands() -> type[holidays.HolidayBase]:
-    """The holidays package's Netherlands class, loaded without ``holidays.countries``.
-
-    ``holidays.country_holidays("NL")`` (and any import of a module under
-    ``holidays.countries``) first runs that package's ``__init__``, which imports every one of
-    the ~250 countries the library knows: ~6 MB in every process that counts a working day,
-    for one country. The Netherlands module itself needs only the package's shared modules, so
-    it is loaded from its file, under its own name (a later import of the package finds it and
-    uses the same class). If this version of the package keeps it elsewhere, the package's own
-    lookup is used: the same class, only larger."""
-    with _NL_LOCK:
-        module = sys.modules.get(_NL_MODULE)
-        if module is None:
-            spec = importlib.util.spec_from_file_location(
-                _NL_MODULE, Path(str(holidays.__file__)).parent / "countries" / "netherlands.py")
-            if spec is None or spec.loader is None or not Path(str(spec.origin)).is_file():
-                return holidays.country_holidays("NL").__class__
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[_NL_MODULE] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[_NL_MODULE]
-                raise
-        found: type[holidays.HolidayBase] = module.Netherlands
-        return found
+def preload() -> None:
+    """Load the holidays package's data now. `actiebot serve` calls this in the master process
+    before forking, so the workers share those pages (copy-on-write) instead of each loading
+    them on its first working-day count."""
+    holidays_for(CalendarSpec(), 2024)
 
 
 def holidays_for(spec: CalendarSpec, year: int, language: str = "nl") -> dict[date, str]:
     """The days off of one year under ``spec`` (weekends aside), with their names."""
-    loaded = _netherlands()(years=year, language=language, categories=("public", "optional"))
+    # Through the package's public API, whose country registry imports every country module
+    # the package knows (~240) on first use: more memory than loading the Netherlands module
+    # alone from its file into sys.modules, which relied on the package's private layout.
+    # `serve` loads it once in the master (see `preload`), so the workers share it.
+    loaded = holidays.country_holidays(
+        "NL", years=year, language=language, categories=("public", "optional"))
     names = {day: str(name) for day, name in loaded.items() if day.year == year}
     liberation = date(year, 5, 5)
     if spec.days_off is DaysOff.CAO_GEMEENTEN:
