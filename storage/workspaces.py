@@ -125,17 +125,6 @@ def list_workspaces(engine: Engine) -> list[WorkspaceInfo]:
     return found
 
 
-def is_installed(engine: Engine, team_id: str) -> bool:
-    return team_id in installed_teams(engine)
-
-
-def touch(engine: Engine, team_id: str, at: datetime) -> None:
-    """Last activity: a request from the workspace changed something."""
-    with Session(engine) as session, session.begin():
-        session.execute(update(WorkspaceRow).where(WorkspaceRow.team_id == team_id)
-                        .values(last_activity_at=at))
-
-
 def due_for_purge(engine: Engine, now: datetime, retention_days: int) -> list[str]:
     """Workspaces uninstalled more than `retention_days` ago (and not installed again)."""
     limit = now - timedelta(days=retention_days)
