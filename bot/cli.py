@@ -329,6 +329,9 @@ from bot.cli_workspaces import add_commands as _workspace_commands
 from bot.cli_workspaces import workspace_id as _workspace_id
 
 EXTENSIONS.append(_workspace_commands)  # workspaces, purge-workspace (issue 19)
+from bot.cli_calendar import add_commands as _calendar_commands
+
+EXTENSIONS.append(_calendar_commands)  # calendar-link (CONTRACT: CLI additions, third round)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

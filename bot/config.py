@@ -56,6 +56,9 @@ class Settings:
     slack_state_secret: str | None = field(default=None, repr=False)
     # days a workspace's data is kept after the app was uninstalled from it
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # where people reach `serve` from outside ("https://actiebot.example.nl"): the base of the
+    # calendar feed URLs `actiebot calendar-link` prints (bot/calendar_feed.py)
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +105,14 @@ class Settings:
                 "unset (on) or set e.g. export ACTIEBOT_ANSWER_CACHE=0 to turn it off.")
         max_programme_bytes = _megabytes(get("ACTIEBOT_MAX_PROGRAMME_MB"))
         cache_bytes = _cache_bytes(get("ACTIEBOT_CACHE_MB"))
+        public_url = get("ACTIEBOT_PUBLIC_URL")
+        if public_url is not None:
+            public_url = public_url.rstrip("/")
+            if not public_url.startswith(("https://", "http://")) or " " in public_url:
+                raise ConfigError(
+                    f"ACTIEBOT_PUBLIC_URL={public_url[:60]!r} is not a web address: set it to "
+                    "where people reach the bot, e.g. export "
+                    "ACTIEBOT_PUBLIC_URL=https://actiebot.example.nl")
         admins = frozenset(
             part.strip() for part in (get("ACTIEBOT_ADMINS") or "").split(",") if part.strip()
         )
@@ -142,6 +153,7 @@ class Settings:
             slack_client_secret=oauth["SLACK_CLIENT_SECRET"],
             slack_state_secret=oauth["SLACK_STATE_SECRET"],
             retention_days=int(retention_text),
+            public_url=public_url,
         )
 
     @property

@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn: POST /slack/events -> Bolt, GET /healthz -> JSON.
+"""WSGI entry point for gunicorn: POST /slack/events -> Bolt, GET /healthz -> JSON,
+GET /calendar/<token>.ics -> a subscribable calendar (bot/calendar_feed.py).
 
 gunicorn runs the factory: `gunicorn 'bot.wsgi:create()'` (see `actiebot serve`).
 """
@@ -17,6 +18,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
+from bot.calendar_feed import CalendarFeeds, FeedResponse
 from bot.config import Settings
 from storage.db import ping
 
@@ -37,11 +39,14 @@ def _version() -> str:
 class ActiebotWsgi:
     def __init__(self, settings: Settings, bolt_handler: SlackRequestHandler,
                  health: Callable[[], bool],
-                 outbox: Callable[[], dict[str, Any]] | None = None) -> None:
+                 outbox: Callable[[], dict[str, Any]] | None = None,
+                 calendars: Callable[[str, str | None, bool], FeedResponse] | None = None,
+                 ) -> None:
         self.settings = settings
         self.bolt = bolt_handler
         self.health = health
         self.outbox = outbox  # the delivery backlog (bot/services/delivery.py:backlog)
+        self.calendars = calendars
         self.version = _version()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -73,6 +78,13 @@ class ActiebotWsgi:
             if refused is not None:
                 return self._json(start_response, refused, {"error": refused[4:].lower()})
             return self._bolt(environ, start_response)
+        if path.startswith("/calendar/") and self.calendars is not None:
+            if method not in ("GET", "HEAD"):
+                return self._json(start_response, "405 Method Not Allowed", {"error": "GET only"})
+            # the path holds the feed's secret: it is never logged (bot/calendar_feed.py)
+            feed = self.calendars(path, environ.get("HTTP_IF_NONE_MATCH"), method == "HEAD")
+            start_response(feed.status, feed.headers)
+            return [feed.body]
         return self._json(start_response, "404 Not Found", {"error": "not found"})
 
     def _bolt(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -160,4 +172,4 @@ def create(settings: Settings | None = None, migrate: bool = True) -> ActiebotWs
     from bot.services.delivery import backlog
 
     return ActiebotWsgi(settings, SlackRequestHandler(app), lambda: ping(runtime.engine),
-                        lambda: backlog(runtime.deps).as_dict())
+                        lambda: backlog(runtime.deps).as_dict(), CalendarFeeds(runtime.deps.uow))

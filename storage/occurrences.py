@@ -17,32 +17,10 @@ from sqlalchemy.orm import Session
 
 from bot.domain.model import Activity, DueDate, Precision, ProgrammeFile, Status, StatusUpdate
 from bot.domain.ports import ActivityId
-from bot.domain.recurrence import (
-    RECURS_KEY,
-    UNTIL_KEY,
-    Occurrence,
-    current_index,
-    occurrence_dues,
-    parse_recurs,
-    parse_until,
-    programme_end,
-)
+from bot.domain.recurrence import Occurrence, current_index, planned_dues
 from storage.models import ActivityRow, OccurrenceRow, ProgrammeRow
 
 _CHUNK = 500
-
-
-def planned_dues(activity: Activity, programme_extra: dict[str, Any]) -> tuple[DueDate, ...]:
-    """Every occurrence's deadline as the file plans it; () when the activity does not recur.
-    The file reader has already refused values that cannot be read."""
-    text = activity.extra.get(RECURS_KEY)
-    if text is None or activity.due is None:
-        return ()
-    recurrence = parse_recurs(text)
-    until_text = activity.extra.get(UNTIL_KEY)
-    until = (parse_until(until_text).value if until_text is not None
-             else programme_end(programme_extra, activity.due))
-    return occurrence_dues(activity.due, recurrence, until)
 
 
 def _occurrence(row: OccurrenceRow) -> Occurrence:
@@ -118,7 +96,7 @@ def sync_occurrences(session: Session, programme_id: int, file: ProgrammeFile,
     import (`planned_date`), so a deadline moved in Slack survives a re-import. Occurrences the
     plan no longer has are removed while open. An occurrence the file's update log closed
     (`updates[].occurrence`) starts closed. Returns the number of rows written."""
-    planned = {a.key: planned_dues(a, file.programme.extra) for a in file.activities}
+    planned = {a.key: planned_dues(a.due, a.extra, file.programme.extra) for a in file.activities}
     wanted_ids = [activity_ids[k] for k, dues in planned.items() if dues]
     having = set(session.scalars(
         select(OccurrenceRow.activity_id).join(ActivityRow, ActivityRow.id == OccurrenceRow.activity_id)

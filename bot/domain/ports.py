@@ -20,6 +20,7 @@ from bot.domain.model import (
     StatusUpdate,
     WorkingGroup,
 )
+from bot.domain.recurrence import Occurrence
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,14 @@ class KeptSlots(Protocol):
     def slot(self, name: str, make: Callable[[], _T]) -> _T: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarTarget:
+    """What a subscribable calendar feed shows: a programme, or one of its working groups."""
+
+    programme_key: str
+    group_key: str | None = None
+
+
 # One narrow port per aggregate (storage/aggregates/ implements each on SQL; tests/fakes/
 # repository.py in memory). A use case that needs one aggregate can ask for just its port;
 # `Repository`, all of them together, is what a unit of work hands out.
@@ -204,6 +213,22 @@ class UpdateLog(Protocol):
         self, limit: int, programme_key: str | None = None,
         groups: list[tuple[str, str]] | None = None,
     ) -> list[tuple[Activity, StatusUpdate]]: ...
+
+
+class Occurrences(Protocol):
+    """The occurrences of recurring activities (storage/occurrences.py); an update of one is
+    written through `UpdateLog.append_update`."""
+
+    def list_occurrences(self, activity_id: ActivityId) -> list[Occurrence]: ...
+    def list_programme_occurrences(self, programme_key: str) -> dict[str, list[Occurrence]]: ...
+
+
+class CalendarLinks(Protocol):
+    """The secrets of the subscribable calendar feeds, kept hashed (storage/calendar_links.py)."""
+
+    def calendar_link_created(self, target: CalendarTarget) -> datetime | None: ...
+    def put_calendar_link(self, target: CalendarTarget, token: str, now: datetime) -> bool: ...
+    def find_calendar_link(self, token: str) -> CalendarTarget | None: ...
 
 
 class ReportQueries(Protocol):
@@ -278,7 +303,8 @@ class PersonalData(Protocol):
 
 
 class Repository(ProgrammeRepository, GroupRepository, ActivityRepository, UpdateLog,
-                 ReportQueries, DeliveryLedger, Bookkeeping, PersonalData, Protocol):
+                 Occurrences, CalendarLinks, ReportQueries, DeliveryLedger, Bookkeeping,
+                 PersonalData, Protocol):
     """Every aggregate's port: what `UnitOfWork.repo` gives."""
 
 

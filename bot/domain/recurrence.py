@@ -10,9 +10,10 @@ done or cancelled.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, rrulestr
 
@@ -181,7 +182,7 @@ def parse_until(value: object) -> DueDate:
     return due
 
 
-def programme_end(extra: dict[str, object], first: DueDate) -> date:
+def programme_end(extra: Mapping[str, Any], first: DueDate) -> date:
     """The programme's end, for a rule without `until:`: the programme's `end:` or the end of
     its `period:` ("2019-2021"); without either, the end of the first deadline's year (an
     actieagenda is made per year)."""
@@ -190,7 +191,7 @@ def programme_end(extra: dict[str, object], first: DueDate) -> date:
         if value is None:
             continue
         try:
-            due = parse_due(value)  # type: ignore[arg-type]
+            due = parse_due(value)
         except InvalidDate:
             continue
         if due is not None and due.precision is not Precision.ONGOING:
@@ -259,6 +260,20 @@ def _expand(rule: str, start: date, until: date, recurrence: Recurrence,
             raise InvalidRecurrence(recurrence.text, f"more than {MAX_OCCURRENCES} occurrences "
                                                      "before until; is the rule right?")
     return tuple(dues)
+
+
+def planned_dues(due: DueDate | None, extra: Mapping[str, Any],
+                 programme_extra: Mapping[str, Any]) -> tuple[DueDate, ...]:
+    """Every occurrence's deadline of an activity or milestone as its file plans it (its
+    `recurs:` and `until:` in `extra`); () when it does not recur. Values the file reader
+    refused never get here."""
+    text = extra.get(RECURS_KEY)
+    if text is None or due is None:
+        return ()
+    until_text = extra.get(UNTIL_KEY)
+    until = (parse_until(until_text).value if until_text is not None
+             else programme_end(programme_extra, due))
+    return occurrence_dues(due, parse_recurs(text), until)
 
 
 def current_index(statuses: Sequence[Status]) -> int | None:

@@ -16,6 +16,7 @@ fails halfway leaves nothing behind, as a rolled-back transaction would.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,7 @@ from bot.domain.periods import parse_period
 from bot.domain.ports import (
     ActivityEntry,
     ActivityId,
+    CalendarTarget,
     Delivery,
     DueItem,
     GroupEntry,
@@ -45,6 +47,7 @@ from bot.domain.ports import (
     RefIndex,
     ReminderHold,
 )
+from bot.domain.recurrence import Occurrence
 from bot.domain.refs import prepare
 
 IMPORT_AUTHOR = "import"  # the log's author of a status set by a programme file (as on SQL)
@@ -86,6 +89,8 @@ class MemoryStore:
     replays: dict[str, datetime] = field(default_factory=dict)
     leases: dict[str, _Lease] = field(default_factory=dict)
     locales: dict[str, str | None] = field(default_factory=dict)
+    calendar_links: dict[tuple[str, str | None], tuple[str, datetime]] = field(
+        default_factory=dict)  # target -> (token hash, made at)
     version: int = 0
     token: str = "memory"  # storage/versioning.py pairs the version with a token
 
@@ -390,6 +395,38 @@ class FakeUpdateLog(_OnStore):
         return found[:limit]
 
 
+class FakeOccurrences(_OnStore):
+    """Recurring activities are not modelled in memory: no activity here has occurrences."""
+
+    def list_occurrences(self, activity_id: ActivityId) -> list[Occurrence]:
+        return []
+
+    def list_programme_occurrences(self, programme_key: str) -> dict[str, list[Occurrence]]:
+        return {}
+
+
+class FakeCalendarLinks(_OnStore):
+    """Calendar feed links by target, the token kept as its hash (storage/calendar_links.py)."""
+
+    def calendar_link_created(self, target: CalendarTarget) -> datetime | None:
+        found = self.store.calendar_links.get((target.programme_key, target.group_key))
+        return found[1] if found else None
+
+    def put_calendar_link(self, target: CalendarTarget, token: str, now: datetime) -> bool:
+        if target.programme_key not in self.store.programmes or (
+                target.group_key is not None
+                and (target.programme_key, target.group_key) not in self.store.groups):
+            return False
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        self.store.calendar_links[(target.programme_key, target.group_key)] = (digest, now)
+        return True
+
+    def find_calendar_link(self, token: str) -> CalendarTarget | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        return next((CalendarTarget(*target) for target, (found, _) in
+                     self.store.calendar_links.items() if found == digest), None)
+
+
 class FakeReportQueries(_OnStore):
     """ports.ReportQueries in memory."""
 
@@ -678,7 +715,8 @@ def _replace_in(value: Any, exact: re.Pattern[str], new: str) -> Any:
 
 
 class FakeRepository(FakeProgrammes, FakeGroups, FakeActivities, FakeUpdateLog,
-                     FakeReportQueries, FakeDeliveries, FakeBookkeeping, FakePersonalData):
+                     FakeOccurrences, FakeCalendarLinks, FakeReportQueries, FakeDeliveries,
+                     FakeBookkeeping, FakePersonalData):
     """ports.Repository in memory: every aggregate's fake on one store."""
 
 

@@ -24,6 +24,8 @@ from storage.aggregates.groups import SqlGroups
 from storage.aggregates.personal_data import SqlPersonalData
 from storage.aggregates.programmes import SqlProgrammes
 from storage.aggregates.updates import SqlUpdateLog
+from storage.calendar_links import CalendarLinkQueries
+from storage.occurrences import OccurrenceQueries
 from storage.programme_file import read_file
 from storage.report_queries import ReportQueries
 from storage.repository import SqlRepository
@@ -35,6 +37,8 @@ PORTS: list[tuple[type, type, type]] = [
     (ports.GroupRepository, SqlGroups, fake.FakeGroups),
     (ports.ActivityRepository, SqlActivities, fake.FakeActivities),
     (ports.UpdateLog, SqlUpdateLog, fake.FakeUpdateLog),
+    (ports.Occurrences, OccurrenceQueries, fake.FakeOccurrences),
+    (ports.CalendarLinks, CalendarLinkQueries, fake.FakeCalendarLinks),
     (ports.ReportQueries, ReportQueries, fake.FakeReportQueries),
     (ports.DeliveryLedger, SqlDeliveries, fake.FakeDeliveries),
     (ports.Bookkeeping, SqlBookkeeping, fake.FakeBookkeeping),
