@@ -137,12 +137,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with runtime.deps.uow() as uow:
         keys = [args.programme] if args.programme else [p.key for p in uow.repo.list_programmes()]
         files = []
+        occurrences = {}  # recurring activities' occurrences, for the calendar (ics)
         for key in keys:
             file = uow.repo.load_programme(key)
             if file is None:
                 raise Failure(f"no programme with key {key!r}; "
                               "import one first with `actiebot import FILE`")
             files.append(file)
+            if args.format == "ics":
+                occurrences.update({(key, activity): found for activity, found
+                                    in uow.repo.list_programme_occurrences(key).items()})
     if not files:
         raise Failure("nothing to export: the database holds no programme yet")
     from bot.cli_export import BINARY_FORMATS, only_group, write_binary
@@ -154,7 +158,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
         return write_archive(args, files, runtime, settings)
     if args.format in BINARY_FORMATS:
-        return write_binary(args, files)
+        return write_binary(args, files, occurrences)
     text = {"yaml": dump_yaml, "json": dump_json, "csv": dump_csv}[args.format or "yaml"](files)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from bot.cli_common import Failure
 from bot.domain.model import ProgrammeFile, fold
+from bot.domain.recurrence import Occurrence
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 BINARY_FORMATS = ("xlsx", "ics")
@@ -44,7 +46,9 @@ def only_group(files: list[ProgrammeFile], group: str) -> list[ProgrammeFile]:
     return kept
 
 
-def write_binary(args: argparse.Namespace, files: list[ProgrammeFile]) -> int:
+def write_binary(args: argparse.Namespace, files: list[ProgrammeFile],
+                 occurrences: Mapping[tuple[str, str], Sequence[Occurrence]] | None = None,
+                 ) -> int:
     if args.format == "xlsx":
         from storage.programme_xlsx import dump_xlsx
 
@@ -55,7 +59,7 @@ def write_binary(args: argparse.Namespace, files: list[ProgrammeFile]) -> int:
         name = None
         if getattr(args, "group", None) and len(files) == 1:
             name = f"{files[0].programme.name} — {files[0].working_groups[0].name}"
-        content = dump_ics(files, name=name)
+        content = dump_ics(files, name=name, occurrences=occurrences)
     keys = ", ".join(f.programme.key for f in files)
     if args.output and args.output != "-":
         Path(args.output).write_bytes(content)

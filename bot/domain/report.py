@@ -32,6 +32,7 @@ from bot.domain.model import (
     fold,
 )
 from bot.domain.periods import InvalidPeriod, Period, parse_period
+from bot.domain.recurrence import Occurrence
 
 
 class DueState(StrEnum):
@@ -84,6 +85,8 @@ class ReportData:
     reschedules: tuple[Reschedule, ...] = ()  # moves from elsewhere (the log's come in updates)
     indicators: tuple[Indicator, ...] = ()
     indicator_values: tuple[IndicatorValue, ...] = ()
+    # the occurrences of recurring activities, by activity key (bot/domain/recurrence.py)
+    occurrences: dict[str, tuple[Occurrence, ...]] = field(default_factory=dict)
 
 
 # -- output: the report -------------------------------------------------------------------
@@ -142,10 +145,18 @@ class ReportActivity:
     updates: tuple[ReportUpdate, ...]
     reschedules: tuple[Reschedule, ...]
     milestones: tuple[ReportMilestone, ...]
+    # a recurring activity: its occurrences due in the period, and how many of them were held
+    # (done); ("2 van 2 gehouden")
+    occurrences_due: int = 0
+    occurrences_held: int = 0
 
     @property
     def is_open(self) -> bool:
         return not self.status.is_closed
+
+    @property
+    def recurs(self) -> bool:
+        return self.occurrences_due > 0
 
     @property
     def moved(self) -> bool:
@@ -275,7 +286,11 @@ def build_report(data: ReportData, period: Period, today: date) -> Report:
                 Reschedule(activity.key, u.on, activity.due, None, u.update.note, from_note=True)
                 for u in in_period if says_moved(u.update.note)
             ]
+        due_in_period = [o for o in data.occurrences.get(activity.key, ())
+                         if period.contains(o.due.value)]
         sections.append(ReportActivity(
+            occurrences_due=len(due_in_period),
+            occurrences_held=sum(1 for o in due_in_period if o.status is Status.DONE),
             key=activity.key, title=activity.title, result=activity.result,
             owners=activity.owners, group=group, status=status, due=activity.due,
             due_state=_due_state(status, activity.due, as_of),

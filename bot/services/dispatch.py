@@ -10,6 +10,7 @@ from bot.domain.dates import is_ongoing
 from bot.domain.digest import overdue_order
 from bot.domain.model import Activity, DueDate, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
+from bot.domain.recurrence import RECURS_KEY
 from bot.services import permissions
 from bot.services import results as r
 from bot.services.calendars import ProgrammeCalendars, calendar_for
@@ -126,7 +127,9 @@ def history(deps: Deps, query: str, limit: int = 20) -> r.Result:
         activity_id = ActivityId(activity.programme_key, activity.key)
         updates = uow.repo.list_updates(activity_id, limit=limit + 1)
         earlier = _earlier_history(uow.repo, activity, limit)
-    return r.HistoryAnswer(activity, tuple(updates[:limit]), len(updates), earlier)
+        occurrences = (tuple(uow.repo.list_occurrences(activity_id))
+                       if RECURS_KEY in activity.extra else ())
+    return r.HistoryAnswer(activity, tuple(updates[:limit]), len(updates), earlier, occurrences)
 
 
 def _earlier_history(repo: Repository, activity: Activity,

@@ -113,6 +113,7 @@ def draft_report(
                 {a.key: a.status for a in activities}),
             indicators=tuple(i for _, i in repo.list_indicators(key)),
             indicator_values=tuple(repo.list_indicator_values(key)),
+            occurrences={k: tuple(v) for k, v in repo.list_programme_occurrences(key).items()},
         )
     return ReportReady(build_report(data, period, deps.today()), channel_id)
 

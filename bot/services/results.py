@@ -13,6 +13,7 @@ from bot.domain.grammar import Usage
 from bot.domain.model import Activity, DueDate, Programme, Status, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityEntry, DueItem
 from bot.domain.privacy import PiiKind
+from bot.domain.recurrence import Occurrence
 from bot.services.report_results import ReportResult
 
 
@@ -128,6 +129,8 @@ class HistoryAnswer:
     total: int
     # the log of the activity it was carried over from (rollover), newest year first
     earlier: tuple[EarlierHistory, ...] = ()
+    # a recurring activity: every occurrence with its deadline and status, first to last
+    occurrences: tuple[Occurrence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

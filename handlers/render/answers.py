@@ -9,6 +9,7 @@ from datetime import date
 from bot.domain.grammar import Problem
 from bot.domain.model import Precision
 from bot.domain.privacy import mask
+from bot.domain.recurrence import Occurrence, current_index
 from bot.services import results as r
 from handlers.render.dates import format_date, format_due
 from handlers.render.wording import (
@@ -234,6 +235,19 @@ def group_status_answer(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang, result.total))))
 
 
+def occurrence_lines(occurrences: tuple[Occurrence, ...], lang: Lang) -> str:
+    """Every occurrence of a recurring activity: number, deadline, status; the current one
+    (the earliest not done or cancelled) marked."""
+    current = current_index([o.status for o in occurrences])
+    lines = [t(lang, f"_Terugkerend, {len(occurrences)} keer:_",
+               f"_Recurring, {len(occurrences)} times:_")]
+    for index, o in enumerate(occurrences):
+        mark = t(lang, " ← nu", " ← current") if index == current else ""
+        lines.append(f"{o.number}. {format_due(o.due, lang)}: {status_label(o.status, lang)}"
+                     f"{mark}")
+    return "\n".join(limited(lines, lang))
+
+
 def history_answer(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
     a = result.activity
     head = t(lang, f"Geschiedenis van {title(a)}", f"History of {title(a)}")
@@ -241,7 +255,8 @@ def history_answer(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
         return Reply(head.replace("*", ""), (head + "\n" + t(lang, "_Nog geen updates._",
                                                              "_No updates yet._"),))
     lines = [update_line(u, lang, tz) for u in result.updates]
-    sections = [head] + lines
+    sections = [head] + ([occurrence_lines(result.occurrences, lang)] if result.occurrences
+                         else []) + lines
     if result.total > len(result.updates):
         sections.append(t(lang, "_Oudere updates niet getoond._", "_Older updates not shown._"))
     for earlier in result.earlier:  # carried over from last year's programme (rollover)

@@ -174,6 +174,9 @@ def _activity(a: ReportActivity, lang: Lang) -> list[Block]:
     if a.group:
         facts.append(_item(w(lang, "group"), given(a.group)))
     facts.append(_item(w(lang, "status"), status_word(a.status, lang)))
+    if a.recurs:  # recurring work: its occurrences due in the period
+        facts.append(_item(w(lang, "occurrences"),
+                           w(lang, "held", held=a.occurrences_held, due=a.occurrences_due)))
     state = due_state_word(a.due_state, lang)
     deadline = due_text(a.due, lang) if a.due else w(lang, "no_deadline").lower()
     if a.due and a.due_state in (DueState.ON_TIME, DueState.LATE):

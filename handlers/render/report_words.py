@@ -52,6 +52,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "owners": ("Eigenaren", "Owners"),
     "group": ("Werkgroep", "Working group"),
     "deadline": ("Deadline", "Deadline"),
+    "occurrences": ("Deze periode", "This period"),
+    "held": ("{held} van {due} gehouden", "{held} of {due} held"),
     "done_in_period": ("Wat is er gedaan?", "What was done?"),
     "no_updates": ("Geen updates in deze periode.", "No updates in this period."),
     "moves": ("Deadline verschoven", "Deadline moved"),

@@ -135,6 +135,8 @@ def update_line(update: StatusUpdate, lang: Lang, tz: str) -> str:
     when = format_datetime(update.at, lang, tz)
     change = change_text(update, lang)
     line = f"{when} · {author(update)} · {change}"
+    if update.occurrence is not None:  # a recurring activity: which time it was about
+        line += t(lang, f" ({update.occurrence}e keer)", f" (occurrence {update.occurrence})")
     if update.note:
         line += f"\n> {escape(update.note)}".replace("\n", "\n> ").replace("> > ", "> ", 1)
     return line

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from bot.domain.recurrence import planned_dues
 from storage.programme_file import read_file
 from tests.cli.conftest import run_cli
 from tests.conftest import GOOI, KENNEMERLAND
@@ -69,7 +70,17 @@ def test_ics_has_one_all_day_event_per_dated_deadline_and_milestone(cli) -> None
     assert str(calendar["X-WR-CALNAME"]) == file.programme.name
     dated = [a for a in file.activities if a.due is not None]
     dated_milestones = [m for a in file.activities for m in a.milestones if m.due is not None]
-    assert len(events) == len(dated) + len(dated_milestones)
+    # a recurring activity is one event per occurrence
+    occurrences = sum(max(1, len(planned_dues(a.due, a.extra, file.programme.extra)))
+                      for a in dated)
+    assert occurrences > len(dated)  # the example has recurring work
+    assert len(events) == occurrences + len(dated_milestones)
+    assert all(str(e["STATUS"]) == "CONFIRMED" for e in events.values())
+    first, second = (events["kennemerland-2021/projectgroep-breed@actiebot"],
+                     events["kennemerland-2021/projectgroep-breed/keer-2@actiebot"])
+    assert (first.decoded("DTSTART"), second.decoded("DTSTART")) == (
+        date(2021, 9, 30), date(2022, 3, 31))
+    assert "(2/7)" in str(second["SUMMARY"])
     assert any(a.due is None for a in file.activities) or any(
         m.due is None for a in file.activities for m in a.milestones)  # some are left out
 

@@ -192,3 +192,24 @@ def test_recurs_without_a_deadline_is_refused() -> None:
         read_text(text, "rec.yaml")
     assert error.value.problems[0].line == 10
     assert "needs due" in error.value.problems[0].problem
+
+
+def test_the_report_counts_the_occurrences_of_its_period(deps) -> None:  # type: ignore[no-untyped-def]
+    from bot.domain.periods import parse_period
+    from bot.services.report import draft_report
+    from bot.services.report_results import ReportReady
+    from handlers.render.report_files import render
+
+    update(deps, "update projectgroep gereed de eerste is gehouden")  # juni 2021, held
+    result = draft_report(deps, parse_period("2021"), "rec")
+    assert isinstance(result, ReportReady), result
+    pg = next(a for a in result.report.activities if a.key == "projectgroep")
+    assert (pg.occurrences_due, pg.occurrences_held) == (2, 1)  # juni and december 2021
+    plain = next(a for a in result.report.activities if a.key == "gewoon")
+    assert not plain.recurs
+    md = render(result.report, "md", "nl").decode().replace("\\", "")
+    assert "1 van 2 gehouden" in md
+    assert "1 of 2 held" in render(result.report, "md", "en").decode()
+    h1 = draft_report(deps, parse_period("2021-H1"), "rec")
+    assert isinstance(h1, ReportReady)
+    assert "1 van 1 gehouden" in render(h1.report, "md", "nl").decode().replace("\\", "")

@@ -122,7 +122,7 @@ def test_english_report(loaded) -> None:
 def test_empty_period_and_problems(loaded) -> None:
     deps = loaded.deps
     md = _md(_report(deps, "2030-03", GV))
-    assert "geen van de 34 activiteiten een update" in md  # 33 + seed 000's Q4 2020 promise
+    assert "geen van de 36 activiteiten een update" in md  # 33, seed 000's Q4 2020 promise, 2 recurring
     assert "Geen deadlines of mijlpalen in april 2030" in md
     assert isinstance(draft_report(deps, parse_period("2021"), None), ReportProblem)
     unknown = draft_report(deps, parse_period("2021"), "nope")

@@ -185,6 +185,7 @@ def test_references_statuses_owners_and_dates_are_valid(path: Path) -> None:
     groups = {g["key"] for g in data["working_groups"]}
     goals = {g["key"] for g in data["goals"]}
     programme_wide = {"actieagenda-2022", "gv-borging", "gv-eindrapportage",
+                      "projectgroep-breed", "oploop-partijen", "nieuwsbrief-voortgang",
                       "gv-raad-resultaten-2020"}
     for group in data["working_groups"]:
         assert re.fullmatch(r"C[0-9A-Z]{6,12}|#[a-z0-9_-]+", group["channel"]), group["channel"]
@@ -252,8 +253,32 @@ def test_kennemerland_has_every_activity_of_the_2021_agenda(kennemerland: dict[s
         "plegeraanpak",
         "indicatoren-set",
         "actieagenda-2022",
+        # recurring work of chapters 6 (Projectorganisatie) and 7 (Communicatie)
+        "projectgroep-breed",
+        "oploop-partijen",
+        "nieuwsbrief-voortgang",
     }
     assert {a["status"] for a in kennemerland["activities"]} == {"niet-gestart"}
+
+
+@pytest.mark.parametrize(("path", "number", "expected"), [
+    (KENNEMERLAND, 4, {"projectgroep-breed": "2x per jaar", "oploop-partijen": "1-2x per jaar",
+                       "nieuwsbrief-voortgang": "2x per jaar"}),
+    (GOOI, 2, {"gv-klankbordgroep-bijeenkomsten": "vier keer per jaar",
+               "gv-netwerk-themabijeenkomsten": "driemaal per jaar"}),
+], ids=["kennemerland", "gooi"])
+def test_recurring_work_of_the_seeds_is_in_the_examples_with_its_source(
+        path: Path, number: int, expected: dict[str, str]) -> None:
+    activities = by_key(load(path)["activities"])
+    source = norm(seed(number)).casefold()
+    for key, recurs in expected.items():
+        activity = activities[key]
+        assert activity["recurs"] == recurs, key
+        assert recurs in source, f"{key}: {recurs!r} is not in seed {number}"
+        quoted = re.search(r"‘(.+?)’", activity["source"])
+        assert quoted is not None, f"{key}: the source quotes the seed"
+        fragments = [f.strip() for f in quoted.group(1).split("…")]
+        assert all(words(f) in words(source) for f in fragments if f), (key, fragments)
 
 
 def test_kennemerland_results_themes_goals_and_owners_are_in_the_seed(
