@@ -213,3 +213,20 @@ def test_the_report_counts_the_occurrences_of_its_period(deps) -> None:  # type:
     h1 = draft_report(deps, parse_period("2021-H1"), "rec")
     assert isinstance(h1, ReportReady)
     assert "1 van 1 gehouden" in render(h1.report, "md", "nl").decode().replace("\\", "")
+
+
+def test_the_workbook_round_trips_recurs_until_and_the_occurrence_of_updates() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain.model import StatusUpdate
+    from storage.programme_xlsx import dump_xlsx, read_xlsx_bytes
+
+    [file] = read_text(FILE, "rec.yaml")
+    first = replace(file.activities[0], updates=(StatusUpdate(
+        datetime(2021, 7, 1, 12, tzinfo=UTC), "U0ADMIN01", Status.NOT_STARTED, Status.DONE,
+        "gehouden", occurrence=1),))
+    file = replace(file, activities=(first, *file.activities[1:]))
+    [back] = read_xlsx_bytes(dump_xlsx([file]))
+    assert dump_yaml([back]) == dump_yaml([file])
+    assert back.activities[1].extra["until"] == "december 2021"
+    assert back.activities[0].updates[0].occurrence == 1
