@@ -3,8 +3,8 @@
 A working group's or a programme's deadlines and milestones as iCalendar
 (storage/programme_ics.py), behind an unguessable token (storage/calendar_links.py keeps only
 its hash). Outlook and Google Calendar fetch the URL again on their own schedule; the response
-carries an `ETag` (a hash of the body) and answers `If-None-Match` with 304, so an unchanged
-calendar costs one small answer. Unknown and rotated tokens get 404 and nothing else, and the
+carries an `ETag` (named by the data version it was built from) and answers `If-None-Match`
+with 304 before building anything, so an unchanged calendar costs two small queries. Unknown and rotated tokens get 404 and nothing else, and the
 token never reaches a log (gunicorn's access log is off: bot/server.py).
 """
 
@@ -87,21 +87,39 @@ class CalendarFeeds:
             target = reader.repo.find_calendar_link(match["token"])
         if target is None:
             return NOT_FOUND
+        # The feed is a function of the stored data alone, so the data version (read before
+        # the calendar is built) names it: an unchanged calendar is answered 304 without being
+        # built. Unknown version: the ETag is a hash of the body.
+        version = self.uow.data_version()
+        etag = None if version is None else _etag(f"{target}|{version[0]}|{version[1]}".encode())
+        if etag is not None and if_none_match is not None and _matches(if_none_match, etag):
+            return FeedResponse("304 Not Modified", _headers(etag, None))
         built = build_calendar(self.uow, target)
         if built is None:
             return NOT_FOUND
         body, stamp = built
-        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-        headers = [("ETag", etag), ("Last-Modified", format_datetime(stamp, usegmt=True)),
-                   # the URL is a secret: no shared cache may keep it; clients revalidate
-                   ("Cache-Control", "private, no-cache"),
-                   ("Referrer-Policy", "no-referrer")]
+        etag = etag or _etag(body)
         if if_none_match is not None and _matches(if_none_match, etag):
-            return FeedResponse("304 Not Modified", headers)
-        headers += [("Content-Type", "text/calendar; charset=utf-8"),
-                    ("Content-Disposition", 'inline; filename="actiebot.ics"'),
-                    ("Content-Length", str(len(body)))]
+            return FeedResponse("304 Not Modified", _headers(etag, stamp))
+        headers = _headers(etag, stamp) + [
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Disposition", 'inline; filename="actiebot.ics"'),
+            ("Content-Length", str(len(body)))]
         return FeedResponse("200 OK", headers, b"" if head else body)
+
+
+def _etag(data: bytes) -> str:
+    return '"' + hashlib.sha256(data).hexdigest()[:40] + '"'
+
+
+def _headers(etag: str, stamp: datetime | None) -> list[tuple[str, str]]:
+    headers = [("ETag", etag),
+               # the URL is a secret: no shared cache may keep it; clients revalidate
+               ("Cache-Control", "private, no-cache"),
+               ("Referrer-Policy", "no-referrer")]
+    if stamp is not None:
+        headers.append(("Last-Modified", format_datetime(stamp, usegmt=True)))
+    return headers
 
 
 def _matches(header: str, etag: str) -> bool:

@@ -9,7 +9,7 @@ from datetime import date
 from bot.domain.grammar import Problem
 from bot.domain.model import Precision
 from bot.domain.privacy import mask
-from bot.domain.recurrence import Occurrence, current_index
+from bot.domain.recurrence import RECURS_KEY, Occurrence, current_index
 from bot.services import results as r
 from handlers.render.dates import format_date, format_due
 from handlers.render.wording import (
@@ -235,12 +235,13 @@ def group_status_answer(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang, result.total))))
 
 
-def occurrence_lines(occurrences: tuple[Occurrence, ...], lang: Lang) -> str:
+def occurrence_lines(occurrences: tuple[Occurrence, ...], rule: str, lang: Lang) -> str:
     """Every occurrence of a recurring activity: number, deadline, status; the current one
-    (the earliest not done or cancelled) marked."""
+    (the earliest not done or cancelled) marked. `rule`: the file's `recurs:` as written."""
     current = current_index([o.status for o in occurrences])
-    lines = [t(lang, f"_Terugkerend, {len(occurrences)} keer:_",
-               f"_Recurring, {len(occurrences)} times:_")]
+    how = f" ({escape(rule)})" if rule else ""
+    lines = [t(lang, f"_Terugkerend{how}, {len(occurrences)} keer:_",
+               f"_Recurring{how}, {len(occurrences)} times:_")]
     for index, o in enumerate(occurrences):
         mark = t(lang, " ← nu", " ← current") if index == current else ""
         lines.append(f"{o.number}. {format_due(o.due, lang)}: {status_label(o.status, lang)}"
@@ -251,12 +252,15 @@ def occurrence_lines(occurrences: tuple[Occurrence, ...], lang: Lang) -> str:
 def history_answer(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
     a = result.activity
     head = t(lang, f"Geschiedenis van {title(a)}", f"History of {title(a)}")
+    rule = str(a.extra.get(RECURS_KEY, ""))
+    occurrences = ([occurrence_lines(result.occurrences, rule, lang)]
+                   if result.occurrences else [])
     if not result.updates:
         return Reply(head.replace("*", ""), (head + "\n" + t(lang, "_Nog geen updates._",
-                                                             "_No updates yet._"),))
+                                                             "_No updates yet._"),
+                                             *occurrences))
     lines = [update_line(u, lang, tz) for u in result.updates]
-    sections = [head] + ([occurrence_lines(result.occurrences, lang)] if result.occurrences
-                         else []) + lines
+    sections = [head, *occurrences, *lines]
     if result.total > len(result.updates):
         sections.append(t(lang, "_Oudere updates niet getoond._", "_Older updates not shown._"))
     for earlier in result.earlier:  # carried over from last year's programme (rollover)

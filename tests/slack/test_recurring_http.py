@@ -64,7 +64,7 @@ def test_reminders_home_and_history_follow_the_current_occurrence(app: Any,
     assert not any("september 2021" in b for b in lines), lines
     # geschiedenis: every occurrence, the first held, the second current
     history = app.client.command("geschiedenis projectgroep-breed", user=MEMBER).text
-    assert "Terugkerend, 7 keer" in history
+    assert "Terugkerend (2x per jaar), 7 keer" in history
     [held] = [line for line in history.splitlines() if line.startswith("1. september 2021")]
     assert "gereed" in held and "← nu" not in held
     [current] = [line for line in history.splitlines() if line.startswith("2. maart 2022")]

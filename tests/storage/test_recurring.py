@@ -230,3 +230,19 @@ def test_the_workbook_round_trips_recurs_until_and_the_occurrence_of_updates() -
     assert dump_yaml([back]) == dump_yaml([file])
     assert back.activities[1].extra["until"] == "december 2021"
     assert back.activities[0].updates[0].occurrence == 1
+
+
+def test_geschiedenis_lists_every_occurrence_even_before_any_update(deps) -> None:  # type: ignore[no-untyped-def]
+    from bot.services import results as r
+    from handlers.render.messages import compose
+
+    answer = update(deps, "geschiedenis projectgroep")
+    assert isinstance(answer, r.HistoryAnswer) and len(answer.occurrences) == 4
+    text = "\n".join(compose(answer, "nl").sections)
+    assert "Terugkerend (2x per jaar), 4 keer" in text and "Nog geen updates" in text
+    assert "1. juni 2021: ⚪ niet gestart ← nu" in text
+    english = "\n".join(compose(answer, "en").sections)
+    assert "Recurring (2x per jaar), 4 times" in english and "← current" in english
+    plain = update(deps, "geschiedenis gewoon")
+    assert isinstance(plain, r.HistoryAnswer) and plain.occurrences == ()
+    assert "Terugkerend" not in "\n".join(compose(plain, "nl").sections)
