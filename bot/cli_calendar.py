@@ -31,12 +31,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def cmd_calendar_link(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime
     from bot.calendar_feed import LinkExists, LinkMade, feed_url, make_link
-    from bot.cli import Failure, _today
+    from bot.cli_common import Failure, today
 
     if not args.group and not args.programme:
         print("actiebot calendar-link: give --group KEY or --programme KEY", file=sys.stderr)
         return 2
-    if _today(args) is not None:
+    if today(args) is not None:
         raise Failure("ACTIEBOT_TODAY is for reading: unset it to make a calendar link")
     if not settings.public_url:
         raise Failure("ACTIEBOT_PUBLIC_URL is not set: set it to where people reach `actiebot "
@@ -64,7 +64,7 @@ def cmd_calendar_link(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _target(deps, programme: str | None, group: str | None) -> CalendarTarget:  # type: ignore[no-untyped-def]
-    from bot.cli import Failure
+    from bot.cli_common import Failure
 
     with deps.uow() as uow:
         programmes = [p.key for p in uow.repo.list_programmes()]
