@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.domain.model import Goal, Programme, ProgrammeFile
 from bot.domain.ports import ImportCounts
+from storage import programme_store
 from storage.aggregates.rows import SessionRepository
 from storage.models import GoalRow, ProgrammeRow
 
@@ -50,11 +51,7 @@ class SqlProgrammes(SessionRepository):
         return [Goal(g.key, g.name, dict(g.extra or {})) for g in rows]
 
     def load_programme(self, key: str) -> ProgrammeFile | None:
-        from storage.programme_store import load_programme
-
-        return load_programme(self.session, key)
+        return programme_store.load_programme(self.session, key)
 
     def save_programme(self, file: ProgrammeFile) -> ImportCounts:
-        from storage.programme_store import save_programme
-
-        return save_programme(self.session, file)
+        return programme_store.save_programme(self.session, file)
