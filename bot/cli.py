@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.cli_common import Failure
 from bot.cli_common import day as _day
 from bot.cli_common import today as _today
+from bot.cli_runtime import open_runtime
 from bot.config import ConfigError, Settings
 from bot.domain.dates import canonical
 from bot.domain.model import DueDate, Status
@@ -25,20 +26,14 @@ log = logging.getLogger("actiebot")
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kennemerland-2021.yaml"
 
 
-def _runtime(settings: Settings, **kwargs: object):  # type: ignore[no-untyped-def]
-    from bot.app import build_runtime
-
-    return build_runtime(settings, **kwargs)  # type: ignore[arg-type]
-
-
 # -- commands -------------------------------------------------------------------------------
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import create_db_engine, current_revision, upgrade
+    from storage.db import current_revision, describe_database
 
-    engine = create_db_engine(settings.database_url)
-    upgrade(engine)
-    print(f"database {settings.masked_database_url()} at revision {current_revision(engine)}")
+    engine = open_runtime(settings, create=True).engine
+    print(f"database {describe_database(settings.database_url)} "
+          f"at revision {current_revision(engine)}")
     return 0
 
 
@@ -63,7 +58,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               f"({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})",
               file=sys.stderr)
         return 1
-    runtime = _runtime(settings)
+    runtime = open_runtime(settings, create=True)
     from bot.cli_workspaces import import_workspace
 
     workspace = import_workspace(args, settings, runtime.engine,
@@ -133,7 +128,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_export_all(args, settings)
     from storage.programme_file import dump_csv, dump_json, dump_yaml
 
-    runtime = _runtime(settings)
+    runtime = open_runtime(settings)
     with runtime.deps.uow() as uow:
         keys = [args.programme] if args.programme else [p.key for p in uow.repo.list_programmes()]
         files = []
@@ -171,7 +166,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def _load_example_if_empty(settings: Settings, example: Path) -> None:
     from storage.programme_file import read_file
 
-    runtime = _runtime(settings)
+    runtime = open_runtime(settings, create=True)
     try:
         with runtime.deps.uow(write=True) as uow:
             if uow.repo.list_programmes():
@@ -187,11 +182,12 @@ def _load_example_if_empty(settings: Settings, example: Path) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import answer, console_deps
+    from bot.console import console_deps, respond
 
     deps = console_deps(settings, today=_today(args))
-    print(answer(deps, settings, " ".join(args.text)))
-    return 0
+    reply, done = respond(deps, settings, " ".join(args.text))
+    print(reply)
+    return 0 if done else 1  # a refusal is a failure a script must see
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
@@ -224,23 +220,51 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
-    """What `make run` runs: the example loaded once, then the right mode for the tokens set.
-    Any Slack variable set means Slack is meant: a missing one is named (exit 1), the console
-    opens only when none is set."""
+    """What `make run` runs: the right mode for the tokens set. Any Slack variable set means
+    Slack is meant: a missing one is named (exit 1), the console opens only when none is set.
+    The example (2021's agenda, channel ids of nobody's) is loaded only for the console: with
+    Slack tokens its reminders and digests would be posted into a real workspace."""
+    slack = bool(settings.slack_app_token or settings.slack_bot_token
+                 or settings.slack_signing_secret or settings.many_workspaces)
     if settings.slack_app_token:
         settings.require_socket()
-    elif settings.slack_bot_token or settings.slack_signing_secret or settings.many_workspaces:
+    elif slack:
         settings.require_http()
-    if args.example:
+    if args.example and not slack:
         _load_example_if_empty(settings, Path(args.example))
+    elif args.example:
+        _warn_about_example(settings, Path(args.example))
     if settings.slack_app_token:  # Socket Mode; names a missing bot token
         return cmd_socket(argparse.Namespace(no_scheduler=False), settings)
-    if (settings.slack_bot_token or settings.slack_signing_secret
-            or settings.many_workspaces):  # HTTP; names what is missing
+    if slack:  # HTTP; names what is missing
         return cmd_serve(argparse.Namespace(port=None, no_scheduler=False), settings)
     print("No Slack tokens set (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET for HTTP, or "
           "SLACK_APP_TOKEN for Socket Mode): starting the local console.", file=sys.stderr)
     return cmd_console(args, settings)
+
+
+def _warn_about_example(settings: Settings, example: Path) -> None:
+    """With Slack tokens: say that the example is not loaded, and how to remove it when an
+    earlier run without tokens loaded it into this database (it would post)."""
+    from storage.programme_file import ProgrammeFileError, read_file
+
+    try:
+        keys = [file.programme.key for file in read_file(example)]
+    except ProgrammeFileError:
+        keys = []
+    runtime = open_runtime(settings, create=True)
+    try:
+        with runtime.deps.uow() as uow:
+            loaded = [key for key in keys if uow.repo.get_programme(key) is not None]
+    finally:
+        runtime.engine.dispose()  # serve forks its workers next: no connection to inherit
+    print(f"Slack tokens set: the example programme {example.name} is not loaded (its 2021 "
+          "reminders and digests would be posted into your workspace). Import your own "
+          "programme with `actiebot import FILE`.", file=sys.stderr)
+    for key in loaded:
+        print(f"WARNING: the database holds the example programme {key}, loaded by an earlier "
+              f"run without tokens; the scheduler will post its reminders. Remove it with "
+              f"`actiebot programme remove {key} --yes --no-export`.", file=sys.stderr)
 
 
 # -- parser ---------------------------------------------------------------------------------
@@ -336,14 +360,18 @@ EXTENSIONS.append(_workspace_commands)  # workspaces, purge-workspace (issue 19)
 from bot.cli_calendar import add_commands as _calendar_commands
 
 EXTENSIONS.append(_calendar_commands)  # calendar-link (CONTRACT: CLI additions, third round)
+from bot.cli_backup import add_commands as _backup_commands
+
+EXTENSIONS.append(_backup_commands)  # backup, restore
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.logging_setup import configure_logging
+    from bot.logging_setup import configure_cli_logging
 
-    configure_logging(level="WARNING")
+    logged = configure_cli_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = Settings.from_env()
         status = int(args.func(args, settings))
@@ -361,12 +389,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        from bot.cli_runtime import describe_failure
         from handlers.errors import correlation_id, log_exception
 
         cid = correlation_id()
-        if log.isEnabledFor(logging.DEBUG):
+        cause = describe_failure(error, settings)
+        if logged:  # the full record, at ERROR: in the log whatever level is configured
+            log.error("failed: %s [correlation id %s]", cause, cid)
             log_exception(cid, error)
-        print(f"actiebot: failed ({type(error).__name__}); correlation id {cid}", file=sys.stderr)
+        print(f"actiebot: failed: {cause}; correlation id {cid}" + (
+            "" if logged else " (set ACTIEBOT_LOG_FILE to keep the full record)"),
+            file=sys.stderr)
         return 1
 
 

@@ -73,10 +73,10 @@ def cmd_export_all(args: argparse.Namespace, settings: Settings) -> int:
         print("actiebot: export --all writes JSON; leave out --format or use --format json",
               file=sys.stderr)
         return 2
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
     from bot.services.privacy import export_everything
 
-    runtime = build_runtime(settings)
+    runtime = open_runtime(settings)
     try:
         data = export_everything(runtime.deps)
     finally:
@@ -93,7 +93,7 @@ def cmd_export_all(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
     from bot.services.privacy import forget_user, is_slack_user_id
 
     user = args.user.strip()
@@ -103,7 +103,7 @@ def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from storage.maintenance import OPERATOR_DUTIES, purge_deleted_data
 
-    runtime = build_runtime(settings)
+    runtime = open_runtime(settings)
     try:
         report = forget_user(runtime.deps, user, dry_run=args.dry_run)
         runtime.engine.dispose()  # no pooled connection may hold the WAL open
@@ -135,10 +135,10 @@ def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_privacy_report(args: argparse.Namespace, settings: Settings) -> int:
     """`actiebot privacy-report`: counts per kind of personal data, never a value."""
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
     from bot.services.privacy import privacy_counts
 
-    runtime = build_runtime(settings)
+    runtime = open_runtime(settings)  # reads: never creates a database
     try:
         counts = privacy_counts(runtime.deps, settings.admins)
         moment = runtime.deps.now()

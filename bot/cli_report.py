@@ -80,13 +80,13 @@ def reference_document(path: str | None, fmt: str | None) -> tuple[str, bytes | 
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
     from bot.services.report import draft_report
     from bot.services.report_results import ReportProblem
     from handlers.render.report_files import filename, render
 
     fmt, template = reference_document(args.template, args.format)
-    runtime = build_runtime(settings)
+    runtime = open_runtime(settings)
     deps = runtime.deps
     today = today_of(args)
     if today is not None:  # reading as on that day: the clock stands still

@@ -34,10 +34,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def cmd_rollover(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
     from bot.services.rollover import RolledOver, rollover
 
-    runtime = build_runtime(settings)
+    runtime = open_runtime(settings)
     result = rollover(runtime.deps, args.source, args.target, args.name, args.dry_run)
     if not isinstance(result, RolledOver):
         raise Failure({

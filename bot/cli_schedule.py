@@ -62,13 +62,13 @@ def month(text: str) -> date:
 
 def _deps(settings: Settings, dry_run: bool) -> tuple[Any, Any]:
     """(runtime, deps): with a Slack notifier unless it is a dry run."""
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
 
     if not dry_run and not (settings.slack_bot_token or settings.many_workspaces):
         raise ConfigError("posting to Slack needs SLACK_BOT_TOKEN "
                           "(export SLACK_BOT_TOKEN=xoxb-…); or use --dry-run to see what would "
                           "be sent")
-    runtime = build_runtime(settings)
+    runtime = open_runtime(settings)
     deps = runtime.deps
     if not dry_run and runtime.installs is None:  # many workspaces: routed by channel already
         from handlers.delivery import SlackNotifier, make_client

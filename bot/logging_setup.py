@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 
 from bot.domain.privacy import mask
 
@@ -112,3 +113,25 @@ def configure_logging(level: str | None = None) -> None:
                  "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
     install_redaction()
+
+
+def configure_cli_logging() -> bool:
+    """The CLI's log: ``ACTIEBOT_LOG_FILE`` (appended to) when set, else stderr when
+    ``ACTIEBOT_LOG_LEVEL`` is set, at that level (default INFO in a file, WARNING on stderr).
+    With neither, stderr keeps to the one line a command prints, and warnings. Returns
+    whether a log is configured, i.e. whether a failure's full record goes somewhere."""
+    path = os.environ.get("ACTIEBOT_LOG_FILE", "").strip()
+    level = os.environ.get("ACTIEBOT_LOG_LEVEL", "").strip().upper()
+    root = logging.getLogger()
+    if path and not root.handlers:
+        try:
+            handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        except OSError as error:
+            handler = logging.StreamHandler()
+            print(f"actiebot: ACTIEBOT_LOG_FILE={path!r} cannot be opened "
+                  f"({error.strerror}); logging to stderr", file=sys.stderr)
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    configure_logging(level=level or ("INFO" if path else "WARNING"))
+    return bool(path or level)

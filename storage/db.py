@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,76 @@ class WriteInReadTransaction(RuntimeError):
     """A read-only unit of work tried to write: a bug (use ``deps.uow(write=True)``)."""
 
 
+def normalise_url(url: str) -> str:
+    """The URL as SQLAlchemy with psycopg 3 reads it: Heroku-style platforms set
+    ``postgres://…`` (a name SQLAlchemy does not know) and many guides write
+    ``postgresql://…`` (SQLAlchemy's default driver for it is psycopg2, not installed)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def describe_database(url: str) -> str:
+    """The database a URL names, for people: an absolute path for a SQLite file, the URL with
+    its password hidden for a server."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if not database or database == ":memory:":
+            return "an in-memory SQLite database"
+        return f"SQLite file {Path(database).expanduser().resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (absolute), None for a server or an in-memory database."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
+def has_schema(engine: Engine) -> bool:
+    """Whether Alembic has run here (the tables exist), without creating anything."""
+    from sqlalchemy import inspect
+
+    with reading(engine).connect() as connection:  # no write lock: a writer may be busy
+        return bool(inspect(connection).has_table("alembic_version"))
+
+
+def describe_failure(error: BaseException, url: str) -> str | None:
+    """One line naming the cause of a database failure (never its parameters), or None when
+    ``error`` is not one."""
+    from sqlalchemy.exc import DBAPIError, NoSuchModuleError, NoSuchTableError, OperationalError
+
+    where = describe_database(url)
+    if isinstance(error, NoSuchModuleError):
+        return (f"DATABASE_URL names a database kind this installation cannot use ({where}); "
+                "use sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/NAME")
+    if isinstance(error, NoSuchTableError):
+        return f"table {error} is missing in {where}: run `actiebot db upgrade`"
+    if not isinstance(error, DBAPIError):
+        return None
+    text = str(getattr(error, "orig", error) or "").strip().splitlines()
+    first = text[0] if text else type(error).__name__
+    missing = re.search(r"no such table: (\w+)|relation \"(\w+)\" does not exist", first)
+    if missing:
+        return (f"table {missing.group(1) or missing.group(2)} is missing in {where}: "
+                "run `actiebot db upgrade`")
+    parsed = make_url(normalise_url(url))
+    if isinstance(error, OperationalError) and parsed.get_backend_name() != "sqlite":
+        reason = re.sub(r"^(connection failed: )?connection to server at \S+( \([^)]*\))?, port \d+ failed: ", "", first)
+        return (f"cannot reach PostgreSQL at {parsed.host or 'localhost'}:{parsed.port or 5432} "
+                f"(database {parsed.database or '?'}): {reason[:200]}")
+    if isinstance(error, OperationalError):
+        return f"{where}: {first[:200]}"
+    return None
+
+
 WAIT = 30.0  # seconds a write waits for a lock: the CLI and the scheduler, which can wait
 # Serving Slack (`serve`, `socket`): a change must be acknowledged within Slack's 3 seconds, so
 # a lock wait gives up after 2 s (Busy: nothing written) and the change is tried again in the
@@ -51,6 +122,7 @@ def create_db_engine(url: str, wait: float = WAIT,
                      statement_timeout: float | None = None) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout of ``wait``
     seconds; PostgreSQL a lock_timeout of ``wait`` (and a statement_timeout, if given)."""
+    url = normalise_url(url)
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":

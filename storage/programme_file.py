@@ -445,6 +445,10 @@ def read_text(text: str, filename: str = "<text>") -> list[ProgrammeFile]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or "not valid YAML"
+        if isinstance(error, yaml.constructor.ConstructorError):  # a value, e.g. a bad date
+            raise ProgrammeFileError([FileProblem(
+                filename, line, "-", problem, "a day that exists, e.g. 2021-02-28, or a month "
+                "in quotes, e.g. due: \"februari 2021\"")]) from None
         raise ProgrammeFileError([FileProblem(filename, line, "-", f"syntax error: {problem}",
                                               "YAML or JSON")]) from None
     pairs: list[tuple[Any, Any]] = []

@@ -69,8 +69,24 @@ def load_documents(text: str) -> list[tuple[Any, Any]]:
     nodes = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
     for node in nodes if aliases else ():  # without an alias nothing can expand
         check_alias_expansion(node)
-    constructor = yaml.SafeLoader("")
+    constructor = _Constructor("")
     return [(node, constructor.construct_document(node)) for node in nodes]
+
+
+class _Constructor(yaml.SafeLoader):
+    """Reads an unquoted date that is not one (``due: 2021-02-31``) as a problem at its line,
+    where PyYAML raises a bare ValueError without one."""
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a date ({error})", node.start_mark,
+            ) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 def check_depth(text: str, limit: int = MAX_DEPTH) -> int:

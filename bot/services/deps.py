@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWorkFactory
+from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWork, UnitOfWorkFactory
 from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
 from bot.services.answers import ReadCache
@@ -27,6 +27,28 @@ class DayClock:
 
     def now(self) -> datetime:
         return datetime.combine(self.day, time(9), ZoneInfo(self.timezone)).astimezone(UTC)
+
+
+class ChangeUnderStoppedClock(Exception):
+    """A change was asked for while the clock stands still on a made-up day (`--today`,
+    ``ACTIEBOT_TODAY``): it would be logged at that made-up moment, so it is refused before
+    anything is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingOnly:
+    """A unit-of-work factory that reads and refuses to write (:class:`ChangeUnderStoppedClock`):
+    what the clock of `--today` goes with, the one rule that a made-up day is for reading."""
+
+    inner: UnitOfWorkFactory
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork:
+        if write:
+            raise ChangeUnderStoppedClock
+        return self.inner()
+
+    def data_version(self) -> int | None:
+        return self.inner.data_version()
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,10 +144,11 @@ def test_what_the_serve_master_holds_when_gunicorn_forks_the_workers(tmp_path: P
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux /proc")
-def test_start_loads_the_example_and_leaves_no_connection_for_the_workers(
+def test_start_with_tokens_leaves_the_example_out_and_no_connection_for_the_workers(
         tmp_path: Path) -> None:
-    """`actiebot start` with HTTP tokens loads the example into an empty database itself,
-    then serves: by the fork, that engine is gone and the database file closed."""
+    """`actiebot start` with HTTP tokens does not load the example (its 2021 reminders would
+    be posted into a real workspace), says so, then serves: by the fork, the engine it looked
+    with is gone and the database file closed."""
     database = tmp_path / "fresh.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ACTIEBOT_"))}
     env.update(DATABASE_URL=f"sqlite:///{database}", SLACK_BOT_TOKEN="xoxb-test-token",
@@ -155,9 +156,12 @@ def test_start_loads_the_example_and_leaves_no_connection_for_the_workers(
     done = subprocess.run([sys.executable, "-c", MASTER, "start"], check=False, cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "loaded the example programme" in done.stderr
+    assert "loaded the example programme" not in done.stderr
+    assert "the example programme kennemerland-2021.yaml is not loaded" in done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert [f for f in seen["files"] if f.startswith(str(database))] == []
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM programmes").fetchone() == (0,)
 
 
 def _open_files(pid: int) -> set[str]:
