@@ -10,6 +10,8 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli_common import Failure
@@ -39,15 +41,25 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_export import is_workbook
-    from storage.programme_file import ProgrammeFileError, read_file
+    from bot.cli_import import (
+        language_of,
+        print_removals,
+        print_warnings,
+        refuse_stale,
+        removals,
+    )
+    from storage.programme_file import FileProblem, ProgrammeFileError, read_file
 
+    warnings: list[FileProblem] = []
     try:
         if is_workbook(args.file):  # Excel, as `export --format xlsx` writes it
             from storage.programme_xlsx import read_xlsx
 
             files = read_xlsx(args.file)
         else:
-            files = read_file(args.file, settings.max_programme_bytes)
+            _refuse_everything_export(args.file)
+            files = read_file(args.file, settings.max_programme_bytes, warnings=warnings,
+                              strict=args.strict)
     except ProgrammeFileError as error:
         if len(error.problems) == 1 and error.problems[0].key == "-":  # the file as a whole
             print(f"{error.problems[0]}; not imported, nothing was changed", file=sys.stderr)
@@ -58,7 +70,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
               f"({len(error.problems)} problem{'s' if len(error.problems) != 1 else ''})",
               file=sys.stderr)
         return 1
+    print_warnings(warnings)
     runtime = open_runtime(settings, create=True)
+    if not args.force:
+        refuse_stale(runtime.engine, files, args.file)
+    removed: dict[str, list[str]] = {}
     from bot.cli_workspaces import import_workspace
 
     workspace = import_workspace(args, settings, runtime.engine,
@@ -66,7 +82,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     with runtime.deps.uow(write=True) as uow:  # one transaction for every programme in the file
         totals: dict[str, ImportCounts] = {}
         for file in files:
+            before = uow.repo.load_programme(file.programme.key)
             totals[file.programme.key] = uow.repo.save_programme(file)
+            removed[file.programme.key] = removals(
+                before, uow.repo.load_programme(file.programme.key),
+                language_of(file, settings.language))
         uow.commit()
     if workspace is not None:
         from storage.workspaces import assign_programme
@@ -91,7 +111,25 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                          counts.deadlines_changed)
         _print_deadlines("deadline kept (moved in Slack; the file's deadline did not change)",
                          counts.deadlines_kept)
+        print_removals(key, removed[key], language_of(file, settings.language))
     return 0
+
+
+def _refuse_everything_export(path: str) -> None:
+    """`export --all` writes everything stored, for a request under the AVG: no programme
+    file. Say so, and what moves a database instead."""
+    from bot.services.privacy import EXPORT_FORMAT
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return  # read_file names the problem
+    if f'"format": "{EXPORT_FORMAT}"' in head:
+        raise Failure(f"{path} is an `actiebot export --all` file (everything stored, for an "
+                      "AVG request): it cannot be imported. Move a database with `actiebot "
+                      "backup -o FILE` and `actiebot restore FILE`; import a programme from "
+                      "`actiebot export --format yaml`")
 
 
 def _print_deadlines(head: str, rows: list[tuple[str, DueDate | None, DueDate | None]],
@@ -148,6 +186,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.group:
         files = only_group(files, args.group)
+    # stamped: an import of this file after later changes needs --force (bot/cli_import.py)
+    stamp = datetime.now(UTC)
+    files = [replace(file, exported_at=stamp) for file in files]
     if args.format == "archive":  # the package for the municipal record (bot/cli_archive.py)
         from bot.cli_archive import write_archive
 
@@ -303,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--workspace", type=_workspace_id, default=None, metavar="T…",
                    help="many workspaces: the Slack workspace (team id) the programme is for")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse a file with unknown keys (default: kept, with a warning)")
+    p.add_argument("--force", action="store_true",
+                   help="import an exported file although changes were made after its export")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="write programmes as YAML, JSON, CSV, Excel or iCalendar")

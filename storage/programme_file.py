@@ -369,6 +369,9 @@ class IndicatorValueModel(_Model):
 
 class FileModel(_Model):
     programme: ProgrammeModel
+    # when `actiebot export` wrote the file: an import of an older file than the changes it
+    # would overwrite needs --force (bot/cli.py). Metadata of the file, not kept.
+    exported_at: datetime | None = None
     working_groups: list[GroupModel] = Field(default_factory=list)
     goals: list[GoalModel] = Field(default_factory=list)
     activities: list[ActivityModel] = Field(default_factory=list)
@@ -404,10 +407,65 @@ def _check_recurrence(item: _Recurring, where: tuple[str | int, ...],
                                     error.reason))
 
 
+# -- keys the file may hold ------------------------------------------------------------------
+
+# The keys each part of a file may hold are its model's fields above, plus these: keys other
+# parts read from the item's `extra` (the rollover's links, an indicator's working group, the
+# programme's language). One place: a new key is added to its model, or here. Any other key is
+# still accepted and kept (../shared/CONTRACT.md), but warned about with its line, and with
+# `import --strict` refused.
+KNOWN_EXTRA_KEYS: dict[str, frozenset[str]] = {
+    "FileModel": frozenset({"programmes"}),
+    "ProgrammeModel": frozenset({"succeeded_by", "carried_from", "language"}),
+    "ActivityModel": frozenset({"carried_from"}),
+    "IndicatorModel": frozenset({"working_group"}),
+}
+UNKNOWN_KEY = "unknown key (kept as written, not used)"
+_SIMILAR = 0.6  # normalized Damerau-Levenshtein similarity for "did you mean"
+
+
+def known_keys(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(model.model_fields) | KNOWN_EXTRA_KEYS.get(model.__name__, frozenset())
+
+
+def unknown_keys(model: BaseModel, node: Any, filename: str,
+                 loc: tuple[str | int, ...] = ()) -> list[FileProblem]:
+    """Every key the file holds that no part of Actiebot reads, with its line and the closest
+    known key ("did you mean `due`?": a typo that would drop a deadline silently)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    found: list[FileProblem] = []
+    known = known_keys(type(model))
+    for key in model.model_extra or {}:
+        if key in known:
+            continue
+        match = process.extractOne(str(key), sorted(known),
+                                   scorer=DamerauLevenshtein.normalized_similarity,
+                                   score_cutoff=_SIMILAR)
+        found.append(FileProblem(
+            filename, _line(node, (*loc, key)), _path((*loc, key)),
+            f"unknown key; did you mean `{match[0]}`? (kept as written, not used)" if match
+            else UNKNOWN_KEY))
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        if isinstance(value, BaseModel):
+            found.extend(unknown_keys(value, node, filename, (*loc, name)))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found.extend(unknown_keys(item, node, filename, (*loc, name, i)))
+    return found
+
+
 # -- reading --------------------------------------------------------------------------------
 
-def read_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[ProgrammeFile]:
+def read_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES, *,
+              warnings: list[FileProblem] | None = None,
+              strict: bool = False) -> list[ProgrammeFile]:
     """Read and validate a programme file (one or more YAML documents, or JSON).
+
+    Unknown keys are added to ``warnings``; with ``strict`` they are problems (refused).
 
     Hostile files are refused before they cost memory or time (storage/yaml_limits.py): more
     than ``max_bytes`` (5 MB unless the operator set ACTIEBOT_MAX_PROGRAMME_MB; never read
@@ -432,10 +490,11 @@ def read_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Program
         raise ProgrammeFileError(
             [FileProblem(str(path), None, "-", "not UTF-8 text", "a YAML or JSON file")]
         ) from None
-    return read_text(text, str(path))
+    return read_text(text, str(path), warnings=warnings, strict=strict)
 
 
-def read_text(text: str, filename: str = "<text>") -> list[ProgrammeFile]:
+def read_text(text: str, filename: str = "<text>", *, warnings: list[FileProblem] | None = None,
+              strict: bool = False) -> list[ProgrammeFile]:
     try:
         loaded = load_documents(text)
     except FileLimitError as error:
@@ -469,11 +528,16 @@ def read_text(text: str, filename: str = "<text>") -> list[ProgrammeFile]:
                                               "a mapping with programme:, activities: …")])
     problems: list[FileProblem] = []
     files: list[ProgrammeFile] = []
+    unknown: list[FileProblem] = []
     for node, document in pairs:
         try:
-            files.append(_validate(document, node, filename))
+            files.append(_validate(document, node, filename, unknown))
         except ProgrammeFileError as error:
             problems.extend(error.problems)
+    if strict:
+        problems.extend(unknown)
+    elif warnings is not None:
+        warnings.extend(unknown)
     keys = [f.programme.key for f in files]
     for key in {k for k in keys if keys.count(k) > 1}:
         problems.append(FileProblem(filename, None, "programme.key", f"{key!r} appears twice"))
@@ -514,7 +578,8 @@ def _path(loc: Iterable[str | int]) -> str:
     return text or "-"
 
 
-def _validate(document: Any, node: Any, filename: str) -> ProgrammeFile:
+def _validate(document: Any, node: Any, filename: str,
+              unknown: list[FileProblem] | None = None) -> ProgrammeFile:
     if not isinstance(document, dict):
         raise ProgrammeFileError([FileProblem(
             filename, _line(node, ()), "-", "the top level must be a mapping",
@@ -539,6 +604,8 @@ def _validate(document: Any, node: Any, filename: str) -> ProgrammeFile:
                 message = "is required"
             problems.append(FileProblem(filename, _line(node, loc), _path(loc), message, expected))
         raise ProgrammeFileError(problems) from None
+    if unknown is not None:
+        unknown.extend(unknown_keys(model, node, filename))
     return _to_domain(model, node, filename)
 
 
@@ -648,6 +715,7 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
             IndicatorValue(v.indicator, v.period, v.value, v.breakdown, v.source, v.note,
                            recorded_by="import", extra=v.extras())
             for v in model.indicator_values),
+        exported_at=moment(model.exported_at) if model.exported_at else None,
     )
 
 
@@ -722,6 +790,8 @@ def to_data(file: ProgrammeFile) -> dict[str, Any]:
     if file.indicator_values:
         data["indicator_values"] = [_indicator_value_data(v) for v in file.indicator_values]
     data.update(file.extra)
+    if file.exported_at is not None:  # first: the reader sees how old the file is
+        data = {"exported_at": file.exported_at.isoformat(), **data}
     return data
 
 

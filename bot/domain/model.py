@@ -210,3 +210,6 @@ class ProgrammeFile:
     extra: dict[str, Any] = field(default_factory=dict)
     indicators: tuple[Indicator, ...] = ()
     indicator_values: tuple[IndicatorValue, ...] = ()
+    # when `actiebot export` wrote the file (read from it, never stored): a stale file is
+    # refused by `import` without --force
+    exported_at: datetime | None = None

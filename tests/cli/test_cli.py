@@ -42,7 +42,7 @@ def test_broken_file_exits_1_and_names_the_line(cli, tmp_path: Path) -> None:
     assert f"{bad}:3: activities[0].due" in result.stderr
     assert "nothing was changed" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "no programme" in cli("export", "--programme", "x").stderr
+    assert "nothing was created" in cli("export", "--programme", "x").stderr  # nor imported
 
 
 def test_usage_error_exits_2() -> None:
