@@ -174,8 +174,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         for key in keys:
             file = uow.repo.load_programme(key)
             if file is None:
-                raise Failure(f"no programme with key {key!r}; "
-                              "import one first with `actiebot import FILE`")
+                from bot.cli_programmes import unknown_key
+
+                raise unknown_key(key, [p.key for p in uow.repo.list_programmes()])
             files.append(file)
             if args.format == "ics":
                 occurrences.update({(key, activity): found for activity, found
@@ -376,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Later surfaces (remind, digest, report, forget-user …) add their sub-commands here.
+__all__ = ["EXTENSIONS", "Failure", "build_parser", "main"]  # Failure: sub-commands raise it
+
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
 
@@ -408,6 +411,9 @@ EXTENSIONS.append(_calendar_commands)  # calendar-link (CONTRACT: CLI additions,
 from bot.cli_backup import add_commands as _backup_commands
 
 EXTENSIONS.append(_backup_commands)  # backup, restore
+from bot.cli_programmes import add_commands as _programme_commands
+
+EXTENSIONS.append(_programme_commands)  # programmes, programme archive/remove
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,7 +39,8 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from storage.backup import BackupError, backup
     from storage.db import describe_database
 
-    runtime = open_runtime(settings)
+    # no migration first: that would wait for the server's writes; a backup keeps its revision
+    runtime = open_runtime(settings, migrate=False)
     try:
         copied = backup(runtime.engine, Path(args.output))
     except BackupError as error:

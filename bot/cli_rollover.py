@@ -34,6 +34,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def cmd_rollover(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_programmes import unknown_key
     from bot.cli_runtime import open_runtime
     from bot.services.rollover import RolledOver, rollover
 
@@ -42,8 +43,7 @@ def cmd_rollover(args: argparse.Namespace, settings: Settings) -> int:
     if not isinstance(result, RolledOver):
         raise Failure({
             "same": f"--from and --to are both {result.key!r}; give the new programme its own key",
-            "unknown": f"no programme with key {result.key!r}; `actiebot export` lists none, "
-                       "import one first",
+            "unknown": str(unknown_key(result.key, _keys(runtime))),
             "exists": f"a programme {result.key!r} exists already; nothing was changed",
             "archived": f"{result.key!r} was already carried over into {result.successor!r}; "
                         "roll that one over instead",
@@ -66,3 +66,10 @@ def cmd_rollover(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{old.key} is archived (kept for history, reports and exports); "
               f"/actie now answers from {new.key}", file=sys.stderr)
     return 0
+
+
+def _keys(runtime: object) -> list[str]:
+    from storage.programme_admin import programme_keys
+
+    with runtime.deps.uow() as uow:  # type: ignore[attr-defined]
+        return programme_keys(uow.repo.session)

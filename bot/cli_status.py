@@ -24,11 +24,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_runtime
+    from bot.cli_runtime import open_runtime
     from bot.services.delivery import backlog
     from storage.db import current_revision, ping
 
-    runtime = build_runtime(settings, migrate=False)
+    runtime = open_runtime(settings, migrate=False)  # names a missing database
     try:
         if not ping(runtime.engine):
             raise Failure("the database does not answer")

@@ -77,6 +77,8 @@ class ProgrammeRow(Base):
     succeeded_by: Mapped[str | None] = mapped_column(String(80))
     # the Slack team it was imported into (0019); None: the one workspace of single mode
     workspace: Mapped[str | None] = mapped_column(String(32), index=True)
+    # `actiebot programme archive`: no reminders or digests; questions still answered (0017)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class GoalRow(Base):

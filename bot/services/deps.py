@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.domain.ports import ChannelDirectory, Clock, Notifier, UnitOfWork, UnitOfWorkFactory
+from bot.domain.ports import (
+    ChannelDirectory,
+    Clock,
+    Notifier,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    Version,
+)
 from bot.domain.privacy import safe_name
 from bot.domain.workdays import WorkCalendar
 from bot.services.answers import ReadCache
@@ -47,8 +54,11 @@ class ReadingOnly:
             raise ChangeUnderStoppedClock
         return self.inner()
 
-    def data_version(self) -> int | None:
+    def data_version(self) -> Version | None:
         return self.inner.data_version()
+
+    def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
+        return self.inner.changes_since(held, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,7 @@ def test_an_unquoted_impossible_date_names_the_file_and_line(tmp_path: Path) -> 
 def test_an_unreachable_postgresql_is_named_with_host_and_port_and_logged_by_id(
         tmp_path: Path) -> None:
     log = tmp_path / "actiebot.log"
-    result = run_cli("import", str(KENNEMERLAND), env={
+    result = run_cli("ask", "wie", "MDA++", env={
         "DATABASE_URL": "postgresql+psycopg://bob:geheim@127.0.0.1:1/actiebot",
         "ACTIEBOT_LOG_FILE": str(log)})
     assert result.returncode == 1
