@@ -16,7 +16,7 @@ from bot.cli_runtime import Failure, open_runtime
 from bot.config import Settings
 from bot.domain.model import Status
 
-NO_WORKSPACE = "—"  # one workspace (SLACK_BOT_TOKEN): no team to name
+NO_WORKSPACE = "—"  # one workspace (SLACK_BOT_TOKEN), or imported without --workspace
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -69,7 +69,7 @@ def cmd_programmes(args: argparse.Namespace, settings: Settings) -> int:
         last = row.last_change.astimezone(UTC).strftime("%Y-%m-%d %H:%M") \
             if row.last_change else "—"
         table.append((row.key, row.name if len(row.name) <= 50 else row.name[:49] + "…",
-                      NO_WORKSPACE, str(row.activities), str(row.open), last, archived))
+                      row.workspace or NO_WORKSPACE, str(row.activities), str(row.open), last, archived))
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
@@ -78,14 +78,12 @@ def cmd_programmes(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.programme_admin import archive_programme, programme_keys
-
     runtime = open_runtime(settings)
     try:
         with runtime.deps.uow(write=True) as uow:
-            done = archive_programme(uow.repo.session, args.key, datetime.now(UTC))
+            done = uow.repo.mark_archived(args.key, datetime.now(UTC))
             if done is None:
-                raise unknown_key(args.key, programme_keys(uow.repo.session))
+                raise unknown_key(args.key, [p.key for p in uow.repo.list_programmes()])
             uow.commit()
     finally:
         runtime.engine.dispose()
@@ -98,7 +96,6 @@ def cmd_archive(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.programme_admin import programme_keys, remove_programme
     from storage.programme_file import dump_yaml
 
     runtime = open_runtime(settings)
@@ -106,7 +103,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
         with runtime.deps.uow() as uow:
             file = uow.repo.load_programme(args.key)
             if file is None:
-                raise unknown_key(args.key, programme_keys(uow.repo.session))
+                raise unknown_key(args.key, [p.key for p in uow.repo.list_programmes()])
         updates = sum(len(a.updates) for a in file.activities)
         what = (f"{args.key} ({file.programme.name}): {len(file.activities)} activities, "
                 f"{updates} logged updates")
@@ -122,7 +119,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
             stamp = datetime.now(UTC)
             saved.write_text(dump_yaml([replace(file, exported_at=stamp)]), encoding="utf-8")
         with runtime.deps.uow(write=True) as uow:
-            remove_programme(uow.repo.session, args.key)
+            uow.repo.delete_programme(args.key)
             uow.commit()
     finally:
         runtime.engine.dispose()

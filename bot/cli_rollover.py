@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from bot.cli_common import Failure
 from bot.config import Settings
 from bot.domain.model import DUTCH_STATUS_WORD
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")  # as a programme file's keys
 
@@ -68,8 +72,6 @@ def cmd_rollover(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _keys(runtime: object) -> list[str]:
-    from storage.programme_admin import programme_keys
-
-    with runtime.deps.uow() as uow:  # type: ignore[attr-defined]
-        return programme_keys(uow.repo.session)
+def _keys(runtime: Runtime) -> list[str]:
+    with runtime.deps.uow() as uow:
+        return [p.key for p in uow.repo.list_programmes()]

@@ -17,8 +17,8 @@ holds. Dispose of an engine before forking (``actiebot serve`` does, after migra
 from __future__ import annotations
 
 import logging
-from functools import partial
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 

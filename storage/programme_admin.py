@@ -63,6 +63,7 @@ class ProgrammeSummary:
     last_change: datetime | None
     archived: bool
     successor: str | None = None  # archived by `actiebot rollover` into this programme
+    workspace: str | None = None  # the Slack team it was imported into (many workspaces)
 
 
 def programme_summaries(engine: Engine, open_statuses: frozenset[str]) -> list[ProgrammeSummary]:
@@ -83,36 +84,10 @@ def programme_summaries(engine: Engine, open_statuses: frozenset[str]) -> list[P
         .order_by(ProgrammeRow.id))
     with Session(reading(engine)) as session:
         return [ProgrammeSummary(row.key, row.name, int(n or 0), int(open_ or 0), at,
-                                 _archived(row), row.succeeded_by)
+                                 _archived(row), row.succeeded_by, row.workspace)
                 for row, n, open_, at in session.execute(statement)]
 
 
 def _archived(row: ProgrammeRow) -> bool:
     return bool(row.succeeded_by) or row.archived_at is not None
 
-
-def programme_keys(session: Session) -> list[str]:
-    return list(session.scalars(select(ProgrammeRow.key).order_by(ProgrammeRow.id)))
-
-
-def archive_programme(session: Session, key: str, at: datetime) -> bool | None:
-    """Mark the programme archived (no reminders, no digests); None when there is no such
-    programme, False when it was archived already."""
-    row = session.scalars(select(ProgrammeRow).where(ProgrammeRow.key == key)).first()
-    if row is None:
-        return None
-    if row.archived_at is not None:
-        return False
-    row.archived_at = at
-    return True
-
-
-def remove_programme(session: Session, key: str) -> bool:
-    """Delete the programme and everything in it (the database cascades to its groups, goals,
-    activities, their log, indicators); False when there is no such programme."""
-    row = session.scalars(select(ProgrammeRow).where(ProgrammeRow.key == key)).first()
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True

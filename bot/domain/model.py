@@ -98,6 +98,8 @@ class Programme:
     admin_channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     admins: tuple[str, ...] = ()  # Slack user ids allowed to do everything in this programme
+    # `actiebot programme archive`: no reminders or digests; questions answered, marked archive
+    archived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,9 @@ class Activity:
     status: Status = Status.NOT_STARTED
     updates: tuple[StatusUpdate, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # its programme is archived (`actiebot programme archive`): set where a question resolves
+    # it (bot/services/dispatch.py), so that the answer says so
+    archived: bool = False
 
     @property
     def is_open(self) -> bool:

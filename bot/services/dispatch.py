@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.domain import grammar, refs
@@ -39,6 +40,9 @@ def _resolve_activity(
                 return r.UnknownRef(query, ())
             group = (repo.get_group(activity.programme_key, activity.working_group)
                      if activity.working_group else None)
+            programme = repo.get_programme(activity.programme_key)
+            if programme is not None and programme.archived:  # answered, marked as archive
+                activity = replace(activity, archived=True)
             return activity, group
         case refs.Ambiguous(candidates=candidates, total=total):
             return r.AmbiguousRef(query, candidates, total)

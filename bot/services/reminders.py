@@ -220,6 +220,8 @@ def _plan(deps: Deps, today: date, calendars: ProgrammeCalendars,
     plans: list[tuple[r.ReminderPlan, Callable[[], list[str]]]] = []
     for item in items:
         activity = item.activity
+        if getattr(programmes.get(activity.programme_key), "archived", False):
+            continue  # `actiebot programme archive`: no reminders
         group = groups.get((activity.programme_key, activity.working_group or ""))
         due = due_of(item)
         rules = group.reminders if group else ReminderPolicy()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.grammar import Problem
-from bot.domain.model import Precision
+from bot.domain.model import Activity, Precision
 from bot.domain.privacy import mask
 from bot.domain.recurrence import RECURS_KEY, Occurrence, current_index
 from bot.services import results as r
@@ -226,10 +226,12 @@ def status_answer(result: r.StatusAnswer, lang: Lang, tz: str) -> Reply:
 def group_status_answer(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
     scope = group_name(result.group) if result.group else t(lang, "Alle activiteiten", "All activities")
     head = f"*{scope}* — {counts_line(result.counts, lang)}"
+    several = len({line.activity.programme_key for line in result.lines}) > 1
     lines = [
         f"• {status_label(line.activity.status, lang)} {escape(line.activity.title)} "
         f"(`{escape(line.activity.key)}`)"
         + (f" · {format_due(line.activity.due, lang)}" if line.activity.due else "")
+        + (programme_tag(line.activity) if several else "")
         for line in result.lines
     ]
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang, result.total))))
@@ -275,6 +277,11 @@ def history_answer(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
     return Reply(head.replace("*", ""), tuple(sections))
 
 
+def programme_tag(activity: Activity) -> str:
+    """Which programme an activity is in, for an answer that holds more than one."""
+    return f" [{escape(activity.programme_key)}]"
+
+
 def due_line(entry: r.DueEntry, lang: Lang, with_group: bool = False,
              today: date | None = None) -> str:
     item = entry.item
@@ -307,7 +314,9 @@ def due_list_answer(result: r.DueListAnswer, lang: Lang) -> Reply:
         empty = t(lang, "Niets te laat. 🎉", "Nothing overdue. 🎉")
     if not result.entries:
         return Reply(empty, (head + "\n" + empty,))
-    lines = [due_line(e, lang, today=result.today) for e in result.entries]
+    several = len({e.item.activity.programme_key for e in result.entries}) > 1
+    lines = [due_line(e, lang, today=result.today)
+             + (programme_tag(e.item.activity) if several else "") for e in result.entries]
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang))))
 
 

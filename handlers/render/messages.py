@@ -10,6 +10,8 @@ into Block Kit; `text.py` into console text.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.services import report_results as rr
 from bot.services import results as r
 from handlers.render import answers, changes, digests, refusals, reminders
@@ -53,6 +55,17 @@ REPORT_RESULTS = (rr.ReportReady, rr.ReportProblem, rr.BadPeriod, rr.IndicatorAn
 
 
 def compose(result: r.Result, lang: Lang, tz: str = "Europe/Amsterdam") -> Reply:
+    reply = _compose(result, lang, tz)
+    activity = getattr(result, "activity", None)
+    if getattr(activity, "archived", False):  # its programme is archived: say so
+        note = t(lang, "🗄 _Archief: dit programma is gearchiveerd; er gaan geen herinneringen "
+                       "of overzichten meer uit._",
+                 "🗄 _Archive: this programme is archived; no more reminders or digests._")
+        reply = replace(reply, context=f"{reply.context}\n{note}" if reply.context else note)
+    return reply
+
+
+def _compose(result: r.Result, lang: Lang, tz: str) -> Reply:
     match result:
         case r.HelpAnswer():
             return answers.help_answer(result, lang)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,13 +24,14 @@ class SqlProgrammes(SessionRepository):
         return Programme(
             key=row.key, name=row.name, region=row.region, timezone=row.timezone,
             admin_channel=row.admin_channel, extra=dict(row.extra or {}),
-            admins=tuple(row.admins or ()),
+            admins=tuple(row.admins or ()), archived=row.archived_at is not None,
         )
 
     def list_programmes(self, live_only: bool = False) -> list[Programme]:
         query = select(*ProgrammeRow.__table__.c).order_by(ProgrammeRow.id)
-        if live_only:  # leave out programmes archived by a rollover
-            query = query.where(ProgrammeRow.succeeded_by.is_(None))
+        if live_only:  # leave out programmes archived by a rollover or by the operator
+            query = query.where(ProgrammeRow.succeeded_by.is_(None),
+                                ProgrammeRow.archived_at.is_(None))
         return [self._programme(r) for r in self._rows(query)]
 
     def archive_programme(self, key: str, successor: str) -> None:
@@ -38,6 +40,24 @@ class SqlProgrammes(SessionRepository):
         if row is None:
             raise LookupError(key)
         row.succeeded_by = successor
+
+    def mark_archived(self, key: str, at: datetime) -> bool | None:
+        row = self._programme_row(key)
+        if row is None:
+            return None
+        if row.archived_at is not None:
+            return False
+        row.archived_at = at
+        return True
+
+    def delete_programme(self, key: str) -> bool:
+        """The database cascades to its groups, goals, activities and their log, indicators."""
+        row = self._programme_row(key)
+        if row is None:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True
 
     def get_programme(self, key: str) -> Programme | None:
         row = self._rows(select(*ProgrammeRow.__table__.c)

@@ -75,6 +75,7 @@ class MemoryStore:
 
     programmes: dict[str, Programme] = field(default_factory=dict)
     succeeded_by: dict[str, str] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
     programme_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
     goals: dict[str, list[Goal]] = field(default_factory=dict)
     groups: dict[tuple[str, str], WorkingGroup] = field(default_factory=dict)
@@ -128,11 +129,38 @@ class FakeProgrammes(_OnStore):
     import's merge with changes made in Slack is storage/programme_store.py's, tested on SQL."""
 
     def list_programmes(self, live_only: bool = False) -> list[Programme]:
-        return [p for key, p in self.store.programmes.items()
-                if not live_only or key not in self.store.succeeded_by]
+        return [self.get_programme(key) or p for key, p in self.store.programmes.items()
+                if not live_only or (key not in self.store.succeeded_by
+                                     and key not in self.store.archived)]
 
     def get_programme(self, key: str) -> Programme | None:
-        return self.store.programmes.get(key)
+        programme = self.store.programmes.get(key)
+        if programme is not None and key in self.store.archived:
+            return replace(programme, archived=True)
+        return programme
+
+    def mark_archived(self, key: str, at: datetime) -> bool | None:
+        if key not in self.store.programmes:
+            return None
+        if key in self.store.archived:
+            return False
+        self.store.archived.add(key)
+        return True
+
+    def delete_programme(self, key: str) -> bool:
+        store = self.store
+        if store.programmes.pop(key, None) is None:
+            return False
+        for mapping in (store.succeeded_by, store.programme_extra, store.goals):
+            mapping.pop(key, None)  # type: ignore[attr-defined]
+        store.archived.discard(key)
+        for keyed in (store.groups, store.indicators, store.indicator_values):
+            for k in [k for k in keyed if k[0] == key]:
+                del keyed[k]  # type: ignore[attr-defined]
+        for activity_id in [i for i in store.activities if i.programme_key == key]:
+            del store.activities[activity_id]
+        store.updates[:] = [u for u in store.updates if u[0].programme_key != key]
+        return True
 
     def archive_programme(self, key: str, successor: str) -> None:
         if key not in self.store.programmes:

@@ -76,7 +76,7 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if self.path.startswith("/upload/"):  # files_upload_v2 step 2: the bytes
                     self._upload(self.rfile.read(length) if length else b"")
@@ -95,7 +95,7 @@ class FakeSlack:
                             body[key] = json.loads(body[key])
                 self._reply(body)
 
-            def do_GET(self) -> None:  # noqa: N802 - conversations.history and .replies
+            def do_GET(self) -> None:
                 path, _, query = self.path.partition("?")
                 self.path = path
                 self._reply({k: v[0] for k, v in parse_qs(query).items()})

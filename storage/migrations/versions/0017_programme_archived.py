@@ -1,7 +1,7 @@
 """archived programmes: `actiebot programme archive KEY`
 
 Revision ID: 0017_programme_archived
-Revises: 0015_read_changes
+Revises: 0019_workspaces
 Create Date: 2026-12-07
 
 `programmes.archived_at`: when an operator archived the programme. An archived programme gets
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_programme_archived"
-down_revision = "0015_read_changes"
+down_revision = "0019_workspaces"
 branch_labels = None
 depends_on = None
 
