@@ -40,11 +40,10 @@ def _when(moment: datetime | None) -> str:
 
 
 def cmd_workspaces(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import create_db_engine, upgrade
+    from bot.cli_runtime import open_runtime
     from storage.workspaces import list_workspaces
 
-    engine = create_db_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_runtime(settings).engine  # reads: never creates a database
     found = list_workspaces(engine)
     if not found:
         mode = ("install the app through /slack/install" if settings.many_workspaces else
@@ -70,11 +69,10 @@ def cmd_workspaces(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge_workspace(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import create_db_engine, upgrade
+    from bot.cli_runtime import open_runtime
     from storage.workspaces import list_workspaces, purge_workspace
 
-    engine = create_db_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_runtime(settings).engine  # names a missing database, creates none
     known = {w.team_id: w for w in list_workspaces(engine)}
     workspace = known.get(args.workspace)
     if workspace is None:

@@ -77,12 +77,15 @@ def targets(repo: Repository) -> list[Scope]:
     """Each programme's admin channel (the whole programme), then each group's own channel."""
     scopes: list[Scope] = []
     admin_channels: dict[str, str] = {}
-    for programme in repo.list_programmes(live_only=True):
+    live = repo.list_programmes(live_only=True)  # not archived (rollover, `programme archive`)
+    for programme in live:
         if programme.admin_channel:
             admin_channels[programme.key] = programme.admin_channel
             scopes.append(Scope(programme.admin_channel, programme.key, None))
+    keys = {programme.key for programme in live}
     for programme_key, group in repo.list_groups():
-        if group.channel and group.channel != admin_channels.get(programme_key):
+        if programme_key in keys and group.channel \
+                and group.channel != admin_channels.get(programme_key):
             scopes.append(Scope(group.channel, programme_key, group.key))
     return scopes
 
