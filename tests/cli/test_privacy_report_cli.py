@@ -36,6 +36,7 @@ def _counts(stdout: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_privacy_report_counts_each_kind_and_shows_no_value(cli, tmp_path: Path) -> None:
+    assert cli("db", "upgrade").returncode == 0  # an empty database (reading creates none)
     empty = cli("privacy-report")
     assert empty.returncode == 0, empty.stderr
     assert set(_counts(empty.stdout).values()) == {0}

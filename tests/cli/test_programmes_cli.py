@@ -75,7 +75,7 @@ def test_an_archived_programme_is_not_reminded_but_still_answers(
     assert "kennemerland-2021" not in digest.stdout
     answer = run_cli("ask", "wanneer", "indicatoren", env=env)
     assert answer.returncode == 0 and "juli 2021" in answer.stdout
-    assert "archief" in answer.stdout
+    assert "Archief: dit programma is gearchiveerd" in answer.stdout
     listed = run_cli("programmes", env=env).stdout.splitlines()[1]
     assert listed.split()[-1] == "yes"
     again = run_cli("programme", "archive", "kennemerland-2021", env=env)
