@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli_runtime import Failure, open_runtime
+from bot.cli_common import Failure
+from bot.cli_runtime import open_runtime
 from bot.config import Settings
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.cli_runtime import Failure
+from bot.cli_common import Failure
 from bot.domain.dates import canonical
 from bot.domain.model import ProgrammeFile
 

@@ -12,7 +12,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli_runtime import Failure, open_runtime
+from bot.cli_common import Failure
+from bot.cli_runtime import open_runtime
 from bot.config import Settings
 from bot.domain.model import Status
 

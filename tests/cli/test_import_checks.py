@@ -49,7 +49,7 @@ def database(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
 
 def test_a_typo_in_a_key_is_warned_about_with_its_line_and_refused_when_strict(
         database: tuple[Path, dict[str, str], Path], tmp_path: Path) -> None:
-    db, env, first = database
+    db, env, _ = database
     typo = tmp_path / "typo2.yaml"
     typo.write_text(TYPO.replace('    due: "december 2021"', '    deu: "maart 2022"'),
                     encoding="utf-8")
@@ -73,7 +73,7 @@ def test_a_typo_in_a_key_is_warned_about_with_its_line_and_refused_when_strict(
 
 def test_an_import_that_removes_owners_milestones_and_a_group_says_so_in_english(
         database: tuple[Path, dict[str, str], Path], tmp_path: Path) -> None:
-    db, env, first = database
+    _, env, _ = database
     smaller = tmp_path / "smaller.yaml"
     smaller.write_text(
         TYPO.replace('programme: {key: typo-2022, name: "Typo"}',

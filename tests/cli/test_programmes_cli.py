@@ -25,7 +25,7 @@ def two(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 def test_programmes_lists_both_and_unknown_keys_name_the_ones_that_exist(
         two: tuple[Path, dict[str, str]]) -> None:
-    database, env = two
+    _, env = two
     listed = run_cli("programmes", env=env)
     assert listed.returncode == 0, listed.stderr
     head, *rows = listed.stdout.splitlines()
@@ -63,7 +63,7 @@ def test_answers_name_the_programme_when_two_are_in_them(
 
 def test_an_archived_programme_is_not_reminded_but_still_answers(
         two: tuple[Path, dict[str, str]]) -> None:
-    database, env = two
+    _, env = two
     before = run_cli("remind", "--at", "2021-10-15T09:00", "--dry-run", env=env)
     assert "gooi-en-vechtstreek/" in before.stdout or "kennemerland-2021/" in before.stdout
     archived = run_cli("programme", "archive", "kennemerland-2021", env=env)
