@@ -127,7 +127,7 @@ def test_the_scopes_listed_are_the_manifests(text: str) -> None:
 def test_the_example_counts_are_right(text: str) -> None:
     gooi = yaml.safe_load((ROOT / "examples" / "gooi-en-vechtstreek.yaml").read_text("utf-8"))
     said = re.search(r"Gooi en Vechtstreek \((\d+) activities", text)
-    assert said is not None and int(said.group(1)) == len(gooi["activities"]) == 34
+    assert said is not None and int(said.group(1)) == len(gooi["activities"])
 
 
 @pytest.mark.parametrize(("heading", "needles"), [
