@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli_common import Failure
@@ -187,9 +186,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.group:
         files = only_group(files, args.group)
-    # stamped: an import of this file after later changes needs --force (bot/cli_import.py)
-    stamp = datetime.now(UTC)
-    files = [replace(file, exported_at=stamp) for file in files]
+    # stamped with the last change it holds: an import of this file after later changes needs
+    # --force (bot/cli_import.py); two exports of the same data stay the same file
+    from storage.programme_admin import last_change
+
+    files = [replace(file, exported_at=last_change(runtime.engine, file.programme.key))
+             for file in files]
     if args.format == "archive":  # the package for the municipal record (bot/cli_archive.py)
         from bot.cli_archive import write_archive
 

@@ -54,9 +54,9 @@ def refuse_stale(engine: object, files: Sequence[ProgrammeFile], filename: str) 
         count, latest = changes_since(engine, file.programme.key, file.exported_at)  # type: ignore[arg-type]
         if not count:
             continue
-        lines.append(f"{file.programme.key}: {count} change{'s' if count != 1 else ''} since "
-                     f"the export of {file.exported_at.isoformat(timespec='minutes')}, the "
-                     "latest:")
+        lines.append(f"{file.programme.key}: {count} change{'s' if count != 1 else ''} after the "
+                     "file was exported (it holds the changes up to "
+                     f"{file.exported_at.isoformat(timespec='minutes')}), the latest:")
         lines += [f"  {c.at.isoformat(timespec='minutes')} {c.what} ({c.kind} by {c.author})"
                   for c in latest]
     if lines:

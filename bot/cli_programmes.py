@@ -117,7 +117,9 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
             saved = Path(args.output or
                          f"{args.key}-removed-{datetime.now(UTC):%Y%m%d-%H%M%S}.yaml")
-            stamp = datetime.now(UTC)
+            from storage.programme_admin import last_change
+
+            stamp = last_change(runtime.engine, args.key)
             saved.write_text(dump_yaml([replace(file, exported_at=stamp)]), encoding="utf-8")
         with runtime.deps.uow(write=True) as uow:
             uow.repo.delete_programme(args.key)

@@ -5,7 +5,7 @@ since an export was written (`import` of a stale file), and the overview `actieb
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
@@ -52,6 +52,28 @@ def changes_since(engine: Engine, programme_key: str, since: datetime,
                   for at, key, by in connection.execute(values) if at is not None]
     found.sort(key=lambda c: c.at, reverse=True)
     return len(found), found[:limit]
+
+
+BEFORE_ANY_CHANGE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def last_change(engine: Engine, programme_key: str) -> datetime:
+    """The moment of the programme's latest stored change (an update, a moved deadline, an
+    indicator value), or BEFORE_ANY_CHANGE: what an export holds changes up to, so that two
+    exports of the same data are the same file."""
+    updates = (
+        select(func.max(StatusUpdateRow.at))
+        .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+        .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+        .where(ProgrammeRow.key == programme_key))
+    values = (
+        select(func.max(IndicatorValueRow.recorded_at))
+        .join(IndicatorRow, IndicatorRow.id == IndicatorValueRow.indicator_id)
+        .join(ProgrammeRow, ProgrammeRow.id == IndicatorRow.programme_id)
+        .where(ProgrammeRow.key == programme_key, IndicatorValueRow.recorded_by != "import"))
+    with reading(engine).connect() as connection:
+        found = [connection.execute(updates).scalar(), connection.execute(values).scalar()]
+    return max([BEFORE_ANY_CHANGE, *(at for at in found if at is not None)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -369,8 +369,9 @@ class IndicatorValueModel(_Model):
 
 class FileModel(_Model):
     programme: ProgrammeModel
-    # when `actiebot export` wrote the file: an import of an older file than the changes it
-    # would overwrite needs --force (bot/cli.py). Metadata of the file, not kept.
+    # written by `actiebot export`: the moment of the last change the file holds; an import of
+    # a file older than the changes it would overwrite needs --force (bot/cli_import.py).
+    # Metadata of the file, not kept.
     exported_at: datetime | None = None
     working_groups: list[GroupModel] = Field(default_factory=list)
     goals: list[GoalModel] = Field(default_factory=list)

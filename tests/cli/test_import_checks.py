@@ -106,7 +106,7 @@ def test_an_export_older_than_the_changes_it_would_overwrite_needs_force(
     assert run_cli("ask", "update", "thv-onderzoek", "risico", "wacht", env=env).returncode == 0
     stale = run_cli("import", str(old), env=env)
     assert stale.returncode == 1
-    assert "kennemerland-2021: 1 change since the export" in stale.stderr
+    assert "kennemerland-2021: 1 change after the file was exported" in stale.stderr
     assert "thv-onderzoek (update by console)" in stale.stderr
     assert "--force" in stale.stderr and "nothing was changed" in stale.stderr
     forced = run_cli("import", "--force", str(old), env=env)
