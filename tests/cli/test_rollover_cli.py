@@ -26,7 +26,7 @@ def test_rollover_carries_open_work_links_history_and_archives_the_old(cli,
 
     result = cli("rollover", "--from", "kennemerland-2021", "--to", "kennemerland-2022")
     assert result.returncode == 0, result.stderr
-    assert "carried over 10 open activities, left behind 1 done or cancelled" in result.stdout
+    assert "carried over 13 open activities, left behind 1 done or cancelled" in result.stdout
     assert "  left     plegeraanpak (gereed)" in result.stdout
 
     new = _programme(cli, "kennemerland-2022")
@@ -85,7 +85,7 @@ def test_dry_run_and_refusals_change_nothing(cli) -> None:
               "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("dry run: rollover kennemerland-2021 -> kennemerland-2022")
-    assert "would carry over 11 open activities" in dry.stdout
+    assert "would carry over 14 open activities" in dry.stdout
     assert "nothing was changed" in dry.stderr
     assert cli("export").stdout == before
     assert cli("export", "--programme", "kennemerland-2022").returncode == 1
