@@ -1,4 +1,4 @@
-"""`actiebot` sub-commands (../shared/CONTRACT.md, "CLI").
+"""`actiebot` sub-commands (the public contract, "CLI").
 
 Exit status: 0 success, 1 a real failure (one line, never a traceback), 2 a usage error.
 """
@@ -393,20 +393,20 @@ def _privacy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 EXTENSIONS.append(_privacy_commands)  # forget-user (AVG); `export --all` branches in cmd_export
 from bot.cli_schedule import add_commands as _schedule_commands
 
-EXTENSIONS.append(_schedule_commands)  # remind, digest (issue 4)
+EXTENSIONS.append(_schedule_commands)  # remind, digest
 from bot.cli_rollover import add_commands as _rollover_commands
 
 EXTENSIONS.append(_rollover_commands)  # rollover (CONTRACT: CLI additions)
 from bot.cli_report import add_commands as _report_commands
 
-EXTENSIONS.append(_report_commands)  # report (issue 11)
+EXTENSIONS.append(_report_commands)  # report
 from bot.cli_status import add_commands as _status_commands
 
 EXTENSIONS.append(_status_commands)  # status: database and outbox backlog
 from bot.cli_workspaces import add_commands as _workspace_commands
 from bot.cli_workspaces import workspace_id as _workspace_id
 
-EXTENSIONS.append(_workspace_commands)  # workspaces, purge-workspace (issue 19)
+EXTENSIONS.append(_workspace_commands)  # workspaces, purge-workspace
 from bot.cli_calendar import add_commands as _calendar_commands
 
 EXTENSIONS.append(_calendar_commands)  # calendar-link (CONTRACT: CLI additions, third round)

@@ -1,5 +1,5 @@
 """`actiebot programmes`, `actiebot programme archive KEY`, `actiebot programme remove KEY
-[--yes] [--no-export]` (../shared/CONTRACT.md, "CLI additions", third round).
+[--yes] [--no-export]` (the public contract, "CLI additions", third round).
 
 Exit status: 0 done, 1 not done (an unknown key, named with the keys that exist; a removal not
 confirmed), 2 a usage error.

@@ -1,7 +1,7 @@
 """`actiebot report --period P [--programme KEY] [--format md|html|docx|odt] [--lang nl|en]
 [-o FILE] [--audience raad|nieuwsbrief] [--template FILE.docx|FILE.odt]
 [--status concept|vastgesteld]`: the council progress report or the public newsletter
-(../shared/CONTRACT.md, "CLI additions").
+(the public contract, "CLI additions").
 
 Exit status: 0 written, 1 no report (no programme, an unknown one, or several to choose from; a
 reference document that is missing or unreadable), 2 a usage error (a period that is not one, a

@@ -1,5 +1,5 @@
 """`actiebot remind [--at ISO-8601] [--dry-run]` and `actiebot digest --month YYYY-MM
-[--dry-run] [--force]`: the scheduler's jobs by hand (../shared/CONTRACT.md, "CLI").
+[--dry-run] [--force]`: the scheduler's jobs by hand (the public contract, "CLI").
 
 Both call the very functions the scheduler calls (bot/services/reminders.py:sweep_reminders,
 bot/services/digests.py:post_digests) and print one line per message they sent or would send.

@@ -1,4 +1,4 @@
-"""Settings read once from the environment (see ../shared/CONTRACT.md, "Environment")."""
+"""Settings read once from the environment (see the public contract, "Environment")."""
 
 from __future__ import annotations
 

@@ -20,11 +20,11 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
     guards.register(app, deps, settings)
     commands.register(app, deps, settings)
-    from handlers import actions  # reminder buttons (issue 4)
+    from handlers import actions  # reminder buttons
 
     actions.register(app, deps, settings)
     events.register(app, deps, settings)
-    from handlers import options, shortcuts, views  # modals, picker, shortcut (issue 10)
+    from handlers import options, shortcuts, views  # modals, picker, shortcut
 
     views.register(app, deps, settings)
     options.register(app, deps, settings)

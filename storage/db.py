@@ -1,6 +1,6 @@
 """Engine and sessions from DATABASE_URL; Alembic migrations applied from the package.
 
-Reads and writes begin differently (issue 8, "database habits"). A read transaction never takes
+Reads and writes begin differently. A read transaction never takes
 a write lock: on SQLite it is a deferred ``BEGIN`` on a connection in ``query_only`` mode (in WAL
 mode a reader never waits for a writer), and its session refuses any INSERT, UPDATE, DELETE or
 flush. A write transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``: no deadlock

@@ -1,6 +1,6 @@
 """Programme files (YAML, or JSON which is YAML too) <-> domain, validated with line numbers.
 
-Shape: ../shared/CONTRACT.md, "Programme file". Unknown keys are accepted and kept (they land
+Shape: the public contract, "Programme file". Unknown keys are accepted and kept (they land
 in each object's `extra` and are written back on export). Additions to the contract's shape:
 an activity's `updates:` list (`{at, author, status, note}`, and for a moved deadline
 `event: reschedule, old_due, new_due`), written by export so that import -> export -> import
@@ -413,7 +413,7 @@ def _check_recurrence(item: _Recurring, where: tuple[str | int, ...],
 # The keys each part of a file may hold are its model's fields above, plus these: keys other
 # parts read from the item's `extra` (the rollover's links, an indicator's working group, the
 # programme's language). One place: a new key is added to its model, or here. Any other key is
-# still accepted and kept (../shared/CONTRACT.md), but warned about with its line, and with
+# still accepted and kept (the public contract), but warned about with its line, and with
 # `import --strict` refused.
 KNOWN_EXTRA_KEYS: dict[str, frozenset[str]] = {
     "FileModel": frozenset({"programmes"}),

@@ -25,7 +25,7 @@ Qualifiers (a decision, not a convention of the source documents):
 Seasons are meteorological: spring is March-May, summer June-August, autumn September-November
 and winter December to February, so "winter 2021" ends on the last day of February 2022.
 
-Deadlines as the source documents write them (../shared/seeds, tested phrase by phrase in
+Deadlines as the source documents write them (tested phrase by phrase in
 tests/unit/test_seed_deadlines.py):
 
 * a leading "in", "in het", "in de", "op", "per", "gepland in/op" only places the date:

@@ -1,6 +1,6 @@
 """The `/actie` command: text in, a Command value (or a Usage problem) out.
 
-Grammar (Dutch first, English aliases), see ../shared/CONTRACT.md:
+Grammar (Dutch first, English aliases), see the public contract:
     help|hulp · wie|owner <ref> · wanneer|deadline <ref> · status [<ref>] ·
     update|bijwerken <ref> <status> [toelichting] · binnenkort|upcoming [dagen] ·
     te-laat|overdue · lijst|list [<groep>] · overzicht|digest · geschiedenis|history <ref> ·

@@ -101,7 +101,7 @@ class Search:
 
     The activity tables hold positions, not entries: an index whose activities only changed
     open-ness (`with_open`) shares them with its predecessor instead of building them again.
-    Every process that serves commands keeps one, so they are kept small (issue 12: a worker
+    Every process that serves commands keeps one, so they are kept small (a worker
     under 100 MB at 10,000 activities): a lone position is an int, not a list, and a key that
     is its own squashed form or word is that same string, not a copy."""
 

@@ -1,4 +1,4 @@
-"""Changes made on Slack's surfaces (issue 10): the update modal, moving a deadline, adding an
+"""Changes made on Slack's surfaces: the update modal, moving a deadline, adding an
 activity; and what the App Home tab and the activity picker show.
 
 Every change goes through the permission rule (bot/services/permissions.py) and the privacy

@@ -1,4 +1,4 @@
-"""Who may do what (../shared/CONTRACT.md, "Who may do what"): one rule, used by every surface.
+"""Who may do what (the public contract, "Who may do what"): one rule, used by every surface.
 
 Everyone in the workspace may ask. Changing an activity — `update`, the reminder buttons, the
 update modal, `verplaats`, `nieuw` — is allowed to

@@ -1,4 +1,4 @@
-"""Replayed requests have no second effect (issue 8).
+"""Replayed requests have no second effect.
 
 Slack signs each request with its timestamp; anyone who captured one can send it again within
 Slack's 5-minute window, and Slack itself retries an event it thinks we missed. A request that

@@ -209,7 +209,7 @@ class Announcement:
     group: WorkingGroup | None
 
 
-# -- reminders and digests (issue 4) -------------------------------------------------------
+# -- reminders and digests -------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class ReminderNotice:
@@ -349,7 +349,7 @@ class AlreadyClosed:
     activity: Activity
 
 
-# -- Slack surfaces: the update modal, rescheduling, new activities, App Home (issue 10) ------
+# -- Slack surfaces: the update modal, rescheduling, new activities, App Home ------
 
 @dataclass(frozen=True, slots=True)
 class UpdateForm:

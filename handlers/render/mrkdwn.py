@@ -1,4 +1,4 @@
-"""Slack's escaping, once (issue 9): the one place that knows `&amp;`, `&lt;` and `&gt;`.
+"""Slack's escaping, once: the one place that knows `&amp;`, `&lt;` and `&gt;`.
 
 * **In**: Slack escapes `&`, `<` and `>` in slash-command text (the manifest's
   `should_escape`) and wraps mentions and links in markup: `<@U123>`, `<#C123|name>`,

@@ -1,4 +1,4 @@
-"""What a serving process holds in memory (issue 12: "largest process < 100 MB RSS").
+"""What a serving process holds in memory ("largest process < 100 MB RSS").
 
 Every gunicorn worker is a fork of the `actiebot serve` master and starts with a copy of its
 memory and open files: the master migrates in a child process and holds no connection, and a

@@ -348,7 +348,7 @@ class FakeSlack:
                              "is_enterprise_install": org,
                              "bot_id": f"B{team[-4:]}" if self.tokens else "B1",
                              "url": f"https://{team.lower()}.slack.invalid/"}, {}
-            if method in ("views.open", "views.update", "views.publish"):  # issue 10
+            if method in ("views.open", "views.update", "views.publish"):
                 view = body.get("view")
                 view = json.loads(view) if isinstance(view, str) else view or {}
                 body["view"] = view

@@ -1,4 +1,4 @@
-"""Hostile bodies (issue 8): unsigned or malformed requests of any content type get a 4xx,
+"""Hostile bodies: unsigned or malformed requests of any content type get a 4xx,
 never a 500, and leave no traceback in the log; a listener that fails after it acknowledged
 never turns the user's answer into a 404."""
 

@@ -1,5 +1,5 @@
 """Logs never hold tokens, secrets, request bodies or notes; errors carry a correlation id in the
-reply and in the log (issue 5). The log is captured raw: every record any logger emits at
+reply and in the log. The log is captured raw: every record any logger emits at
 DEBUG, before any handler-level filter, plus stderr of the CLI run as a process."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Who may do what (../shared/CONTRACT.md, "Who may do what") over real HTTP: signed requests,
+"""Who may do what (the public contract, "Who may do what") over real HTTP: signed requests,
 the fake Web API answering `conversations.members`, and the database.
 
 A refusal is polite, says who may, changes nothing and announces nothing: every refusal here is

@@ -1,5 +1,5 @@
 """The privacy guard over signed HTTP: case data is refused, named by kind, never echoed, and the
-database, the log and the fake Slack show nothing of it (issue 5)."""
+database, the log and the fake Slack show nothing of it."""
 
 from __future__ import annotations
 

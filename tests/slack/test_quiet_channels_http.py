@@ -1,4 +1,4 @@
-"""Quiet channels (issue 9, item 3): one sweep posts at most one top-level reminder message per
+"""Quiet channels: one sweep posts at most one top-level reminder message per
 channel — a short list, details and buttons in sections and in its thread — within Block Kit's
 limits and Slack's one message a second per channel, each reminder exactly once; a reminder
 marked Gereed is rewritten with its new status."""

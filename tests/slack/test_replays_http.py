@@ -1,5 +1,5 @@
 """A replayed signed request (same body, timestamp and signature, within Slack's 5-minute
-window) and Slack's own retry of an event are answered without a second effect (issue 8)."""
+window) and Slack's own retry of an event are answered without a second effect."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 process tree, on a fresh database with the example programme imported (so the start-up
 catch-up sweep has real work). Right after /healthz answers, a burst of signed `/actie`
 commands arrives at once: every one is answered with HTTP 200 within 3 seconds, start after
-start, on SQLite and on PostgreSQL (issue 8, "Done when").
+start, on SQLite and on PostgreSQL.
 
 A second burst arrives while the scheduler's catch-up sweep is posting (the fake Slack has seen
 its first post): requests never wait for it either.

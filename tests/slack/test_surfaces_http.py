@@ -1,4 +1,4 @@
-"""Slack's surfaces over signed HTTP (issue 10): the update modal (slash command, Bijwerken
+"""Slack's surfaces over signed HTTP: the update modal (slash command, Bijwerken
 button, message shortcut, activity picker), `verplaats`, `nieuw` and the App Home dashboard.
 
 Every payload is Slack-shaped and signed; assertions are on what the fake Web API received

@@ -1,4 +1,4 @@
-"""Exactly once, also when the outcome of a post is unknown (issue 8): Slack posts a message but
+"""Exactly once, also when the outcome of a post is unknown: Slack posts a message but
 answers after the client's timeout, or the process dies between posting and recording. The
 attempt is on record before the post goes out, the post carries its ledger key as message
 metadata, and a row attempted before is looked up in the channel before it is posted again.

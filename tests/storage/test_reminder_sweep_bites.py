@@ -1,4 +1,4 @@
-"""Tests that bite (issue 9): a group's own reminder policy is the one applied, and a sweep that
+"""Tests that bite: a group's own reminder policy is the one applied, and a sweep that
 loses the claim race reports "taken" and posts nothing. Real database, SQLite and PostgreSQL."""
 
 from __future__ import annotations

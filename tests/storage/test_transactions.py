@@ -1,4 +1,4 @@
-"""Database habits (issue 8): a read never takes the write lock nor waits for a writer, and a
+"""Database habits: a read never takes the write lock nor waits for a writer, and a
 read-only unit of work that tries to write fails loudly instead of taking the lock late."""
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ POSITIVE = [
     ("bel 06__12345678", PiiKind.PHONE, "06__12345678"),
     ("bel \uff10\uff16-\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", PiiKind.PHONE,
      "\uff10\uff16-\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"),
-    # decision (issue 8): odd grouping no longer hides a number ("0 6 12345678" was clean before)
+    # decision: odd grouping no longer hides a number ("0 6 12345678" was clean before)
     ("0 6 12345678", PiiKind.PHONE, "0 6 12345678"),
     ("06123 45678", PiiKind.PHONE, "06123 45678"),
     # Slack markup around the data

@@ -1,4 +1,4 @@
-"""Every deadline phrase the five source documents (../shared/seeds) use, parsed.
+"""Every deadline phrase the five source documents use, parsed.
 
 The phrases are copied here (with the seed and its date), so this table runs without the seeds;
 ``test_every_wanneer_gereed_cell_of_the_seeds_is_in_the_table`` checks against the seeds when
