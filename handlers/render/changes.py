@@ -28,9 +28,14 @@ def recorded(result: r.UpdateRecorded, lang: Lang) -> Reply:
         return _change_recorded(result, lang)
     text = t(lang, f"Opgeslagen: {title(a)} staat nu op *{status_label(u.new_status, lang)}*.",
              f"Saved: {title(a)} is now *{status_label(u.new_status, lang)}*.")
+    return _saved_reply(text, result, lang)
+
+
+def _saved_reply(text: str, result: r.UpdateRecorded, lang: Lang) -> Reply:
+    """The confirmation of a stored change: its line, the note as a quote, where it was announced."""
     sections = [text]
-    if u.note:
-        sections.append(f"> {escape(u.note)}".replace("\n", "\n> "))
+    if result.update.note:
+        sections.append(f"> {escape(result.update.note)}".replace("\n", "\n> "))
     context = None
     if result.announce_channel:
         context = t(lang, f"Aangekondigd in <#{result.announce_channel}>.",
@@ -48,14 +53,7 @@ def _change_recorded(result: r.UpdateRecorded, lang: Lang) -> Reply:
     else:
         text = t(lang, f"Toegevoegd: {title(a)}. Vraag ernaar met `/actie wie {escape(a.key)}`.",
                  f"Added: {title(a)}. Ask about it with `/actie owner {escape(a.key)}`.")
-    sections = [text]
-    if u.note:
-        sections.append(f"> {escape(u.note)}".replace("\n", "\n> "))
-    context = None
-    if result.announce_channel:
-        context = t(lang, f"Aangekondigd in <#{result.announce_channel}>.",
-                    f"Announced in <#{result.announce_channel}>.")
-    return Reply(text.replace("*", ""), tuple(sections), context)
+    return _saved_reply(text, result, lang)
 
 
 def announcement(activity: Activity, update: StatusUpdate, group: WorkingGroup | None,
