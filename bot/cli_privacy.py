@@ -13,6 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cli_common import Failure
+from bot.cli_workspaces import workspace_id
 from bot.config import Settings
 
 # What `forget-user` prints for each kind of change (keys of SqlRepository.forget_user's counts).
@@ -36,6 +38,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
                     "their working-group member links and remembered locale. The programme "
                     "history stays. Running it again changes nothing.")
     p.add_argument("user", help="the Slack user id, e.g. U0123ABCD")
+    p.add_argument("--workspace", type=workspace_id, metavar="T…",
+                   help="only in this workspace's programmes (many-workspace mode); "
+                        "without it: in every workspace")
     p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     p.set_defaults(func=cmd_forget_user)
     p = sub.add_parser(
@@ -104,22 +109,34 @@ def cmd_forget_user(args: argparse.Namespace, settings: Settings) -> int:
     from storage.maintenance import OPERATOR_DUTIES, purge_deleted_data
 
     runtime = open_runtime(settings)
+    workspace: str | None = args.workspace
     try:
-        report = forget_user(runtime.deps, user, dry_run=args.dry_run)
+        if workspace is not None:
+            from storage.workspaces import list_workspaces
+
+            known = sorted(w.team_id for w in list_workspaces(runtime.engine))
+            if workspace not in known:
+                raise Failure(f"no workspace {workspace} here (known: "
+                              f"{', '.join(known) or 'none'}); nothing was changed")
+        report = forget_user(runtime.deps, user, dry_run=args.dry_run, workspace=workspace)
         runtime.engine.dispose()  # no pooled connection may hold the WAL open
         purged = None if args.dry_run else purge_deleted_data(runtime.engine)
     finally:
         runtime.engine.dispose()
+    where = f" in workspace {workspace}" if workspace else ""
     if not report.changed:
-        print(f"{user}: nothing to forget; the database holds no trace of this user")
+        print(f"{user}: nothing to forget{where}; "
+              + ("its programmes hold no trace of this user" if workspace else
+                 "the database holds no trace of this user"))
     else:
         verb = "would become" if args.dry_run else "is now"
-        print(f"{user} {verb} {report.pseudonym}:")
+        print(f"{user} {verb} {report.pseudonym}{where}:")
         for name, count in report.changes.items():
             print(f"  {count} {CHANGE_LABELS.get(name, name)}")
-    for where, count in report.remaining.items():
-        print(f"  still named in {where}: {count} row(s) (not changed by forget-user)",
-              file=sys.stderr)
+    for place, count in report.remaining.items():
+        print(f"  still named in {place}: {count} row(s) (not changed by forget-user"
+              + ("; of another workspace, or of none: run it without --workspace to reach "
+                 "them" if workspace else "") + ")", file=sys.stderr)
     if purged is not None:
         print("In the database files (old versions of the changed rows):")
         for line in purged.done:

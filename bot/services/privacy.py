@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain import tenancy
 from bot.domain.privacy import kinds
 from bot.services.deps import Deps
 from bot.services.results import Refused
@@ -146,14 +148,18 @@ class ForgetReport:
 
 def forget_user(
     deps: Deps, user: str, pseudonym: Callable[[], str] = new_pseudonym, dry_run: bool = False,
+    workspace: str | None = None,
 ) -> ForgetReport:
     """Replace the user's identity by a pseudonym; idempotent; one transaction (rolled back
-    instead of committed when ``dry_run``)."""
+    instead of committed when ``dry_run``). ``workspace``: only in that workspace's
+    programmes (the unit of work is opened for it, as a request of it would be); None: in
+    every workspace."""
     user = user.strip()
     if not user:
         raise ValueError("a Slack user id is needed, e.g. U0123ABCD")
     alias = pseudonym()
-    with deps.uow(write=True) as uow:
+    with (tenancy.serving(workspace) if workspace else nullcontext()), \
+            deps.uow(write=True) as uow:
         changes = uow.repo.forget_user(
             user, alias, lambda note: replace_mentions(note, user, alias))
         remaining = uow.repo.count_mentions(user)

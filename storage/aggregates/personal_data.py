@@ -10,12 +10,35 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, MetaData, String, Text, and_, cast, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    cast,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy import update as sql_update
 
 from storage.aggregates.rows import SessionRepository
 from storage.cache import locale_cache
-from storage.models import Base, DeliveryRow, MemberRow, StatusUpdateRow, UserRow
+from storage.models import (
+    ActivityRow,
+    Base,
+    DeliveryRow,
+    IndicatorRow,
+    MemberRow,
+    ProgrammeRow,
+    StatusUpdateRow,
+    UserRow,
+    WorkingGroupRow,
+)
+from storage.tenancy import workspace_of
 
 
 class SqlPersonalData(SessionRepository):
@@ -45,23 +68,31 @@ class SqlPersonalData(SessionRepository):
         self, user: str, pseudonym: str, rewrite_note: Callable[[str], str],
     ) -> dict[str, int]:
         """Pseudonymise `user` in the update log, reminder holds and deliveries; delete their
-        member links and remembered locale. Returns how many rows each step changed."""
+        member links and remembered locale. Returns how many rows each step changed.
+
+        In a unit of work opened for one workspace (storage/tenancy.py) only that workspace's
+        rows change: its programmes and what hangs off them, and the ledger of its channels.
+        The remembered locale goes either way: it only chooses the language of an answer and
+        is asked of Slack again at the next request."""
 
         changed = {"updates_authored": 0, "notes_mentioning": 0, "member_links_removed": 0,
                    "locale_removed": 0, "deliveries": 0}
         exact = _exact_id(user)
         like = _like_pattern(user)
+        scope = _WorkspaceScope(workspace_of(self.session))
+        log = scope.reached(StatusUpdateRow.__tablename__)
         for update in self.session.scalars(
-                select(StatusUpdateRow).where(StatusUpdateRow.author == user)):
+                select(StatusUpdateRow).where(StatusUpdateRow.author == user, log)):
             update.author, update.author_name = pseudonym, pseudonym
             changed["updates_authored"] += 1
         for update in self.session.scalars(
-                select(StatusUpdateRow).where(StatusUpdateRow.note.like(like, escape="\\"))):
+                select(StatusUpdateRow).where(StatusUpdateRow.note.like(like, escape="\\"), log)):
             note = rewrite_note(update.note)
             if note != update.note:
                 update.note = note
                 changed["notes_mentioning"] += 1
-        for member in self.session.scalars(select(MemberRow).where(MemberRow.slack_user_id == user)):
+        for member in self.session.scalars(select(MemberRow).where(
+                MemberRow.slack_user_id == user, scope.reached(MemberRow.__tablename__))):
             self.session.delete(member)
             changed["member_links_removed"] += 1
         locale_cache(self.session).forget(user)
@@ -71,10 +102,11 @@ class SqlPersonalData(SessionRepository):
         holds = next((t for t in self._all_tables() if t.name == "reminder_holds"), None)
         if holds is not None:  # who snoozed a reminder or marked a milestone done: history
             result = self.session.execute(
-                sql_update(holds).where(holds.c.by_user == user)
+                sql_update(holds).where(holds.c.by_user == user, scope.reached(holds.name))
                 .values(by_user=pseudonym, by_name=pseudonym))
             changed["reminder_holds"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        for delivery in self.session.scalars(select(DeliveryRow)):
+        for delivery in self.session.scalars(
+                select(DeliveryRow).where(scope.deliveries())):
             channel = pseudonym if delivery.channel == user else delivery.channel
             key = exact.sub(pseudonym, delivery.key)
             payload = _replace_in(delivery.payload or {}, exact, pseudonym)
@@ -82,23 +114,31 @@ class SqlPersonalData(SessionRepository):
                 delivery.channel, delivery.key, delivery.payload = channel, key, payload
                 changed["deliveries"] += 1
         self.session.flush()
-        changed["other_rows"] = self._pseudonymise_everywhere(exact, _like_pattern(user), pseudonym)
+        changed["other_rows"] = self._pseudonymise_everywhere(
+            exact, _like_pattern(user), pseudonym, scope)
         return changed
 
-    def _pseudonymise_everywhere(self, exact: re.Pattern[str], like: str, pseudonym: str) -> int:
+    def _pseudonymise_everywhere(self, exact: re.Pattern[str], like: str, pseudonym: str,
+                                 scope: _WorkspaceScope) -> int:
         """The catch-all: the id in any other text or JSON column of any table (a later
-        migration's cache of channel members, say) becomes the pseudonym. Returns the rows."""
+        migration's cache of channel members, say) becomes the pseudonym. Returns the rows.
+        For one workspace: only the tables whose rows belong to a programme (a table no
+        programme reaches is left, and its rows are reported as still naming the user)."""
         changed = 0
         for table in self._all_tables():
             keys = list(table.primary_key.columns)
             if not keys:
+                continue
+            mine = scope.where(table)
+            if mine is None:
                 continue
             for column in table.columns:
                 if not isinstance(column.type, JSON | String):
                     continue
                 expression = cast(column, Text) if isinstance(column.type, JSON) else column
                 rows = self.session.execute(
-                    select(*keys, column).where(expression.like(like, escape="\\"))).all()
+                    select(*keys, column).where(expression.like(like, escape="\\"), mine)
+                ).all()
                 for row in rows:
                     value = row[-1]
                     new = _replace_in(value, exact, pseudonym)
@@ -132,6 +172,55 @@ class SqlPersonalData(SessionRepository):
                 if count:
                     found[f"{table.name}.{column.name}"] = count
         return found
+
+
+class _WorkspaceScope:
+    """Which rows of a table belong to one workspace: its programmes, and the rows that hang
+    off them by programme, activity, working group or indicator. ``workspace`` None: every row
+    (``where`` gives ``true()``)."""
+
+    def __init__(self, workspace: str | None) -> None:
+        self.workspace = workspace
+
+    def where(self, table: Table) -> ColumnElement[bool] | None:
+        """The condition for ``table``'s rows of this workspace; None when no programme
+        reaches the table (it is then not this workspace's to change)."""
+        if self.workspace is None:
+            return true()
+        programmes = select(ProgrammeRow.id).where(ProgrammeRow.workspace == self.workspace)
+        columns = table.c
+        if table.name == ProgrammeRow.__tablename__:
+            return columns.workspace == self.workspace
+        if "programme_id" in columns:
+            return columns.programme_id.in_(programmes)
+        if "activity_id" in columns:
+            return columns.activity_id.in_(
+                select(ActivityRow.id).where(ActivityRow.programme_id.in_(programmes)))
+        if "working_group_id" in columns:
+            return columns.working_group_id.in_(
+                select(WorkingGroupRow.id).where(WorkingGroupRow.programme_id.in_(programmes)))
+        if "indicator_id" in columns:
+            return columns.indicator_id.in_(
+                select(IndicatorRow.id).where(IndicatorRow.programme_id.in_(programmes)))
+        return None
+
+    def reached(self, name: str) -> ColumnElement[bool]:
+        """``where`` for one of our tables that a programme always reaches."""
+        found = self.where(Base.metadata.tables[name])
+        assert found is not None, name
+        return found
+
+    def deliveries(self) -> ColumnElement[bool]:
+        """The delivery ledger of this workspace: posts in its groups' and programmes'
+        channels."""
+        if self.workspace is None:
+            return true()
+        programmes = select(ProgrammeRow.id).where(ProgrammeRow.workspace == self.workspace)
+        groups = select(WorkingGroupRow.channel).where(
+            WorkingGroupRow.programme_id.in_(programmes), WorkingGroupRow.channel.is_not(None))
+        admin = select(ProgrammeRow.admin_channel).where(
+            ProgrammeRow.workspace == self.workspace, ProgrammeRow.admin_channel.is_not(None))
+        return or_(DeliveryRow.channel.in_(groups), DeliveryRow.channel.in_(admin))
 
 
 def _json_ready(value: Any) -> Any:
