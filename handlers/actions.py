@@ -3,7 +3,10 @@
 Ack, and one service call (bot/services/reminders.py: the activity through the same
 `record_update` as `/actie update`, a milestone or a snooze as a logged hold) before the answer
 goes out; after it (handlers/follow_ups.py) the announcement, an ephemeral word to the clicker
-and a trace under the reminder for everyone else.
+and a trace under the reminder for everyone else. The change is under the same 2 s rule as a
+typed one (handlers/in_time.py): when it cannot commit in time, the click is answered anyway,
+the clicker is told "Nog bezig" at once and the outcome (the same ephemeral word and trace, a
+refusal, or "er ging iets mis") as soon as the one attempt ended.
 
 Nothing in the payload is trusted: the button's value only names an activity (the service looks
 it up and decides whether this user may change it), and the clicked message counts only when it
@@ -15,6 +18,8 @@ click must not turn into an error for the user.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
@@ -33,10 +38,13 @@ from bot.services.results import (
     UpdateRecorded,
 )
 from handlers import ids
+from handlers.errors import correlation_id, log_exception
 from handlers.follow_ups import after_answer, run_follow_ups
+from handlers.in_time import InTime, settle
 from handlers.render import blocks
 from handlers.render.changes import button_trace
-from handlers.render.messages import button_answer, compose
+from handlers.render.late import outcome_unknown, still_busy
+from handlers.render.messages import Reply, button_answer, compose, error_reply
 from handlers.views import open_form
 
 log = logging.getLogger(__name__)
@@ -105,24 +113,64 @@ def _tell(client: Any, body: dict[str, Any], actor: Actor, result: Result, lang:
                 blocks=blocks.after_click(rewritten["blocks"], trace, False))
 
 
+def _notice(client: Any, actor: Actor, reply: Reply) -> None:
+    """A word to the clicker alone: ephemeral in the channel of the click, else (a view) a
+    direct message. Logged, never raised."""
+    if actor.channel_id:
+        _safely("chat.postEphemeral", client.chat_postEphemeral, channel=actor.channel_id,
+                user=actor.user_id, **blocks.message(reply))
+    else:
+        _safely("chat.postMessage", client.chat_postMessage, channel=actor.user_id,
+                **blocks.message(reply))
+
+
 def register(app: App, deps: Deps, settings: Settings) -> None:
-    def tell_later(context: BoltContext, client: Any, body: dict[str, Any], actor: Actor,
-                   result: Result) -> None:
+    in_time = InTime()  # a click's change is acknowledged within the budget
+
+    def steps(client: Any, body: dict[str, Any], actor: Actor,
+              result: Result) -> list[Callable[[], object]]:
+        """What follows a click's change, after the answer: the announcement (committed),
+        then the word to the clicker and the trace under the reminder."""
         def tell() -> None:
             lang = users.language(deps, actor.user_id, settings.language)
             _tell(client, body, actor, result, lang, deps, settings.language)
 
-        after_answer(context, tell)
+        if isinstance(result, UpdateRecorded) and result.delivery_key:
+            return [partial(deliver, deps, result.delivery_key), tell]
+        return [tell]
+
+    def changed(ack: Ack, body: dict[str, Any], client: Any, context: BoltContext,
+                work: Callable[[], Result]) -> None:
+        """A button that changes something: the change in time, or "Nog bezig" and its
+        outcome later (handlers/in_time.py); never a second attempt beside a slow one."""
+        ack()
+        actor = actor_from_action(body)
+        outcome = in_time.run(work)
+        if not isinstance(outcome, Future):
+            for step in steps(client, body, actor, outcome):
+                after_answer(context, step)
+            return
+        lang = users.language(deps, actor.user_id, settings.language)  # known, or the default
+        after_answer(context, partial(_notice, client, actor, still_busy(lang)))
+
+        def done(result: Result) -> None:
+            for step in steps(client, body, actor, result):
+                try:
+                    step()
+                except Exception as error:  # noqa: BLE001 - as follow-ups: logged, next runs
+                    log_exception(correlation_id(), error)
+
+        after_answer(context, partial(
+            settle, outcome, done,
+            lambda cid: _notice(client, actor, error_reply(lang, cid) if cid
+                                else outcome_unknown(lang))))
 
     def on_done_clicked(ack: Ack, body: dict[str, Any], client: Any,
                         context: BoltContext) -> None:
-        ack()
         actor = actor_from_action(body)
-        result = complete_from_button(deps, *clicked_value(body), actor,
-                                      message_ts=clicked_message(body))
-        if isinstance(result, UpdateRecorded) and result.delivery_key:
-            after_answer(context, partial(deliver, deps, result.delivery_key))  # committed
-        tell_later(context, client, body, actor, result)
+        changed(ack, body, client, context, partial(
+            complete_from_button, deps, *clicked_value(body), actor,
+            message_ts=clicked_message(body)))
 
     def on_update_clicked(ack: Ack, body: dict[str, Any], client: Any,
                           context: BoltContext) -> None:
@@ -163,10 +211,9 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
     def on_snooze_clicked(ack: Ack, body: dict[str, Any], client: Any,
                           context: BoltContext) -> None:
-        ack()
         actor = actor_from_action(body)
-        result = snooze(deps, *clicked_value(body), actor, message_ts=clicked_message(body))
-        tell_later(context, client, body, actor, result)
+        changed(ack, body, client, context, partial(
+            snooze, deps, *clicked_value(body), actor, message_ts=clicked_message(body)))
 
     app.action(ids.ACTION_DONE)(ack=on_done_clicked, lazy=[run_follow_ups])
     app.action(ids.ACTION_OPEN_UPDATE)(ack=on_update_clicked, lazy=[run_follow_ups])

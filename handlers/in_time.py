@@ -92,25 +92,40 @@ def respond(response_url: str, payload: dict[str, Any]) -> bool:
     return True
 
 
-def report_later(future: Future[T], response_url: str | None,
-                 render: Callable[[T], dict[str, Any]],
-                 error: Callable[[str], dict[str, Any]], unknown: Callable[[], dict[str, Any]],
-                 then: Callable[[T], None]) -> None:
-    """After "nog bezig": wait for the attempt, tell its outcome by ``response_url``, run
-    ``then`` on a result. A failure is logged with a correlation id and told as such."""
+def settle(future: Future[T], done: Callable[[T], None],
+           failed: Callable[[str | None], None]) -> None:
+    """After "nog bezig": wait for the attempt, then ``done(result)``; on a failure
+    ``failed(correlation id)`` (logged under that id), and ``failed(None)`` when it has not
+    ended within ``LATE_LIMIT`` (the outcome is unknown). Every surface tells its user from
+    here: a command by ``response_url``, a button by an ephemeral message, a modal by
+    views.update (handlers/commands.py, actions.py, views.py)."""
     try:
         result = future.result(timeout=LATE_LIMIT)
     except FutureTimeout:
         log.error("a change acknowledged as 'nog bezig' took over %d s", LATE_LIMIT)
-        if response_url:
-            respond(response_url, unknown())
+        failed(None)
         return
     except Exception as failure:  # noqa: BLE001 - told to the user, logged with an id
         cid = correlation_id()
         log_exception(cid, failure)
-        if response_url:
-            respond(response_url, error(cid))
+        failed(cid)
         return
-    if not response_url or not respond(response_url, render(result)):
-        log.warning("the outcome of a change acknowledged as 'nog bezig' could not be sent")
-    then(result)
+    done(result)
+
+
+def report_later(future: Future[T], response_url: str | None,
+                 render: Callable[[T], dict[str, Any]],
+                 error: Callable[[str], dict[str, Any]], unknown: Callable[[], dict[str, Any]],
+                 then: Callable[[T], None]) -> None:
+    """A command after "nog bezig": its outcome by ``response_url`` (``settle``), then
+    ``then`` on a result."""
+    def done(result: T) -> None:
+        if not response_url or not respond(response_url, render(result)):
+            log.warning("the outcome of a change acknowledged as 'nog bezig' could not be sent")
+        then(result)
+
+    def failed(cid: str | None) -> None:
+        if response_url:
+            respond(response_url, error(cid) if cid else unknown())
+
+    settle(future, done, failed)

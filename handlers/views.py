@@ -6,11 +6,19 @@ same `record_update` as the typed update) -> `response_action: errors` under the
 modal turns into a confirmation; the announcement (and the Home tab, when the modal came from
 there) follows that answer (handlers/follow_ups.py). Ids in
 private_metadata and picked options are only hints: the use case looks them up again.
+
+A submission is under the same 2 s rule as a typed change (handlers/in_time.py): when it
+cannot commit in time, the modal turns into "Nog bezig" at once, and the one attempt's outcome
+replaces it (views.update) as soon as it ended: the confirmation, what was wrong (nothing
+saved), or "er ging iets mis". A user who closed the modal meanwhile gets it as a direct
+message. Never silently, never a second attempt.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from typing import Any
@@ -24,8 +32,10 @@ from bot.services.delivery import deliver
 from bot.services.results import FieldErrors, NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers import ids
 from handlers.follow_ups import after_answer, run_follow_ups
-from handlers.render import modals
-from handlers.render.messages import compose
+from handlers.in_time import InTime, settle
+from handlers.render import blocks, modals
+from handlers.render.late import outcome_unknown, still_busy
+from handlers.render.messages import Reply, compose, error_reply, t
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +76,69 @@ def _text(value: Any) -> str:
     return str(value).strip() if isinstance(value, str) else ""
 
 
+def _not_saved(result: Result, lang: str, fields: set[str]) -> list[Reply]:
+    """A submission that was refused after "Nog bezig": what was wrong, as text (the fields'
+    error lines can no longer be shown under the fields)."""
+    if isinstance(result, FieldErrors):
+        lines = list(dict.fromkeys(modals.field_errors(result, lang, fields).values()))
+        text = "\n".join([t(lang, "Niet opgeslagen:", "Not saved:"), *lines])
+        return [Reply(text, (text,))]
+    return [compose(result, lang)]
+
+
+def _show(client: Any, body: dict[str, Any], actor: Actor, view: Any,
+          replies: list[Reply]) -> None:
+    """Replace the "Nog bezig" modal with ``view``; when that fails (the user closed it),
+    the same words as a direct message."""
+    view_id = (body.get("view") or {}).get("id")
+    if view_id:
+        try:
+            client.views_update(view_id=view_id, view=view.to_dict())
+            return
+        except Exception as error:  # noqa: BLE001 - told by direct message instead
+            log.info("views.update after a late submission failed (%s); sending a DM",
+                     type(error).__name__)
+    for reply in replies:
+        client.chat_postMessage(channel=actor.user_id, **blocks.message(reply))
+
+
 def register(app: App, deps: Deps, settings: Settings) -> None:
+    in_time = InTime()  # a submission's change is acknowledged within the budget
+
+    def later(ack: Ack, body: dict[str, Any], client: Any, context: BoltContext,
+              actor: Actor, lang: str, attempt: Future[Any], fields: set[str],
+              then: Callable[[tuple[UpdateRecorded, ...]], None]) -> None:
+        """Not done within the budget: the modal says "Nog bezig" now; the outcome replaces
+        it once the attempt ended, and ``then`` runs on what was recorded."""
+        busy = still_busy(lang)
+        ack(response_action="update",
+            view=modals.notice_view(t(lang, "Nog bezig", "Still working"), [busy],
+                                    lang).to_dict())
+
+        def done(result: Result | tuple[UpdateRecorded, ...]) -> None:
+            recorded = (result,) if isinstance(result, UpdateRecorded) else result
+            if isinstance(recorded, tuple):
+                replies = [compose(d, lang, deps.timezone) for d in recorded]
+                _show(client, body, actor, modals.done_view(replies, lang), replies)
+                then(recorded)
+                return
+            replies = _not_saved(recorded, lang, fields)
+            _show(client, body, actor, modals.notice_view(
+                t(lang, "Niet opgeslagen", "Not saved"), replies, lang), replies)
+
+        def failed(cid: str | None) -> None:
+            reply = error_reply(lang, cid) if cid else outcome_unknown(lang)
+            _show(client, body, actor, modals.notice_view(
+                t(lang, "Niet opgeslagen", "Not saved") if cid else
+                t(lang, "Onbekend", "Unknown"), [reply], lang), [reply])
+
+        after_answer(context, partial(settle, attempt, done, failed))
+
+    def announce(recorded: tuple[UpdateRecorded, ...]) -> None:
+        for one in recorded:
+            if one.delivery_key:
+                deliver(deps, one.delivery_key)
+
     def finish(ack: Ack, context: BoltContext, done: tuple[UpdateRecorded, ...],
                lang: str) -> None:
         ack(response_action="update",
@@ -84,18 +156,31 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             activity=fields.get("activity") or meta.get("a"), status=_status(fields.get("status")),
             note=_text(fields.get("note")), due_day=_day(fields.get("due_day")),
             due_text=_text(fields.get("due_text")), reason=_text(fields.get("reason")))
-        result = changes.submit_update(deps, submission, actor)
+        home = meta.get("o") == "home"
+
+        def then(recorded: tuple[UpdateRecorded, ...]) -> None:
+            announce(recorded)
+            if home:
+                from handlers.events import publish_home
+
+                publish_home(deps, settings, client, actor.user_id)
+
+        outcome = in_time.run(partial(changes.submit_update, deps, submission, actor))
+        if isinstance(outcome, Future):
+            later(ack, body, client, context, actor, lang, outcome, set(fields), then)
+            return
+        result = outcome
         if isinstance(result, FieldErrors):
             ack(response_action="errors", errors=modals.field_errors(result, lang, set(fields)))
             return
         finish(ack, context, result, lang)
-        if meta.get("o") == "home":  # the Home tab shows the change at once
+        if home:  # the Home tab shows the change at once
             from handlers.events import publish_home
 
             after_answer(context, partial(publish_home, deps, settings, client, actor.user_id))
 
     def on_new_activity_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                                  context: BoltContext) -> None:
+                                  client: Any, context: BoltContext) -> None:
         actor = actor_from_view(body)
         lang = users.language(deps, actor.user_id, settings.language)
         fields = modals.values(view)
@@ -104,7 +189,11 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             theme=_text(fields.get("theme")), owners=_text(fields.get("owners")),
             due_text=_text(fields.get("due_text")), due_day=_day(fields.get("due_day")),
             milestones=_text(fields.get("milestones")))
-        result = changes.create_activity(deps, draft, actor)
+        outcome = in_time.run(partial(changes.create_activity, deps, draft, actor))
+        if isinstance(outcome, Future):
+            later(ack, body, client, context, actor, lang, outcome, set(fields), announce)
+            return
+        result = outcome
         if isinstance(result, FieldErrors):
             ack(response_action="errors", errors=modals.field_errors(result, lang, set(fields)))
             return

@@ -232,6 +232,17 @@ def done_view(replies: list[Reply], lang: Lang) -> View:
                 close=_plain(t(lang, "Sluiten", "Close")), blocks=blocks)
 
 
+def notice_view(title: str, replies: list[Reply], lang: Lang) -> View:
+    """What the modal says while a submission is still being saved ("Nog bezig"), or when it
+    turned out not saved (a refusal, a failure, an unknown outcome): text only, a close
+    button. ``title`` at most 24 characters, as Slack allows."""
+    blocks: list[Block] = []
+    blocks += [SectionBlock(text=MarkdownTextObject(text=_short(section, 3000)))
+               for reply in replies for section in reply.sections][:20]
+    return View(type="modal", title=_plain(_short(title, 24)),
+                close=_plain(t(lang, "Sluiten", "Close")), blocks=blocks)
+
+
 def activity_options(result: r.ActivityOptions, lang: Lang) -> dict[str, Any]:
     """The picker's answer: option groups "Mijn werkgroepen" / "Overige" when both exist."""
     def one(o: r.ActivityOption) -> Option:
