@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.model import Activity, DueDate, Precision, ProgrammeFile, Status, StatusUpdate
 from bot.domain.ports import ActivityId
-from bot.domain.recurrence import Occurrence, current_index, planned_dues
+from bot.domain.recurrence import RECURS_KEY, Occurrence, current_index, planned_dues
 from storage.models import ActivityRow, OccurrenceRow, ProgrammeRow
 
 _CHUNK = 500
@@ -67,6 +67,10 @@ def record_on_occurrence(session: Session, row: ActivityRow, update: StatusUpdat
     the update's status and deadline: a moved deadline moves the current occurrence; a status
     that closes it closes its row and puts the next occurrence's deadline and status (not
     started) on the activity row. The last occurrence, closed, leaves the activity closed."""
+    if RECURS_KEY not in (row.extra or {}):
+        # occurrences exist only while the file says `recurs:` (sync_occurrences removes them
+        # when it stops): an ordinary activity's update looks for none
+        return None
     rows = list(session.scalars(
         select(OccurrenceRow).where(OccurrenceRow.activity_id == row.id)
         .order_by(OccurrenceRow.number)))

@@ -103,12 +103,11 @@ def bump_programme_version(session: Session) -> None:
 def bump_status_version(session: Session) -> int:
     """Statuses changed: returns the new status version, to stamp the changed activities with.
     The row stays locked until commit, so stamps become visible in the order of their values."""
-    connection = session.connection()
-    connection.execute(
+    # one statement: the new value comes back with the update (RETURNING: SQLite 3.35+, PG)
+    return int(session.connection().scalar(
         update(ProgrammeVersionRow).where(ProgrammeVersionRow.id == 1)
-        .values(statuses=ProgrammeVersionRow.statuses + 1))
-    return int(connection.scalar(
-        select(ProgrammeVersionRow.statuses).where(ProgrammeVersionRow.id == 1)) or 0)
+        .values(statuses=ProgrammeVersionRow.statuses + 1)
+        .returning(ProgrammeVersionRow.statuses)) or 0)
 
 
 def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
@@ -231,13 +230,38 @@ def _row_scopes(session: Session, row: Any, how: str) -> set[str] | None:
     return None  # a table added later that nobody described: everything
 
 
+KNOWN_KEYS = "actiebot_known_keys"  # session.info: (table, row id) -> key, for this transaction
+
+
+def remember_keys(session: Session, programme: tuple[int, str],
+                  group: tuple[int | None, str | None] = (None, None)) -> None:
+    """The keys of a programme and a working group the caller read with the row it is about to
+    change (storage/aggregates/updates.py): naming the scopes of that change then reads
+    neither again. (The session's identity map holds rows weakly, so a row read only to name
+    a scope is read anew at every flush.)"""
+    known: dict[tuple[str, int], str] = session.info.setdefault(KNOWN_KEYS, {})
+    known[("programmes", programme[0])] = programme[1]
+    if group[0] is not None and group[1] is not None:
+        known[("working_groups", group[0])] = group[1]
+
+
 def _programme_key(session: Session, programme_id: int | None) -> str | None:
-    programme = session.get(ProgrammeRow, programme_id) if programme_id else None
+    if not programme_id:
+        return None
+    known = session.info.get(KNOWN_KEYS, {}).get(("programmes", programme_id))
+    if known is not None:
+        return str(known)
+    programme = session.get(ProgrammeRow, programme_id)
     return programme.key if programme is not None else None
 
 
 def _group_key(session: Session, group_id: int | None) -> str | None:
-    group = session.get(WorkingGroupRow, group_id) if group_id else None
+    if not group_id:
+        return None
+    known = session.info.get(KNOWN_KEYS, {}).get(("working_groups", group_id))
+    if known is not None:
+        return str(known)
+    group = session.get(WorkingGroupRow, group_id)
     return group.key if group is not None else None
 
 
@@ -360,16 +384,17 @@ def record_changes(session: Session) -> Version | None:
     scope, the data version goes up with a new token and its scopes are listed. The version
     row is the last lock taken and held to commit, so versions become visible in order."""
     found = session.info.pop(SCOPES, None) or set()
+    session.info.pop(KNOWN_KEYS, None)  # a later transaction of the session reads them anew
     if not found:
         return None
     if len(found) > MAX_SCOPES:
         found = {scopes.EVERYTHING}
     token = secrets.token_hex(16)
     connection = session.connection()
-    connection.execute(
+    version = connection.scalar(
         update(DataVersionRow).where(DataVersionRow.id == 1)
-        .values(value=DataVersionRow.value + 1, token=token))
-    version = connection.scalar(select(DataVersionRow.value).where(DataVersionRow.id == 1))
+        .values(value=DataVersionRow.value + 1, token=token)
+        .returning(DataVersionRow.value))
     if version is None:  # no counter row: nothing may be kept anywhere anyway
         return None
     connection.execute(insert(ReadChangeRow), [
@@ -384,6 +409,7 @@ def record_changes(session: Session) -> Version | None:
 def forget_scopes(session: Session) -> None:
     """A rollback: what the transaction wrote was not written."""
     session.info.pop(SCOPES, None)
+    session.info.pop(KNOWN_KEYS, None)
 
 
 def new_token(session: Session) -> None:

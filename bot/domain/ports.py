@@ -210,6 +210,9 @@ class UpdateLog(Protocol):
     def list_updates_since(
         self, since: datetime, programme_key: str | None = None, group_key: str | None = None,
     ) -> list[tuple[Activity, StatusUpdate]]: ...
+    # the activity's status and deadline as the transaction sees them now (None: no such
+    # activity); a change asks before its append (the old status) and after it (as stored)
+    def activity_state(self, activity_id: ActivityId) -> tuple[Status, DueDate | None] | None: ...
     # appends the row (returns its id) and sets the activity's status (and deadline, when it
     # moved)
     def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> int: ...

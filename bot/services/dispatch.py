@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.domain import grammar, refs
 from bot.domain.dates import is_ongoing
 from bot.domain.digest import overdue_order
-from bot.domain.model import Activity, DueDate, StatusUpdate, WorkingGroup
+from bot.domain.model import Activity, DueDate, Programme, StatusUpdate, WorkingGroup
 from bot.domain.ports import ActivityId, DueItem, Repository
 from bot.domain.recurrence import RECURS_KEY
 from bot.services import permissions
@@ -30,8 +30,10 @@ OVERVIEW_HORIZON_DAYS = 60
 # -- resolution -----------------------------------------------------------------------------
 
 def _resolve_activity(
-    repo: Repository, query: str,
+    repo: Repository, query: str, programmes: list[Programme] | None = None,
 ) -> tuple[Activity, WorkingGroup | None] | r.UnknownRef | r.AmbiguousRef | r.EmptyGroup:
+    """``programmes``: every programme, when the caller read them already (the permission
+    rule needs them too): the archive mark is then taken from them, not read again."""
     found = refs.resolve(query, repo.ref_index())
     match found:
         case refs.Match(activity=activity_id):
@@ -40,7 +42,9 @@ def _resolve_activity(
                 return r.UnknownRef(query, ())
             group = (repo.get_group(activity.programme_key, activity.working_group)
                      if activity.working_group else None)
-            programme = repo.get_programme(activity.programme_key)
+            programme = (repo.get_programme(activity.programme_key) if programmes is None
+                         else next((p for p in programmes if p.key == activity.programme_key),
+                                   None))
             if programme is not None and programme.archived:  # answered, marked as archive
                 activity = replace(activity, archived=True)
             return activity, group
@@ -244,12 +248,13 @@ def resolve_for_change(deps: Deps, ref: str,
     read in one read unit of work, then Slack asked (channel membership) outside any
     transaction. Otherwise the answer to give: unknown, ambiguous, or a refusal saying who may."""
     with deps.uow() as uow:
-        found = _resolve_activity(uow.repo, ref)
+        programmes = uow.repo.list_programmes()  # for the rule and the archive mark: once
+        found = _resolve_activity(uow.repo, ref, programmes)
         if not isinstance(found, tuple):
             return found
         activity, group = found
         rule = permissions.change_rule(deps, uow.repo, activity.programme_key,
-                                       activity.working_group, activity, group)
+                                       activity.working_group, activity, group, programmes)
     refused = permissions.decide(deps, actor, rule)
     return refused if refused is not None else (activity, group)
 
@@ -270,25 +275,29 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
         return target
     activity, group = target
     activity_id = ActivityId(activity.programme_key, activity.key)
+    # One short write transaction: the activity's row (its status as it is now, for the old
+    # status), the status and the log row, the announcement's ledger row, the change log.
+    # Nothing else is read: the rest of the answer is what was resolved a moment ago.
     with deps.uow(write=True) as uow:
         repo = uow.repo
-        current = repo.get_activity(activity_id)  # as it is now, for the old status
-        if current is None:  # deleted in between
+        state = repo.activity_state(activity_id)
+        if state is None:  # deleted in between
             return r.UnknownRef(command.ref, ())
-        if command.status == current.status and not command.note.strip():
+        old_status, due = state
+        if command.status == old_status and not command.note.strip():
             return r.Refused("same_status_no_note")  # nothing new: not stored, not announced
         now = deps.now()
         update = StatusUpdate(
-            at=now, author=actor.user_id, old_status=current.status,
+            at=now, author=actor.user_id, old_status=old_status,
             new_status=command.status, note=command.note, author_name=actor.user_name)
         update_id = repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
         key = claim_announcement(repo, activity_id, update, update_id, channel)
-        # as stored (a recurring activity may have moved on to its next occurrence): read in
-        # this transaction, which has the row at hand, rather than in a unit of work of its own
-        saved = repo.get_activity(activity_id)
+        # as stored: a recurring activity may have moved on to its next occurrence
+        saved = repo.activity_state(activity_id) or (command.status, due)
         uow.commit()
-    return r.UpdateRecorded(saved or current, group, update, channel, key)
+    return r.UpdateRecorded(replace(activity, status=saved[0], due=saved[1]), group, update,
+                            channel, key)
 
 
 def link(deps: Deps, query: str, actor: Actor) -> r.Result:

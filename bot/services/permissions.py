@@ -78,13 +78,16 @@ def _any_admin_configured(deps: Deps, repo: Repository) -> bool:
 
 def change_rule(deps: Deps, repo: Repository, programme_key: str, group_key: str | None,
                 activity: Activity | None = None,
-                group: WorkingGroup | None = None) -> ChangeRule:
+                group: WorkingGroup | None = None,
+                programmes: list[Programme] | None = None) -> ChangeRule:
     """Everything the rule needs from the database; no Slack call. ``group``: the group the
-    caller read in the same unit of work (it is not read again). The programmes are read once
-    for both the programme's admins and whether any admin is configured (a handful of rows)."""
+    caller read in the same unit of work (it is not read again); ``programmes``: likewise,
+    every programme. The programmes are read once for both the programme's admins and whether
+    any admin is configured (a handful of rows)."""
     if group is None or group.key != group_key:
         group = repo.get_group(programme_key, group_key) if group_key else None
-    programmes = repo.list_programmes()
+    if programmes is None:
+        programmes = repo.list_programmes()
     own = next((p for p in programmes if p.key == programme_key), None)
     admins = deps.admins | frozenset(own.admins if own else ())
     configured = bool(deps.admins) or any(p.admins for p in programmes)

@@ -7,11 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import and_, bindparam, or_, select
 
-from bot.domain.model import Activity, StatusUpdate
+from bot.domain.model import Activity, DueDate, Status, StatusUpdate
 from bot.domain.ports import ActivityId
-from storage.aggregates.rows import SessionRepository, update_of
+from storage.aggregates.rows import SessionRepository, due_of, update_of
 from storage.models import ActivityRow, ProgrammeRow, StatusUpdateRow, WorkingGroupRow
 from storage.occurrences import record_on_occurrence
+from storage.versioning import remember_keys
+
+HELD = "actiebot_held_activities"  # session.info: the activity rows a change holds (strongly)
 
 
 class SqlUpdateLog(SessionRepository):
@@ -82,9 +85,40 @@ class SqlUpdateLog(SessionRepository):
         row = self.session.scalar(statement)
         return update_of(row) if row is not None else None
 
+    def activity_state(self, activity_id: ActivityId) -> tuple[Status, DueDate | None] | None:
+        """The activity's status and deadline as this transaction sees them (None: no such
+        activity). In a write transaction the row stays held for `append_update`: a change
+        reads its activity once, and after the append this reads nothing (a recurring
+        activity may have moved on to its next occurrence)."""
+        row = self._held_activity(activity_id)
+        return None if row is None else (Status(row.status),
+                                         due_of(row.due_date, row.due_precision))
+
+    def _held_activity(self, activity_id: ActivityId) -> ActivityRow | None:
+        """The activity's row, read once per transaction with its programme and group keys
+        (which the change's scopes are named by, storage/versioning.py) and held until the
+        session ends: the identity map alone holds rows weakly."""
+        held: dict[ActivityId, ActivityRow] = self.session.info.setdefault(HELD, {})
+        row = held.get(activity_id)
+        if row is not None:
+            return row
+        found = self.session.execute(
+            select(ActivityRow, WorkingGroupRow.key)
+            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+            .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
+            .where(ProgrammeRow.key == activity_id.programme_key,
+                   ActivityRow.key == activity_id.key)).first()
+        if found is None:
+            return None
+        row, group_key = found
+        remember_keys(self.session, (row.programme_id, activity_id.programme_key),
+                      (row.working_group_id, group_key))
+        held[activity_id] = row
+        return row
+
     def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> int:
         """Append to the log; returns the new row's id (flushed)."""
-        row = self._activity_row(activity_id)
+        row = self._held_activity(activity_id)
         if row is None:
             raise LookupError(str(activity_id))
         log = StatusUpdateRow(

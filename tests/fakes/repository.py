@@ -26,6 +26,7 @@ from typing import Any, Self
 
 from bot.domain.model import (
     Activity,
+    DueDate,
     Goal,
     Indicator,
     IndicatorValue,
@@ -388,6 +389,10 @@ class FakeUpdateLog(_OnStore):
                     number == update_id if update_id is not None else update.at == at):
                 return update
         return None
+
+    def activity_state(self, activity_id: ActivityId) -> tuple[Status, DueDate | None] | None:
+        activity = self.store.activities.get(activity_id)
+        return None if activity is None else (activity.status, activity.due)
 
     def append_update(self, activity_id: ActivityId, update: StatusUpdate, source: str) -> int:
         """Occurrences of recurring activities are not modelled here (storage/occurrences.py)."""
