@@ -18,6 +18,7 @@ Exactly-once and correctness never depend on this: it only saves work.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from bot.domain import scopes
 from bot.domain.ports import KeptSlots
 from storage.tenancy import scoped_key
-from storage.versioning import Version, changes_since, data_version, programme_versions
+from storage.versioning import SCOPES, Version, changes_since, snapshot_versions
 
 T = TypeVar("T")
 
@@ -37,24 +38,65 @@ KEPT = "actiebot_kept"  # session.info: the process's read cache (storage/uow.py
 # what the resolution index holds per activity: measured with tracemalloc on generated
 # programmes (short titles), ~800 bytes at 3,000 activities and ~490 at 10,000
 BYTES_PER_ACTIVITY = 700
+BYTES_PER_ROW = 1_000  # a working group, member link or programme kept (estimated, generous)
+
+
+def index_changed(changed: frozenset[str]) -> bool:
+    """What the resolution index and the counts follow: refs, or everything."""
+    return scopes.INDEX in changed or scopes.EVERYTHING in changed
+
+
+def programmes_changed(changed: frozenset[str]) -> bool:
+    """A programme's own row (name, time zone, calendar, admins, archived) or the set of
+    programmes: scope `p:…`, or `index` (a programme added, removed or rolled over)."""
+    return index_changed(changed) or any(s.startswith("p:") for s in changed)
+
+
+def groups_changed(changed: frozenset[str]) -> bool:
+    """A working group's row or its member links (`g:…`), which group a channel is
+    (`channels`), or the set of groups and programmes (`index`)."""
+    return (index_changed(changed) or scopes.CHANNELS in changed
+            or any(s.startswith(("g:", "p:")) for s in changed))
+
+
+def _wrote(session: Session) -> bool:
+    """The transaction changed something (pending, flushed, or by statement): it reads its
+    own writes, which no kept value holds."""
+    return bool(session.new or session.dirty or session.deleted
+                or session.info.get(SCOPES))
 
 
 class ProgrammeCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: Version | None = None
-        self._values: dict[Hashable, tuple[Any, int]] = {}  # key -> (value, status version)
+        # key -> (value, status version, whether a change list drops it)
+        self._values: dict[Hashable, tuple[Any, int, Callable[[frozenset[str]], bool]]] = {}
         self.activities = 0  # in the index kept: its size in bytes is estimated from this
 
     def nbytes(self) -> int:
-        return self.activities * BYTES_PER_ACTIVITY + 200 * len(self._values)
+        rows = sum(int(getattr(v[0], "rows", 0) or 0) for v in list(self._values.values()))
+        return self.activities * BYTES_PER_ACTIVITY + 200 * len(self._values) \
+            + BYTES_PER_ROW * rows
+
+    def kept(self, session: Session, key: Hashable, load: Callable[[], T],
+             dropped_by: Callable[[frozenset[str]], bool]) -> T:
+        """A value that follows the rule through ``dropped_by`` (given the scopes written
+        since, whether they change it), such as the programmes or the working groups; loaded
+        afresh, and not kept, in a transaction that has written (it must see its own
+        writes). A value with a `rows` attribute is counted by it in the size estimate."""
+        if _wrote(session):
+            return load()
+        return self.get(session, key, load, dropped_by=dropped_by, statuses=False)
 
     def get(self, session: Session, key: Hashable, load: Callable[[], T],
-            refresh: Callable[[T, int], T] | None = None) -> T:
+            refresh: Callable[[T, int], T] | None = None,
+            dropped_by: Callable[[frozenset[str]], bool] = index_changed,
+            statuses: bool = True) -> T:
         """The value for `key`: cached, refreshed (`refresh(value, since)`: the value after
-        the status changes stamped later than `since`), or loaded."""
-        now = data_version(session)
-        _structure, statuses = programme_versions(session)
+        the status changes stamped later than `since`), or loaded. ``statuses``: whether the
+        value follows the activities' statuses (the status version) too."""
+        now, (_structure, status_version) = snapshot_versions(session)
         key = scoped_key(session, key)  # many workspaces: each its own index and counts
         with self._lock:  # one builder at a time; the others wait for its result
             if now is None:  # no counter row: nothing can be kept safely
@@ -67,13 +109,15 @@ class ProgrammeCache:
                         return older[0]
                 changed = changes_since(session, self._held, now) if now[0] > self._held[0] \
                     else None
-                if changed is None or scopes.INDEX in changed or scopes.EVERYTHING in changed:
+                if changed is None or scopes.EVERYTHING in changed:
                     self._values = {}
+                else:
+                    self._values = {k: v for k, v in self._values.items() if not v[2](changed)}
             elif self._held is None:
                 self._values = {}
             self._held = now
             cached = self._values.get(key)
-            if cached is not None and cached[1] >= statuses:
+            if cached is not None and cached[1] >= status_version:
                 # current, or newer statuses than this request's snapshot: committed already
                 value: T = cached[0]
                 return value
@@ -81,7 +125,8 @@ class ProgrammeCache:
                 value = refresh(cached[0], cached[1])
             else:
                 value = load()
-            self._values[key] = (value, statuses)
+            self._values[key] = (value, status_version if statuses else sys.maxsize,
+                                 dropped_by)
             activities = getattr(value, "activities", None)
             if isinstance(activities, tuple):
                 self.activities = len(activities)
@@ -92,7 +137,7 @@ class ProgrammeCache:
                load: Callable[[], T]) -> tuple[T] | None:
         """A request whose snapshot is older than the version held (it began before a write
         that another request already saw): when the committed history holds its version (read
-        on a connection of its own), the value kept serves it unless the index changed in
+        on a connection of its own), the value kept serves it unless it changed in
         between; otherwise it is computed for it and not kept. None: not an older snapshot of
         this history (a restore, a failover): start afresh."""
         bind = session.get_bind()
@@ -102,7 +147,7 @@ class ProgrammeCache:
         if between is None:
             return None
         cached = self._values.get(key)
-        if cached is not None and not between & {scopes.INDEX, scopes.EVERYTHING}:
+        if cached is not None and scopes.EVERYTHING not in between and not cached[2](between):
             return (cached[0],)  # newer statuses than the snapshot's: committed already
         return (load(),)
 

@@ -193,7 +193,10 @@ def make_sessionmaker(engine: Engine, write: bool = True) -> sessionmaker[Sessio
         factory = sessionmaker(engine, expire_on_commit=False, future=True)
         event.listen(factory, "before_flush", bump_on_programme_change)
         return factory
-    factory = sessionmaker(reading(engine), expire_on_commit=False, future=True)
+    from storage.versioning import READ_ONLY
+
+    factory = sessionmaker(reading(engine), expire_on_commit=False, future=True,
+                           info={READ_ONLY: True})
     event.listen(factory, "before_flush", _refuse_flush)
     event.listen(factory, "do_orm_execute", _refuse_dml)
     return factory

@@ -327,7 +327,39 @@ def _version(found: Any) -> Version | None:
 
 def data_version(session: Session) -> Version | None:
     """The data version and its token; None on a database without its row (keep nothing)."""
+    if session.info.get(READ_ONLY):
+        return snapshot_versions(session)[0]
     return _version(session.connection().exec_driver_sql(_DATA_VERSION).first())
+
+
+READ_ONLY = "actiebot_read_only"  # session.info: set by storage/db.py on read-only sessions
+_SNAPSHOT = "actiebot_snapshot_versions"  # session.info: (transaction, its versions)
+# Both counter rows in one statement (each is asked on every question that resolves a ref);
+# plain SQL like _DATA_VERSION.
+_BOTH_VERSIONS = (
+    f"SELECT d.value, d.token, p.value, p.statuses FROM {DataVersionRow.__tablename__} d "
+    f"LEFT JOIN {ProgrammeVersionRow.__tablename__} p ON p.id = 1 WHERE d.id = 1")
+
+
+def snapshot_versions(session: Session) -> tuple[Version | None, tuple[int, int]]:
+    """The data version and the (structure, status) programme versions of the transaction's
+    snapshot, in one statement. A read-only session cannot change them, and its snapshot
+    does not move within a transaction, so there they are read once per transaction; a write
+    session reads them anew each time (its own flushes move the programme versions)."""
+    read_only = bool(session.info.get(READ_ONLY))
+    if read_only:
+        memo = session.info.get(_SNAPSHOT)
+        if memo is not None and memo[0] is session.get_transaction():
+            found: tuple[Version | None, tuple[int, int]] = memo[1]
+            return found
+    row = session.connection().exec_driver_sql(_BOTH_VERSIONS).first()
+    if row is None:  # no data version row: nothing is kept, the programme versions unused
+        found = (None, programme_versions(session))
+    else:
+        found = (_version(row), (int(row[2] or 0), int(row[3] or 0)))
+    if read_only:
+        session.info[_SNAPSHOT] = (session.get_transaction(), found)
+    return found
 
 
 def peek_version(engine: Engine) -> Version | None:

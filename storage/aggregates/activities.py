@@ -19,7 +19,7 @@ from bot.domain.refs import prepare, with_open
 from storage.aggregates.rows import (
     OPEN_STATUSES,
     SessionRepository,
-    activity_select,
+    activity_rows,
     scope_conditions,
 )
 from storage.cache import SETTLE_FROM, programme_cache, settle_heap
@@ -331,6 +331,16 @@ def _in_range(value: date, start: date | None, end: date | None) -> bool:
 
 
 # Built once, like rows.ACTIVITIES_BY_ID.
-_ACTIVITY_BY_KEY = activity_select().where(  # parameters `programme`, `key`
-    ProgrammeRow.key == bindparam("programme"), ActivityRow.key == bindparam("key"))
+def _by_key() -> Any:
+    """One activity by programme and key; parameters `programme`, `key`."""
+    def condition() -> Any:
+        return and_(ProgrammeRow.key == bindparam("programme"),
+                    ActivityRow.key == bindparam("key"))
+
+    one = (select(ActivityRow.id).join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+           .where(condition()).scalar_subquery())
+    return activity_rows(condition(), lambda column: column == one)
+
+
+_ACTIVITY_BY_KEY = _by_key()
 

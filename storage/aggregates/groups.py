@@ -6,47 +6,54 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from bot.domain.model import WorkingGroup
 from storage.aggregates.rows import SessionRepository, policy_of
+from storage.cache import groups_changed, programme_cache
 from storage.models import MemberRow, ProgrammeRow, WorkingGroupRow
 
 
 class SqlGroups(SessionRepository):
     """ports.GroupRepository on SQL."""
 
-    def _groups_where(self, *conditions: Any) -> list[tuple[str, WorkingGroup]]:
-        return self._groups_from(_group_select().where(*conditions), {})
-
-    def _groups_from(self, statement: Any,
-                     parameters: dict[str, Any]) -> list[tuple[str, WorkingGroup]]:
-        """`statement`: _group_select's rows; each group with its member links."""
-        rows = self._rows(statement, parameters).all()
+    def _load_groups(self) -> _Groups:
+        """Every group with its member links: one query, a row per group and member link."""
+        rows: dict[int, Any] = {}
         members: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        ids = [row[1] for row in rows]
-        for start in range(0, len(ids), 500):
-            for group_id, owner, user in self._rows(
-                    _MEMBERS_OF, {"ids": ids[start:start + 500]}):
-                members[group_id][owner].append(user)
-        return [(p, WorkingGroup(
+        count = 0
+        for row in self._rows(_ALL_GROUPS):
+            count += 1
+            rows.setdefault(row[1], row)
+            if row[-1] is not None:
+                members[row[1]][row[-2]].append(row[-1])
+        return _Groups([(p, WorkingGroup(
             key=key, name=name, aliases=tuple(aliases or ()), channel=channel,
             reminders=policy_of(reminders),
             members={owner: tuple(users) for owner, users in members[group_id].items()},
-            extra=dict(extra or {})))
-            for p, group_id, key, name, aliases, channel, reminders, extra in rows]
+            extra=dict(extra or {})), successor is None)
+            for p, group_id, key, name, aliases, channel, reminders, extra, successor, _o, _u
+            in rows.values()], count)
+
+    def _kept_groups(self) -> _Groups:
+        """Every working group with its member links, kept in the process's read cache by the
+        rule (storage/cache.py): one query when a group, a member link, a channel or the
+        programmes changed, none otherwise."""
+        return programme_cache(self.session).kept(
+            self.session, "groups", self._load_groups, groups_changed)
 
     def get_group(self, programme_key: str, key: str) -> WorkingGroup | None:
-        found = self._groups_from(_GROUP_BY_KEY, {"programme": programme_key, "key": key})
-        return found[0][1] if found else None
+        return self._kept_groups().by_key.get((programme_key, key))
 
     def list_groups(self, programme_key: str | None = None) -> list[tuple[str, WorkingGroup]]:
+        groups = self._kept_groups()
         if programme_key:
-            return self._groups_where(ProgrammeRow.key == programme_key)
-        return self._groups_where(ProgrammeRow.succeeded_by.is_(None))
+            return [(p, g) for p, g, _live in groups.ordered if p == programme_key]
+        return [(p, g) for p, g, live in groups.ordered if live]
 
     def find_groups_by_channel(self, channel: str) -> list[tuple[str, WorkingGroup]]:
-        return self._groups_from(_GROUPS_BY_CHANNEL, {"channel": channel})
+        """The groups of live programmes bound to `channel` (archived programmes left out)."""
+        return list(self._kept_groups().by_channel.get(channel, ()))
 
     def set_group_channel(self, programme_key: str, key: str, channel: str) -> None:
         row = self.session.scalar(
@@ -59,25 +66,31 @@ class SqlGroups(SessionRepository):
         row.channel = channel
 
 
-def _group_select() -> Any:
-    """A working group's columns with its programme's key, in programme order."""
-    return (
-        select(ProgrammeRow.key, WorkingGroupRow.id, WorkingGroupRow.key, WorkingGroupRow.name,
-               WorkingGroupRow.aliases, WorkingGroupRow.channel, WorkingGroupRow.reminders,
-               WorkingGroupRow.extra)
-        .join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
-        .order_by(ProgrammeRow.id, WorkingGroupRow.position, WorkingGroupRow.id))
+class _Groups:
+    """The working groups kept: in programme order, by key, and by channel (live only)."""
+
+    __slots__ = ("by_channel", "by_key", "ordered", "rows")
+
+    def __init__(self, ordered: list[tuple[str, WorkingGroup, bool]], rows: int) -> None:
+        self.rows = rows  # read: for the size estimate (storage/cache.py)
+        self.ordered = tuple(ordered)
+        self.by_key = {(p, g.key): g for p, g, _live in ordered}
+        by_channel: dict[str, list[tuple[str, WorkingGroup]]] = defaultdict(list)
+        for p, g, live in ordered:
+            if live and g.channel:
+                by_channel[g.channel].append((p, g))
+        self.by_channel = {c: tuple(found) for c, found in by_channel.items()}
 
 
-_GROUP_BY_KEY = _group_select().where(  # parameters `programme`, `key`
-    ProgrammeRow.key == bindparam("programme"), WorkingGroupRow.key == bindparam("key"))
-
-
-_GROUPS_BY_CHANNEL = _group_select().where(  # parameter `channel`; archived programmes left out
-    WorkingGroupRow.channel == bindparam("channel"), ProgrammeRow.succeeded_by.is_(None))
-
-
-_MEMBERS_OF = (
-    select(MemberRow.working_group_id, MemberRow.owner_name, MemberRow.slack_user_id)
-    .where(MemberRow.working_group_id.in_(bindparam("ids", expanding=True)))
-    .order_by(MemberRow.working_group_id, MemberRow.position, MemberRow.id))
+# Every group of every programme with its programme's key and successor (a programme archived
+# by a rollover is not live) and its member links, one row per group and link, in programme
+# order. Groups are few (tens per programme), and so are their links.
+_ALL_GROUPS = (
+    select(ProgrammeRow.key, WorkingGroupRow.id, WorkingGroupRow.key, WorkingGroupRow.name,
+           WorkingGroupRow.aliases, WorkingGroupRow.channel, WorkingGroupRow.reminders,
+           WorkingGroupRow.extra, ProgrammeRow.succeeded_by, MemberRow.owner_name,
+           MemberRow.slack_user_id)
+    .join(ProgrammeRow, ProgrammeRow.id == WorkingGroupRow.programme_id)
+    .outerjoin(MemberRow, MemberRow.working_group_id == WorkingGroupRow.id)
+    .order_by(ProgrammeRow.id, WorkingGroupRow.position, WorkingGroupRow.id,
+              MemberRow.position, MemberRow.id))

@@ -12,6 +12,7 @@ from bot.domain.model import Goal, Programme, ProgrammeFile
 from bot.domain.ports import ImportCounts
 from storage import programme_store
 from storage.aggregates.rows import SessionRepository
+from storage.cache import programme_cache, programmes_changed
 from storage.models import GoalRow, ProgrammeRow
 
 
@@ -27,12 +28,21 @@ class SqlProgrammes(SessionRepository):
             admins=tuple(row.admins or ()), archived=row.archived_at is not None,
         )
 
+    def _kept_programmes(self) -> _Programmes:
+        """Every programme, kept in the process's read cache by the rule (storage/cache.py):
+        one query after a programme changed, none otherwise."""
+        def load() -> _Programmes:
+            return _Programmes([(self._programme(r), r.succeeded_by is None)
+                                for r in self._rows(_ALL_PROGRAMMES)])
+
+        return programme_cache(self.session).kept(
+            self.session, "programmes", load, programmes_changed)
+
     def list_programmes(self, live_only: bool = False) -> list[Programme]:
-        query = select(*ProgrammeRow.__table__.c).order_by(ProgrammeRow.id)
-        if live_only:  # leave out programmes archived by a rollover or by the operator
-            query = query.where(ProgrammeRow.succeeded_by.is_(None),
-                                ProgrammeRow.archived_at.is_(None))
-        return [self._programme(r) for r in self._rows(query)]
+        """In the order they were loaded; `live_only`: leaving out those archived by a
+        rollover or by the operator."""
+        return [p for p, not_succeeded in self._kept_programmes().ordered
+                if not live_only or (not_succeeded and not p.archived)]
 
     def archive_programme(self, key: str, successor: str) -> None:
         """`actiebot rollover`: `key` continues as `successor` and stops being live."""
@@ -60,9 +70,7 @@ class SqlProgrammes(SessionRepository):
         return True
 
     def get_programme(self, key: str) -> Programme | None:
-        row = self._rows(select(*ProgrammeRow.__table__.c)
-                         .where(ProgrammeRow.key == key)).first()
-        return self._programme(row) if row else None
+        return self._kept_programmes().by_key.get(key)
 
     def list_goals(self, programme_key: str) -> list[Goal]:
         rows = self.session.scalars(
@@ -75,3 +83,15 @@ class SqlProgrammes(SessionRepository):
 
     def save_programme(self, file: ProgrammeFile) -> ImportCounts:
         return programme_store.save_programme(self.session, file)
+
+
+class _Programmes:
+    __slots__ = ("by_key", "ordered", "rows")
+
+    def __init__(self, ordered: list[tuple[Programme, bool]]) -> None:
+        self.ordered = tuple(ordered)  # (programme, not succeeded by a rollover)
+        self.by_key = {p.key: p for p, _live in ordered}
+        self.rows = len(ordered)  # for the size estimate (storage/cache.py)
+
+
+_ALL_PROGRAMMES = select(*ProgrammeRow.__table__.c).order_by(ProgrammeRow.id)

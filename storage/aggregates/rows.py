@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.domain.model import (
@@ -133,33 +133,29 @@ class SessionRepository:
                    ActivityRow.key == activity_id.key)
         )
 
-    def _activities_where(self, *conditions: Any) -> dict[int, Activity]:
-        """Activities (with owners and milestones) by row id: two queries of plain rows."""
-        return self._activities_from(activity_select().where(*conditions), {})
-
     def _activities_from(self, statement: Any, parameters: dict[str, Any]) -> dict[int, Activity]:
-        """`statement`: activity_select's rows, one per activity and owner (in order)."""
+        """`statement`: activity_rows' rows: per activity one row per owner (part 0), then one
+        per milestone (part 1), each in order."""
         rows: dict[int, Any] = {}
         owners: dict[int, list[str]] = defaultdict(list)
+        milestones: dict[int, list[Milestone]] = defaultdict(list)
         for row in self._rows(statement, parameters):
+            if row[1]:
+                milestones[row[0]].append(
+                    Milestone(row[5], due_of(row[8], row[9]), dict(row[11] or {})))
+                continue
             rows.setdefault(row[0], row)
             if row[-1] is not None:
                 owners[row[0]].append(row[-1])
-        if not rows:
-            return {}
-        milestones: dict[int, list[Milestone]] = defaultdict(list)
-        for activity_id, title, due_date, precision, extra in self._rows(
-                MILESTONES_OF, {"ids": list(rows)}):
-            milestones[activity_id].append(
-                Milestone(title, due_of(due_date, precision), dict(extra or {})))
         return {
             row_id: Activity(
                 key=key, title=title, programme_key=programme_key, goal=goal_key, theme=theme,
                 result=result, owners=tuple(owners[row_id]), working_group=group_key,
                 due=due_of(due_date, precision), milestones=tuple(milestones[row_id]),
                 status=Status(status), extra=dict(extra or {}))
-            for row_id, (_, key, title, theme, result, due_date, precision, status, extra,
-                         programme_key, group_key, goal_key, _owner) in rows.items()}
+            for row_id, (_, _part, _position, _id, key, title, theme, result, due_date,
+                         precision, status, extra, programme_key, group_key, goal_key,
+                         _owner) in rows.items()}
 
     def _scope(self, programme_key: str | None, group_key: str | None) -> list[Any]:
         """Conditions on ActivityRow alone (no joins) so that one index serves the query: a
@@ -186,33 +182,43 @@ def live_programme_ids() -> Any:
     return select(ProgrammeRow.id).where(ProgrammeRow.succeeded_by.is_(None))
 
 
-def activity_select() -> Any:
-    """An activity's own columns with its programme, group and goal keys and its owners: one
-    row per owner (at least one per activity; the owner None when it has none), the owners in
-    their order. Plain rows; owners are few, so joined rather than a query of their own."""
-    return (
-        select(ActivityRow.id, ActivityRow.key, ActivityRow.title, ActivityRow.theme,
-               ActivityRow.result, ActivityRow.due_date, ActivityRow.due_precision,
-               ActivityRow.status, ActivityRow.extra, ProgrammeRow.key, WorkingGroupRow.key,
-               GoalRow.key, OwnerRow.name)
+def activity_rows(where: Any, ids: Any) -> Any:
+    """Activities with everything an Activity holds, in one statement: per activity its own
+    columns with its programme, group and goal keys, one row per owner (part 0; at least one
+    row, the owner None when it has none), then one row per milestone (part 1: its title, due
+    date and extra in the activity's columns for them). `where`: the activities' condition;
+    `ids`: the same activities as a condition on a column of activity ids (the milestones').
+    Owners and milestones are few; a union of the two rather than a join, which would
+    multiply them."""
+    owners: Any = (
+        select(ActivityRow.id.label("activity_id"), literal_column("0").label("part"),
+               OwnerRow.position, OwnerRow.id.label("row_id"), ActivityRow.key,
+               ActivityRow.title, ActivityRow.theme, ActivityRow.result, ActivityRow.due_date,
+               ActivityRow.due_precision, ActivityRow.status, ActivityRow.extra,
+               ProgrammeRow.key.label("programme_key"), WorkingGroupRow.key.label("group_key"),
+               GoalRow.key.label("goal_key"), OwnerRow.name)
         .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
         .outerjoin(WorkingGroupRow, WorkingGroupRow.id == ActivityRow.working_group_id)
         .outerjoin(GoalRow, GoalRow.id == ActivityRow.goal_id)
         .outerjoin(OwnerRow, OwnerRow.activity_id == ActivityRow.id)
-        .order_by(ActivityRow.id, OwnerRow.position, OwnerRow.id))
+        .where(where))
+    nothing = null()
+    milestones: Any = (
+        select(MilestoneRow.activity_id, literal_column("1"), MilestoneRow.position,
+               MilestoneRow.id, nothing, MilestoneRow.title, nothing, nothing,
+               MilestoneRow.due_date, MilestoneRow.due_precision, nothing, MilestoneRow.extra,
+               nothing, nothing, nothing, nothing)
+        .where(ids(MilestoneRow.activity_id)))
+    union: Any = union_all(owners, milestones)
+    c = union.selected_columns
+    return union.order_by(c.activity_id, c.part, c.position, c.row_id)
 
 
 # Built once: per request SQLAlchemy then skips building the statement and its cache key
 # (measured: a sixth of the CPU of a `status` or `binnenkort` request). Parameter `ids`.
-ACTIVITIES_BY_ID = activity_select().where(
-    ActivityRow.id.in_(bindparam("ids", expanding=True)))
-
-
-MILESTONES_OF = (
-    select(MilestoneRow.activity_id, MilestoneRow.title, MilestoneRow.due_date,
-           MilestoneRow.due_precision, MilestoneRow.extra)
-    .where(MilestoneRow.activity_id.in_(bindparam("ids", expanding=True)))
-    .order_by(MilestoneRow.activity_id, MilestoneRow.position, MilestoneRow.id))
+ACTIVITIES_BY_ID = activity_rows(
+    ActivityRow.id.in_(bindparam("ids", expanding=True)),
+    lambda column: column.in_(bindparam("ids", expanding=True)))
 
 
 def scope_conditions(programme_key: Any, group_key: Any) -> list[Any]:
