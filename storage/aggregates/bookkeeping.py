@@ -65,7 +65,14 @@ class SqlBookkeeping(SessionRepository):
         return locale
 
     def set_user_locale(self, user_id: str, locale: str | None, now: datetime) -> None:
-        locale_cache(self.session).forget(user_id)
+        """Stored, and remembered in this process at once: the user's next request needs no
+        transaction for it (bookkeeping: should this transaction not commit, the locale
+        kept is still the one Slack gave)."""
+        cache = locale_cache(self.session)
+        if locale is None:
+            cache.forget(user_id)
+        else:
+            cache.put(user_id, locale)
         # An upsert: two first commands of one user at the same moment both learn the locale.
         insert_or_update(self.session, UserRow,
                          {"slack_user_id": user_id, "locale": locale, "updated_at": now},
