@@ -94,4 +94,8 @@ class _Programmes:
         self.rows = len(ordered)  # for the size estimate (storage/cache.py)
 
 
-_ALL_PROGRAMMES = select(*ProgrammeRow.__table__.c).order_by(ProgrammeRow.id)
+# The mapped attributes, not the table's columns: in many-workspace mode the workspace's filter
+# (storage/tenancy.py) is added to statements on the mapped class only.
+_ALL_PROGRAMMES = select(
+    *(attribute.class_attribute for attribute in ProgrammeRow.__mapper__.column_attrs)
+).order_by(ProgrammeRow.id)
