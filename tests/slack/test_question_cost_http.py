@@ -17,7 +17,7 @@ are what the read paths cost now: a statement more per question fails here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from sqlalchemy import event
@@ -57,7 +57,7 @@ class RoundTrips:
     def begin(self, conn: Any) -> None:
         self.sent.append("<transaction>")
 
-    def __enter__(self) -> RoundTrips:
+    def __enter__(self) -> Self:
         event.listen(Engine, "before_cursor_execute", self.statement)
         event.listen(Engine, "begin", self.begin)
         return self
