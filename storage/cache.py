@@ -10,6 +10,10 @@
   brought up to date from the activities whose status changed since (the index: a query on
   ix_activities_status_version, by the status version in `programme_version`), one without is
   loaded again (the counts: one aggregate query).
+- **The programmes and the working groups** (with their member links), through
+  `ProgrammeCache.kept`: the same rule, each value with what drops it (`programmes_changed`:
+  `p:…`; `groups_changed`: `g:…`, `p:…`, `channels`; both `index` and `*`). A transaction
+  that has written reads them afresh and keeps nothing: it must see its own writes.
 - **Users' remembered locales** (`LocaleCache`), bookkeeping: no answer depends on them.
 
 Exactly-once and correctness never depend on this: it only saves work.

@@ -9,7 +9,8 @@ workspace, today in the programme's time zone, and the rendering (language, time
 asks is not in it: no question depends on who asks. So a programme-wide answer (`te-laat` in a DM or in any channel
 without a group) is kept once, not again per DM or channel. (2) Slots
 for long-lived values storage computes (storage/cache.py: the resolution index, counts per
-status, remembered locales), reached through the unit-of-work factory.
+status, the programmes, the working groups, remembered locales), reached through the
+unit-of-work factory; they follow the same rule.
 
 **The bound.** Bytes, not entries: ``ACTIEBOT_CACHE_MB`` (bot/config.py) for the kept answers,
 measured when kept (`sizeof`); the least recently used go first. An answer bigger than a
