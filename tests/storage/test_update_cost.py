@@ -94,8 +94,9 @@ def test_an_update_reads_once_and_writes_in_one_short_transaction(runtime: Any,
     read, write = transactions_of(sent)  # resolve + rule, then the write
     group_reads = [s for s in read if "FROM working_groups" in s
                    and "working_groups.channel" in s]
-    assert len(group_reads) == 1, group_reads
-    assert sum(s.startswith("SELECT programmes.id") for s in read) == 1, read
+    # at most once each: none when the read cache keeps them (storage/cache.py)
+    assert len(group_reads) <= 1, group_reads
+    assert sum(s.startswith("SELECT programmes.id") for s in read) <= 1, read
     assert not any(s.startswith(("INSERT", "UPDATE", "DELETE")) for s in read), read
     # the write: the activity's row, then writes only
     assert write[0].startswith("SELECT activities.id") and "FROM activities" in write[0], write
