@@ -40,7 +40,7 @@ from bot.services.results import (
 from handlers import ids
 from handlers.errors import correlation_id, log_exception
 from handlers.follow_ups import after_answer, run_follow_ups
-from handlers.in_time import InTime, settle
+from handlers.in_time import InTime, Replayed, claimed, settle
 from handlers.render import blocks
 from handlers.render.changes import button_trace
 from handlers.render.late import outcome_unknown, still_busy
@@ -145,7 +145,9 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         outcome later (handlers/in_time.py); never a second attempt beside a slow one."""
         ack()
         actor = actor_from_action(body)
-        outcome = in_time.run(work)
+        outcome = in_time.run(claimed(context, deps, work))
+        if isinstance(outcome, Replayed):  # pressed before: acknowledged, nothing done
+            return
         if not isinstance(outcome, Future):
             for step in steps(client, body, actor, outcome):
                 after_answer(context, step)

@@ -20,7 +20,7 @@ from bot.services.delivery import deliver
 from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers.follow_ups import after_answer, pending, run_follow_ups
-from handlers.in_time import InTime, report_later
+from handlers.in_time import InTime, Replayed, claimed, report_later
 from handlers.locale import LocaleLookups
 from handlers.render import blocks
 from handlers.render.late import outcome_unknown, still_busy
@@ -73,7 +73,11 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
                                             actor)
 
         change = row_of(parsed(context, command, settings.command)).kind is Kind.CHANGE
-        outcome = in_time.run(work) if change else work()  # a change: acknowledged in time
+        # a change: acknowledged in time, its replay mark taken in the same attempt
+        outcome = in_time.run(claimed(context, deps, work)) if change else work()
+        if isinstance(outcome, Replayed):  # sent before: acknowledged, nothing done
+            ack()
+            return
         if isinstance(outcome, Future):
             late(ack, command, context, actor, outcome)
             return
@@ -97,7 +101,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
         return steps
 
     def late(ack: Ack, command: dict[str, Any], context: BoltContext, actor: Actor,
-             outcome: Future[tuple[str, Result]]) -> None:
+             outcome: Future[tuple[str, Result] | Replayed]) -> None:
         """Not done within the budget: "nog bezig" now, the outcome by response_url."""
         lang = users.language(deps, actor.user_id, settings.language)  # known, or the default
         ack(response_type="ephemeral", **blocks.message(still_busy(lang)))

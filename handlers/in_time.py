@@ -11,6 +11,13 @@ Nothing is stored twice: there is one attempt, never a second one beside a slow 
 tried again only after ``Busy`` (ports.Busy: a lock wait ran out and the transaction was rolled
 back, so nothing of it was written), at most ``TRIES`` times. Lock waits are bounded by the
 serving engine (storage/db.py REQUEST_WAIT), so an attempt ends within seconds.
+
+The request's replay mark (handlers/replays.py) is a write too. For a change it is taken in
+the attempt, within the budget, instead of before the listener: on SQLite it waits for the
+same write lock, and taken before the budget it could keep the answer waiting for up to 2 s
+more (past Slack's 3 s), or end Busy with "er ging iets mis". ``claimed`` takes the mark once
+(an attempt tried again after Busy does not take it twice) and yields ``REPLAYED`` for a
+request seen before: acknowledged, nothing done.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
+from slack_bolt import BoltContext
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -30,6 +38,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.domain.ports import Busy
+from bot.services import replays
+from bot.services.deps import Deps
+from handlers import ids
 from handlers.errors import correlation_id, log_exception
 
 log = logging.getLogger(__name__)
@@ -40,6 +51,44 @@ PAUSE = 0.2  # seconds before the next attempt, times the attempt's number
 LATE_LIMIT = 60.0  # seconds the outcome is waited for after "nog bezig"
 
 T = TypeVar("T")
+
+# The surfaces whose changes run here: their replay mark is taken in the attempt
+ACTIONS = frozenset({ids.ACTION_DONE, ids.ACTION_SNOOZE})
+VIEWS = frozenset({ids.VIEW_UPDATE, ids.VIEW_NEW})
+CLAIM = "actiebot_replay_claim"  # context key: the request's Claim, left by the middleware
+
+
+class Replayed:
+    """The outcome of a change whose request was seen before: nothing was done."""
+
+
+REPLAYED = Replayed()
+
+
+class Claim:
+    """A request's replay key, to be marked by the change's attempt (``claimed``)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.marked = False
+
+
+def claimed(context: BoltContext, deps: Deps, work: Callable[[], T]) -> Callable[[], T | Replayed]:
+    """``work`` preceded by the request's replay mark, when the middleware left one: once per
+    request, in the same attempt (and budget) as the change."""
+    claim = context.get(CLAIM)
+    if not isinstance(claim, Claim):
+        return work
+
+    def first_then_work() -> T | Replayed:
+        if not claim.marked:
+            if not replays.first_time(deps, claim.key):
+                log.warning("a replayed request was acknowledged and ignored")
+                return REPLAYED
+            claim.marked = True  # a retry after Busy is the same request, not a replay
+        return work()
+
+    return first_then_work
 
 
 def with_retries(work: Callable[[], T], tries: int = TRIES) -> T:
@@ -92,7 +141,7 @@ def respond(response_url: str, payload: dict[str, Any]) -> bool:
     return True
 
 
-def settle(future: Future[T], done: Callable[[T], None],
+def settle(future: Future[T | Replayed] | Future[T], done: Callable[[T], None],
            failed: Callable[[str | None], None]) -> None:
     """After "nog bezig": wait for the attempt, then ``done(result)``; on a failure
     ``failed(correlation id)`` (logged under that id), and ``failed(None)`` when it has not
@@ -110,10 +159,12 @@ def settle(future: Future[T], done: Callable[[T], None],
         log_exception(cid, failure)
         failed(cid)
         return
+    if isinstance(result, Replayed):  # a request seen before: nothing was done, nothing to tell
+        return
     done(result)
 
 
-def report_later(future: Future[T], response_url: str | None,
+def report_later(future: Future[T | Replayed] | Future[T], response_url: str | None,
                  render: Callable[[T], dict[str, Any]],
                  error: Callable[[str], dict[str, Any]], unknown: Callable[[], dict[str, Any]],
                  then: Callable[[T], None]) -> None:

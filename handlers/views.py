@@ -32,7 +32,7 @@ from bot.services.delivery import deliver
 from bot.services.results import FieldErrors, NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers import ids
 from handlers.follow_ups import after_answer, run_follow_ups
-from handlers.in_time import InTime, settle
+from handlers.in_time import InTime, Replayed, claimed, settle
 from handlers.render import blocks, modals
 from handlers.render.late import outcome_unknown, still_busy
 from handlers.render.messages import Reply, compose, error_reply, t
@@ -165,7 +165,10 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
                 publish_home(deps, settings, client, actor.user_id)
 
-        outcome = in_time.run(partial(changes.submit_update, deps, submission, actor))
+        outcome = in_time.run(claimed(context, deps, partial(changes.submit_update, deps, submission, actor)))
+        if isinstance(outcome, Replayed):  # submitted before: acknowledged, nothing done
+            ack()
+            return
         if isinstance(outcome, Future):
             later(ack, body, client, context, actor, lang, outcome, set(fields), then)
             return
@@ -189,7 +192,10 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             theme=_text(fields.get("theme")), owners=_text(fields.get("owners")),
             due_text=_text(fields.get("due_text")), due_day=_day(fields.get("due_day")),
             milestones=_text(fields.get("milestones")))
-        outcome = in_time.run(partial(changes.create_activity, deps, draft, actor))
+        outcome = in_time.run(claimed(context, deps, partial(changes.create_activity, deps, draft, actor)))
+        if isinstance(outcome, Replayed):  # submitted before: acknowledged, nothing done
+            ack()
+            return
         if isinstance(outcome, Future):
             later(ack, body, client, context, actor, lang, outcome, set(fields), announce)
             return

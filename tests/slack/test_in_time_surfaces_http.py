@@ -135,3 +135,42 @@ def test_the_update_modal_submitted_while_the_database_is_locked_says_nog_bezig_
     assert len(fake_slack.posted(THV_CHANNEL)) == 1 and len(announced) == 1
     assert "traag formulier" in str(announced[0].body)
     assert len(fake_slack.calls_to("views.update")) == 1
+
+
+def test_a_change_sent_while_another_writer_holds_the_lock_takes_its_replay_mark_in_time(
+        app: Any, fake_slack: Any, db_url: str) -> None:
+    """The replay mark is a write too: taken before the budget, it waited for the lock up to
+    2 s and then ended "er ging iets mis". Another transaction holds the write lock (SQLite)
+    or the replay table (PostgreSQL) from before the request for HOLD seconds: the change is
+    still answered within the budget ("Nog bezig"), then confirmed by response_url, stored
+    once and announced once."""
+    fake_slack.join("C0MDA0001", "U0LOCKED1")
+    locked, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with app.engine.connect() as connection:
+            if db_url.startswith("sqlite"):  # BEGIN IMMEDIATE: the database's write lock
+                connection.exec_driver_sql("SELECT 1")
+            else:
+                connection.exec_driver_sql("LOCK TABLE request_replays IN EXCLUSIVE MODE")
+            locked.set()
+            done.wait(HOLD)
+            connection.rollback()
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert locked.wait(10)
+    started = time.monotonic()
+    reply = app.client.command("update mda-advies risico op slot", user="U0LOCKED1",
+                               response_url=fake_slack.response_url("locked"))
+    took = time.monotonic() - started
+    holder.join(10)
+    assert reply.status == 200 and took < ANSWER_WITHIN, (took, reply.text)
+    assert "Nog bezig" in reply.text, reply.text
+    confirmed = fake_slack.wait_for("response_url", 1, timeout=20)[0].body
+    assert "Opgeslagen" in confirmed["text"], confirmed
+    assert _notes(app.engine, "mda-advies", "U0LOCKED1") == [("at-risk", "op slot")]
+    posted = fake_slack.wait_for("chat.postMessage", 1, timeout=10)
+    time.sleep(0.3)
+    assert len(fake_slack.calls_to("chat.postMessage")) == len(posted) == 1
+    assert len(fake_slack.calls_to("response_url")) == 1
