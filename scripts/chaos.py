@@ -251,6 +251,8 @@ class Result:
     faults: list[str]
     problems: dict[str, tuple[int, int]] = field(default_factory=dict)  # note: (stored, posted)
     slow_during: dict[str, int] = field(default_factory=dict)  # fault ("" none): replies > 3 s
+    # fault -> requests that got no reply (their connection was cut: a killed worker held it)
+    no_answer_during: dict[str, int] = field(default_factory=dict)
 
     def ok(self) -> bool:
         return (self.stored_once == self.acknowledged == self.posted_once
@@ -467,7 +469,8 @@ def tally(database: str, seconds: float, load: Load, fake: FakeSlack, url: str,
         problems={note: (stored[note], posted[note]) for note in sorted(told)
                   if stored[note] != 1 or posted[note] != 1},
         slow_during=dict(Counter(r.fault for r in load.replies
-                                 if r.status and r.seconds > SLOW_REPLY)))
+                                 if r.status and r.seconds > SLOW_REPLY)),
+        no_answer_during=dict(Counter(r.fault for r in load.replies if not r.status)))
 
 
 def table(results: list[Result]) -> str:
@@ -500,6 +503,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {note}: stored {stored}x, posted {posted}x", flush=True)
         for fault, count in results[-1].slow_during.items():
             print(f"  {count} repl{'y' if count == 1 else 'ies'} over 3 s during "
+                  f"{fault or 'no fault'}", flush=True)
+        for fault, count in results[-1].no_answer_during.items():
+            print(f"  {count} request{'' if count == 1 else 's'} without an answer during "
                   f"{fault or 'no fault'}", flush=True)
     print()
     print(table(results))

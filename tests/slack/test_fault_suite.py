@@ -3,8 +3,9 @@ while things break, on SQLite and PostgreSQL; the short CI version of `make chao
 (scripts/chaos.py, which runs the same code for 20 minutes).
 
 After the faults: every acknowledged update is stored once, every acknowledged announcement
-is posted once, no reply took longer than 3 s (around a kill -9 at most 2 % of them: see
-check()), no 5xx, and the backlog drained within its bound. The faults: Slack answering 500 and 429 with Retry-After, Slack posting but answering
+is posted once, no reply took longer than 3 s, no 5xx, and the backlog drained within its
+bound; a request gets no reply only when the worker holding it was killed (see check()). The
+faults: Slack answering 500 and 429 with Retry-After, Slack posting but answering
 late, `kill -9` of a gunicorn worker during a burst of updates, `kill -9` of the scheduler
 process (its lease passes on), and a PostgreSQL restart.
 """
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.slow
 
 SECONDS = 30.0  # of load per database; faults spread over it
 RATE = 12.0  # requests a second, one in ten an update (all updates during a burst)
-DRAIN_BOUND = 90.0  # seconds after the last fault until every acknowledged update is posted
+DRAIN_BOUND = 90.0
+KILLS = ("kill-worker", "burst-kill")  # the faults that kill a gunicorn worker  # seconds after the last fault until every acknowledged update is posted
 
 
 def chaos() -> ModuleType:
@@ -45,12 +47,15 @@ def check(result: object) -> None:
     assert r.stored_once == r.acknowledged, figures
     assert r.posted_once == r.acknowledged, figures
     assert r.server_errors == 0, figures
-    # No reply over 3 s, except around a kill -9: a killed worker's replacement (and a new
-    # scheduler's catch-up) start while the load goes on, and on a shared two-core machine a
-    # few replies then wait for a core. Bounded, and never outside those moments.
-    around_kills = sum(n for fault, n in r.slow_during.items() if "kill" in fault)
-    assert r.slow - around_kills == 0, figures
-    assert around_kills <= max(3, r.requests * 0.02), figures
+    # Strictly no reply over 3 s, kills included (a change's replay mark and its lock waits
+    # are inside the 2 s budget: handlers/in_time.py).
+    assert r.slow == 0, figures
+    # A request whose connection the killed worker held gets no reply at all: its process is
+    # gone, so nothing can answer it, late or not (Slack shows that user an error; nothing of
+    # it was acknowledged, so nothing promised is lost). Those are counted apart, as "no
+    # answer", and may only happen while workers are being killed; every other request is
+    # answered.
+    assert r.no_answer == sum(r.no_answer_during.get(f, 0) for f in KILLS), figures
     assert r.recovery is not None and r.recovery <= DRAIN_BOUND, figures
 
 
