@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import ActivityRow, StatusUpdateRow
+from tests.slack.blockkit import check_message, check_view
 from tests.slack.conftest import start_app
 from tests.slack.reminder_programme import (
     CHANNEL_A,
@@ -101,6 +102,8 @@ def test_gereed_clicked_while_the_database_is_locked_is_answered_in_time_then_co
     busy, confirmed = (json.dumps(c.body, ensure_ascii=False) for c in ephemerals[:2])
     assert "Nog bezig" in busy and "gereed" not in busy.lower(), busy
     assert all(c.body["user"] == "U0ALICE01" for c in ephemerals)
+    for call in ephemerals:
+        check_message(call.body)
     assert "gereed" in confirmed and "Nog bezig" not in confirmed, confirmed
     updated = json.dumps(fake_slack.calls_to("chat.update")[0].body, ensure_ascii=False)
     assert "Gereed gemeld door <@U0ALICE01>" in updated
@@ -123,11 +126,13 @@ def test_the_update_modal_submitted_while_the_database_is_locked_says_nog_bezig_
     answer = reply.json()
     assert answer["response_action"] == "update", answer
     assert answer["view"]["title"]["text"] == "Nog bezig"
+    check_view(answer["view"])
     assert "Nog bezig" in json.dumps(answer["view"], ensure_ascii=False)
     [shown] = fake_slack.wait_for("views.update", 1, timeout=20)
     holder.join(10)
     assert shown.body["view_id"] == "V0FAKE"
     assert shown.body["view"]["title"]["text"] == "Opgeslagen"
+    check_view(shown.body["view"])
     assert "Opgeslagen" in json.dumps(shown.body["view"], ensure_ascii=False)
     announced = fake_slack.wait_for("chat.postMessage", 1, timeout=10)
     assert _notes(app.engine, "thv-onderzoek", MEMBER) == [("at-risk", "traag formulier")]
@@ -174,3 +179,23 @@ def test_a_change_sent_while_another_writer_holds_the_lock_takes_its_replay_mark
     time.sleep(0.3)
     assert len(fake_slack.calls_to("chat.postMessage")) == len(posted) == 1
     assert len(fake_slack.calls_to("response_url")) == 1
+
+
+def test_a_modal_refused_after_nog_bezig_says_niet_opgeslagen_and_why(
+        app: Any, fake_slack: Any) -> None:
+    """Slack takes 2.5 s to say who is in the channel, so the permission check outlasts the
+    budget: "Nog bezig" first, then the refusal replaces it (what was wrong, nothing saved),
+    and nothing is stored or announced."""
+    fake_slack.slow("conversations.members", 2.5)
+    view = {"callback_id": "actie_update_modal", "private_metadata": json.dumps({"a": THV})}
+    before = _notes(app.engine, "thv-onderzoek", "U0STRANGE")
+    reply = app.client.action(submission(view, update_values("done", "klaar"), user="U0STRANGE"))
+    assert reply.status == 200 and reply.json()["view"]["title"]["text"] == "Nog bezig"
+    [shown] = fake_slack.wait_for("views.update", 1, timeout=20)
+    check_view(shown.body["view"])
+    assert shown.body["view"]["title"]["text"] == "Niet opgeslagen"
+    text = json.dumps(shown.body["view"], ensure_ascii=False)
+    assert "Niet opgeslagen:" in text and "klaar" not in text, text
+    time.sleep(0.3)
+    assert _notes(app.engine, "thv-onderzoek", "U0STRANGE") == before == []
+    assert fake_slack.calls_to("chat.postMessage") == []
