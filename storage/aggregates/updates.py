@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 
@@ -42,15 +43,8 @@ class SqlUpdateLog(SessionRepository):
         return updates[0] if updates else None
 
     def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]:
-        rows = self._rows(
-            select(*StatusUpdateRow.__table__.c)
-            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
-            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-            .where(ProgrammeRow.key == activity_id.programme_key,
-                   ActivityRow.key == activity_id.key)
-            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
-            .limit(limit)
-        )
+        rows = self._rows(_UPDATES_OF, {"programme": activity_id.programme_key,
+                                        "key": activity_id.key, "limit": limit})
         return [update_of(r) for r in rows]
 
     def list_updates_since(
@@ -145,14 +139,8 @@ class SqlUpdateLog(SessionRepository):
         return log.id
 
     def last_reschedule(self, activity_id: ActivityId) -> StatusUpdate | None:
-        row = self.session.scalar(
-            select(StatusUpdateRow)
-            .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
-            .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
-            .where(ProgrammeRow.key == activity_id.programme_key,
-                   ActivityRow.key == activity_id.key, StatusUpdateRow.event == "reschedule")
-            .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
-            .limit(1))
+        row = self._rows(_LAST_RESCHEDULE, {"programme": activity_id.programme_key,
+                                            "key": activity_id.key}).first()
         return update_of(row) if row is not None else None
 
     def list_latest_updates(
@@ -197,3 +185,20 @@ _LAST_UPDATES = (
         .limit(1).correlate(ActivityRow).scalar_subquery()))
     .where(ProgrammeRow.key.in_(bindparam("programme_keys", expanding=True)),
            ActivityRow.key.in_(bindparam("keys", expanding=True))))
+
+
+def _log_of() -> Any:
+    """One activity's log rows (parameters `programme`, `key`), newest first, as plain rows.
+    Its mapped attributes, not the table's columns: in many-workspace mode the workspace's
+    filter (storage/tenancy.py) is added to statements on mapped classes."""
+    return (
+        select(*(a.class_attribute for a in StatusUpdateRow.__mapper__.column_attrs))
+        .join(ActivityRow, ActivityRow.id == StatusUpdateRow.activity_id)
+        .join(ProgrammeRow, ProgrammeRow.id == ActivityRow.programme_id)
+        .where(ProgrammeRow.key == bindparam("programme"), ActivityRow.key == bindparam("key"))
+        .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc()))
+
+
+# Built once (asked by `geschiedenis`, `status <ref>` and `wanneer`): parameters as _log_of's
+_UPDATES_OF = _log_of().limit(bindparam("limit"))  # and `limit`
+_LAST_RESCHEDULE = _log_of().where(StatusUpdateRow.event == "reschedule").limit(1)

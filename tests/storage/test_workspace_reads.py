@@ -8,6 +8,7 @@ whichever of the two asked first and filled the cache.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.domain import tenancy
+from bot.domain.model import Status, StatusUpdate
 from bot.domain.ports import ActivityId
 from storage.models import ProgrammeRow
 from tests.slack.reminder_programme import load_programme
@@ -34,6 +36,13 @@ def runtime(db_url: str) -> Iterator[Any]:
     with runtime.deps.uow(write=True) as uow:  # moved into TB through a unit of work: the
         uow.repo.session.execute(  # cache learns of it as it would of an import
             update(ProgrammeRow).values(workspace="TB"))
+        at = datetime(2021, 3, 1, 10, tzinfo=UTC)
+        uow.repo.append_update(MDA, StatusUpdate(  # a log: a status change, a deadline moved
+            at=at, author="U0TB00001", old_status=Status.NOT_STARTED,
+            new_status=Status.ON_TRACK, note="loopt"), source="slack")
+        uow.repo.append_update(MDA, StatusUpdate(
+            at=at, author="U0TB00001", old_status=None, new_status=Status.ON_TRACK,
+            note="later", event="reschedule"), source="slack")
         uow.commit()
     yield runtime
     runtime.engine.dispose()
@@ -51,11 +60,15 @@ def seen(runtime: Any, workspace: str) -> dict[str, Any]:
             "group": repo.get_group(PROGRAMME, "wg-mda") is not None,
             "channel": [g.key for _p, g in repo.find_groups_by_channel("C0MDA0001")],
             "listed": len(repo.list_activities(limit=5)),
+            "log": [u.note for u in repo.list_updates(MDA)],
+            "last": (last := repo.last_update(MDA)) and last.note,
+            "moved": (moved := repo.last_reschedule(MDA)) and moved.note,
         }
 
 
 NOTHING = {"activity": None, "programme": False, "programmes": [], "groups": [],
-           "group": False, "channel": [], "listed": 0}
+           "group": False, "channel": [], "listed": 0, "log": [], "last": None,
+           "moved": None}
 
 
 @pytest.mark.parametrize("first", ["TB", "TA"])
@@ -69,3 +82,4 @@ def test_a_workspace_sees_nothing_of_anothers_programme(runtime: Any, first: str
     assert theirs["programmes"] == [PROGRAMME] and theirs["group"]
     assert len(theirs["groups"]) == 6 and theirs["channel"] == ["wg-mda"]
     assert theirs["listed"] == 5
+    assert sorted(theirs["log"]) == ["later", "loopt"] and theirs["moved"] == "later"
