@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 
+from bot.domain.ports import Busy
 from bot.services.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,11 @@ def learn_locale(deps: Deps, lookup: LocaleLookup, user_id: str) -> str | None:
         log.info("users.info unavailable (%s); using the default language", type(error).__name__)
         return None
     stored = locale if _LOCALE.fullmatch(locale) else "-"
-    with deps.uow(write=True) as uow:
-        if uow.repo.get_user_locale(user_id) is None:
-            uow.repo.set_user_locale(user_id, stored, deps.now())
-            uow.commit()
+    try:
+        with deps.uow(write=True) as uow:
+            if uow.repo.get_user_locale(user_id) is None:
+                uow.repo.set_user_locale(user_id, stored, deps.now())
+                uow.commit()
+    except Busy:  # another writer held the lock too long: answered now, remembered next time
+        log.info("the user's locale could not be stored now (busy); answering in it anyway")
     return stored

@@ -219,3 +219,37 @@ def test_the_backlog_drains_channels_side_by_side_one_post_a_second_each_honouri
         assert all(b - a >= 0.9 for a, b in itertools.pairwise(moments)), moments
     assert took < 9.0, took  # side by side: ~3 s of pacing plus the 1 s Retry-After
     assert deliver_pending(deps) == []  # nothing twice
+
+
+def test_a_new_users_question_while_another_writer_holds_the_lock_is_answered(
+        app: Any, fake_slack: Any, db_url: str) -> None:
+    """Remembering a new user's locale is a write; when another transaction holds the lock
+    (SQLite: the database's; PostgreSQL: the users table) past the wait, the question is still
+    answered, in the user's language, and so is the next one (the locale Slack gave is kept in
+    the process; storage/aggregates/bookkeeping.py), never stored twice."""
+    fake_slack.users["U0NEWLOCK"] = {"id": "U0NEWLOCK", "locale": "en-US"}
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with app.engine.connect() as connection:
+            if db_url.startswith("sqlite"):  # BEGIN IMMEDIATE: the database's write lock
+                connection.exec_driver_sql("SELECT 1")
+            else:
+                connection.exec_driver_sql("LOCK TABLE slack_users IN EXCLUSIVE MODE")
+            locked.set()
+            release.wait(4.0)
+            connection.rollback()
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert locked.wait(10)
+    reply = app.client.command("wie MDA++", user="U0NEWLOCK")
+    release.set()
+    holder.join(10)
+    assert reply.status == 200 and "Something went wrong" not in reply.text, reply.text
+    assert "Owners of" in reply.text, reply.text
+    again = app.client.command("wie MDA++", user="U0NEWLOCK")
+    assert "Owners of" in again.text, again.text
+    with app.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(UserRow).where(
+            UserRow.slack_user_id == "U0NEWLOCK")) <= 1
