@@ -13,10 +13,16 @@ status, the programmes, the working groups, remembered locales), reached through
 unit-of-work factory; they follow the same rule.
 
 **The bound.** Bytes, not entries: ``ACTIEBOT_CACHE_MB`` (bot/config.py) for the kept answers,
-measured when kept (`sizeof`); the least recently used go first. An answer bigger than a
-quarter of the limit is given, not kept. The slots are not evicted (a question cannot be
-answered without the resolution index: it grows with the programme, about 0.5-0.8 KB per
-activity); they say their size (``nbytes()``), which `nbytes` reports next to the answers.
+as they sit in memory: each answer is kept packed (pickled, then zlib-compressed: a rendered
+payload of ~1.8 KB in dicts and strings packs into ~0.2-0.5 KB, one object instead of dozens)
+and counted as its packed bytes plus what keeping it costs besides (its key, its scopes, its
+places in the indexes: `ENTRY_BYTES`, `SCOPE_BYTES`). A given answer is unpacked afresh, so
+nobody shares it. Counting the payload's Python objects instead undercounted the real footprint
+about twofold, and a process's RSS grew long after the bound was "reached". The least recently
+used go first. An answer bigger than a quarter of the limit is given, not kept. The slots are
+not evicted (a question cannot be answered without the resolution index: it grows with the
+programme, about 0.5-0.8 KB per activity); they say their size (``nbytes()``), which `nbytes`
+reports next to the answers.
 
 **The rule** (one rule for every write, in every process):
 
@@ -55,8 +61,10 @@ restart). Correctness never depends on this cache beyond that: it only saves wor
 
 from __future__ import annotations
 
+import pickle
 import sys
 import threading
+import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -72,30 +80,37 @@ T = TypeVar("T")
 DEFAULT_MB = 32
 
 
-def sizeof(value: Any) -> int:
-    """The bytes a rendered payload holds (dicts, lists, strings, numbers), counted once."""
-    seen: set[int] = set()
-    total = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        total += sys.getsizeof(item)
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
-    return total
+# What keeping one answer costs besides its packed bytes, measured with tracemalloc on the
+# working day's answers (tests/storage/test_read_cache_bytes.py checks the sum against it):
+# the key (the parsed command, the channel's group, the day, the rendering), the _Kept and
+# its place in the OrderedDict; and per scope, its place in `_by_scope` and in `depends`.
+ENTRY_BYTES = 600
+SCOPE_BYTES = 90
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """An answer as kept: pickled and compressed. Only what this process packed itself is
+    ever unpacked: nothing from outside reaches it."""
+
+    blob: bytes
+
+    @classmethod
+    def of(cls, value: Any) -> _Packed:
+        return cls(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+    def value(self) -> Any:
+        return pickle.loads(zlib.decompress(self.blob))  # packed by this process only
 
 
 @dataclass(slots=True)
 class _Kept:
     value: Any
     size: int
-    depends: frozenset[str]
+    depends: tuple[str, ...]  # a tuple of interned names: a fraction of a frozenset's bytes
+
+    def given(self) -> Any:
+        return self.value.value() if isinstance(self.value, _Packed) else self.value
 
 
 class ReadCache:
@@ -181,16 +196,22 @@ class ReadCache:
                 return None
             self._answers.move_to_end(key)
             self.hits += 1
-            return found.value
+        return found.given()  # unpacked outside the lock
 
     def put(self, version: Version, key: Hashable, value: Any, depends: Iterable[str],
             size: int | None = None) -> bool:
         """Keep ``value`` (computed on the snapshot at ``version``) while no scope in
-        ``depends`` is written. False when it was not kept."""
+        ``depends`` is written. False when it was not kept. Without ``size`` it is kept packed
+        and counted as it sits in memory (the bound, above); with one, as it is, counted as
+        the caller says (small values: which group a channel is)."""
         if not self.keeps_answers:
             return False
-        depends = frozenset(depends)
-        size = sizeof(value) if size is None else size
+        depends = tuple(sys.intern(scope) for scope in set(depends))
+        if size is None:
+            if self._held != version:
+                return False  # not kept anyway (checked again under the lock): don't pack
+            value = _Packed.of(value)
+            size = len(value.blob) + ENTRY_BYTES + SCOPE_BYTES * len(depends)
         with self._lock:
             if version != self._held:
                 return False  # computed on another snapshot than the one held: give, don't keep

@@ -217,11 +217,14 @@ def test_the_switch_turns_it_off(db_url: str, settings_for: Any) -> None:
 
 
 def test_the_cache_is_bounded_in_bytes(loaded: Any) -> None:
-    from bot.services.answers import sizeof
-
     questions = [f"binnenkort {days}" for days in range(1, 41)]
     probe = pinned(loaded.deps)
-    sizes = [sizeof(say(probe, question, THV_CHANNEL)) for question in questions]
+    measure = ReadCache(1024 * 1024 * 1024)  # each answer's bytes as the cache counts them
+    sizes = []
+    for question in questions:
+        before = measure.answer_bytes()
+        say(replace(probe, answers=measure), question, THV_CHANNEL)
+        sizes.append(measure.answer_bytes() - before)
     room = 4 * max(sizes)  # every answer fits, not all of them together
     assert sum(sizes) > room
     cache = ReadCache(room)

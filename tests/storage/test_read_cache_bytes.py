@@ -1,10 +1,15 @@
 """The read cache's bytes (bot/services/answers.py), counted by the cache itself: a sweep of
 `binnenkort 111` … `binnenkort 366` over a few thousand activities, and `overzicht` asked
 again after every one of many updates with long notes, stay within ACTIEBOT_CACHE_MB and keep
-only what Slack is sent: a kept list never holds every row behind it."""
+only what Slack is sent: a kept list never holds every row behind it. And what the cache
+counts is what the kept answers really take in memory (tracemalloc), so that the bound bounds
+the process: counted as Python objects they took about twice what was counted, and a serving
+worker kept growing long after its cache was "full"."""
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,7 +59,9 @@ def test_the_binnenkort_sweep_keeps_bytes_within_the_limit(tmp_path: Path) -> No
             assert cache.answer_bytes() <= LIMIT
         assert len(cache) > 1  # kept, not refused
         assert max(sizes) <= SLACK_MESSAGE  # each one what Slack sees, not the list behind it
-        assert slack(deps, "binnenkort 366") is slack(deps, "binnenkort 366")  # kept
+        hits = cache.hits
+        assert slack(deps, "binnenkort 366") == slack(deps, "binnenkort 366")
+        assert cache.hits == hits + 2  # kept
     finally:
         runtime.engine.dispose()
 
@@ -81,5 +88,37 @@ def test_a_kept_overzicht_stays_flat_under_many_writes(tmp_path: Path) -> None:
         # message Slack is sent, whatever the number of updates behind it
         assert max(kept) <= SLACK_MESSAGE + 10_000
         assert kept[-1] <= kept[len(kept) // 2] * 1.25 + 2_000  # flat, not growing
+    finally:
+        runtime.engine.dispose()
+
+
+def test_the_bytes_counted_are_the_bytes_the_kept_answers_take(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'groot.db'}"
+    populate(url, 300, open_ahead=True)
+    runtime = runtime_on(url)
+    try:
+        deps = replace(runtime.deps, clock=DayClock(TODAY))
+        cache: ReadCache = deps.answers
+        questions = [f"{ask} a{n:05d}" for n in range(100)
+                     for ask in ("wie", "wanneer", "status", "geschiedenis")]
+        questions += [f"lijst wg-{g}" for g in range(3)] + [f"binnenkort {d}" for d in range(1, 40)]
+        for text in ("wie a00001", "lijst wg-0", "binnenkort 7", "geschiedenis a00002"):
+            slack(deps, text, "C0GROUP01")  # the index built, the statements compiled
+        cache.clear()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for n, text in enumerate(questions):
+                slack(deps, text, f"C0GROUP0{n % 3}")
+            gc.collect()
+            counted = cache.answer_bytes()
+            assert len(cache) > 400 and counted < LIMIT  # all kept, none evicted
+            held = tracemalloc.get_traced_memory()[0]
+            cache.clear()  # what dropping every kept answer gives back is what they took
+            gc.collect()
+            taken = held - tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        assert 0.8 * taken <= counted <= 1.25 * taken, (counted, taken)
     finally:
         runtime.engine.dispose()

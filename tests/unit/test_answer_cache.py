@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import DEFAULT_CACHE_MB, ConfigError, Settings
 from bot.domain import scopes
-from bot.services.answers import ReadCache, sizeof
+from bot.services.answers import ENTRY_BYTES, SCOPE_BYTES, ReadCache
 
 V1, V2, V3 = (1, "t1"), (2, "t2"), (3, "t3")
 
@@ -121,10 +121,17 @@ def test_slots_are_reported_and_never_evicted() -> None:
     assert cache.slot("programme", Index) is index and cache.nbytes() == 800
 
 
-def test_sizeof_counts_what_a_payload_holds() -> None:
-    small = sizeof({"text": "x", "blocks": []})
-    big = sizeof({"text": "x" * 10_000, "blocks": [{"text": "y" * 10_000}]})
-    assert small < 1_000 and big > 20_000
+def test_an_answer_is_kept_packed_counted_as_kept_and_given_afresh() -> None:
+    cache = ReadCache(10_000_000)
+    cache.sync(V1, Log())
+    payload = {"text": "x" * 10_000, "blocks": [{"type": "section", "text": "y" * 10_000}]}
+    assert cache.put(V1, "big", payload, {A, B})
+    # 20 KB of text packs small; the entry's own cost is counted with it
+    assert ENTRY_BYTES + 2 * SCOPE_BYTES < cache.answer_bytes() < ENTRY_BYTES + 2 * SCOPE_BYTES + 1_000
+    given = cache.get(V1, "big")
+    assert given == payload and given is not payload
+    given["blocks"].clear()  # a given answer is the caller's: the kept one stays whole
+    assert cache.get(V1, "big") == payload
 
 
 def test_off_keeps_no_answer() -> None:
