@@ -14,7 +14,7 @@ DEFAULT_MAX_PROGRAMME_MB = 5
 # a ceiling for the setting itself: the whole file is read into memory and parsed (100,000
 # activities are ~25 MB of YAML and take a few hundred MB while they are parsed)
 MAX_PROGRAMME_MB_CEILING = 1024
-DEFAULT_CACHE_MB = 32  # the kept answers per process (bot/services/answers.py)
+DEFAULT_CACHE_MB = 16  # the kept answers per process, as they sit in memory (bot/services/answers.py)
 DEFAULT_RETENTION_DAYS = 30
 OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 ANSWER_CACHE_SWITCH = {"1": True, "on": True, "true": True, "yes": True,

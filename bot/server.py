@@ -14,6 +14,7 @@ first. Each worker builds its own engine after the fork.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -38,6 +39,7 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
     from bot.logging_setup import configure_logging
 
     configure_logging()
+    limit_malloc_arenas()  # before any thread: the workers and children inherit it
     migrated = migrate_in_child(settings)  # once, before any worker starts
     if migrated != 0:
         return migrated
@@ -85,6 +87,29 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
 
     _Gunicorn().run()
     return 0
+
+
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8  # glibc's mallopt() parameter number for MALLOC_ARENA_MAX
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """At most ``arenas`` glibc malloc arenas in this process, the workers it forks and the
+    processes it starts (MALLOC_ARENA_MAX). glibc otherwise gives threads arenas of their own,
+    up to eight per core, and each keeps freed memory for itself: a worker's eight request
+    threads plus the change pool's grew its RSS by ~30 MB more under the working day's load
+    (measured in process at 10,000 activities, 8 threads, no answers kept: 144 -> 160 MB over
+    three minutes and still growing, against 121 -> 128 MB with two arenas). Python's own small
+    objects never use them, so the GIL-bound threads lose nothing by sharing. An operator's
+    MALLOC_ARENA_MAX is left as it is; False where there is no glibc (nothing to limit)."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False  # the operator's own value, applied by glibc when the process started
+    os.environ["MALLOC_ARENA_MAX"] = str(arenas)  # the scheduler and the migration child
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False  # not glibc (macOS): its allocator has no such setting
+    return bool(mallopt(M_ARENA_MAX, arenas))
 
 
 def migrate_in_child(settings: Settings) -> int:

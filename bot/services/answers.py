@@ -77,7 +77,7 @@ from bot.domain.ports import Repository, UnitOfWork, Version
 
 T = TypeVar("T")
 
-DEFAULT_MB = 32
+DEFAULT_MB = 16  # as bot/config.py DEFAULT_CACHE_MB
 
 
 # What keeping one answer costs besides its packed bytes, measured with tracemalloc on the
