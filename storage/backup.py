@@ -18,6 +18,13 @@ what the migrations put there, unless ``force``: then it empties our tables firs
 ledger comes along, so nothing is posted again after a restore; the version counters end
 above both the backup's and the database's, so no process keeps serving an answer it had
 cached before the restore.
+
+Tokens are never in a backup: the installation and OAuth state tables (`CREDENTIAL_TABLES`)
+are left out (from a SQLite copy they are deleted, with secure_delete, and the file vacuumed,
+so no freed page keeps a token). A restore leaves them as they are, so a many-workspace
+deployment keeps its installs; the `workspaces` rows of its installs stay too, and the
+backup's rows are added for the workspaces it does not know (after a restore into a new
+deployment, each workspace installs the app again).
 """
 
 from __future__ import annotations
@@ -32,12 +39,14 @@ from typing import Any
 from sqlalchemy import Engine, Table, create_engine, func, select, text
 
 from storage.db import create_db_engine, current_revision, upgrade
-from storage.models import Base
+from storage.models import CREDENTIAL_TABLES, Base, WorkspaceRow
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BATCH = 1000
 # Rows the migrations themselves write (the version counters): not a sign of data.
 SEEDED = frozenset({"programme_version", "data_version", "alembic_version"})
+# Rows a deployment's installs write: they stay through a restore (see the module's docstring).
+KEPT = frozenset({WorkspaceRow.__tablename__})
 # One-row counters that must end above both sides (see the module's docstring).
 COUNTERS = {"programme_version": ("value", "statuses"), "data_version": ("value",)}
 
@@ -57,8 +66,9 @@ class Copied:
 
 
 def tables() -> list[Table]:
-    """Our tables, parents before children."""
-    return [t for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
+    """Our tables, parents before children; never the credentials."""
+    return [t for t in Base.metadata.sorted_tables
+            if t.name != "alembic_version" and t.name not in CREDENTIAL_TABLES]
 
 
 def backup(engine: Engine, target: Path) -> Copied:
@@ -89,10 +99,22 @@ def _sqlite_backup(engine: Engine, target: Path) -> None:
         try:
             source.backup(destination, pages=1024)
             destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            _drop_credentials(destination)
         finally:
             destination.close()
     finally:
         raw.close()
+
+
+def _drop_credentials(copy: sqlite3.Connection) -> None:
+    """The installation and OAuth state rows out of a page-level copy: overwritten where they
+    were (secure_delete) and the freed pages gone (VACUUM)."""
+    present = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    copy.execute("PRAGMA secure_delete=ON")
+    for name in sorted(CREDENTIAL_TABLES & present):
+        copy.execute(f"DELETE FROM {name}")  # names from our own constant
+    copy.commit()
+    copy.execute("VACUUM")
 
 
 def _logical_backup(engine: Engine, target: Path) -> None:
@@ -106,7 +128,7 @@ def _logical_backup(engine: Engine, target: Path) -> None:
                 with snapshot.connect() as connection:
                     _upgrade_to(snapshot, connection, revision)
                 with snapshot.begin() as destination:
-                    _empty(destination)
+                    _empty(destination, everything=True)  # the counters come from the source
                     for table in tables():
                         _copy_rows(source, destination, table)
     finally:
@@ -138,6 +160,18 @@ def _copy_rows(source: Any, destination: Any, table: Table) -> int:
     return copied
 
 
+def _add_missing(source: Any, destination: Any, table: Table) -> int:
+    """The rows of ``table`` whose key the destination does not hold yet; its own stay."""
+    key = list(table.primary_key.columns)
+    held = {tuple(row) for row in destination.execute(select(*key))}
+    columns = [c for c in table.columns if c.name in _column_names(source, table.name)]
+    missing = [dict(row._mapping) for row in source.execute(select(*columns))
+               if tuple(row._mapping[c.name] for c in key) not in held]
+    if missing:
+        destination.execute(table.insert(), missing)
+    return len(missing)
+
+
 def _column_names(connection: Any, table: str) -> set[str]:
     from sqlalchemy import inspect
 
@@ -163,7 +197,7 @@ def contents(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {name: n for name, n in (
             (t.name, int(connection.execute(select(func.count()).select_from(t)).scalar() or 0))
-            for t in tables() if t.name not in SEEDED) if n}
+            for t in tables() if t.name not in SEEDED | KEPT) if n}
 
 
 def restore(engine: Engine, source: Path, force: bool = False) -> Copied:
@@ -196,7 +230,8 @@ def restore(engine: Engine, source: Path, force: bool = False) -> Copied:
                 before = _counters(writer)
                 if force:
                     _empty(writer)
-                rows = {t.name: _copy_rows(reader, writer, t) for t in tables()}
+                rows = {t.name: (_add_missing(reader, writer, t) if t.name in KEPT
+                                 else _copy_rows(reader, writer, t)) for t in tables()}
                 _raise_counters(writer, before)
                 _reset_sequences(writer)
         finally:
@@ -227,9 +262,10 @@ def check_backup_file(source: Path) -> None:
         probe.dispose()
 
 
-def _empty(connection: Any) -> None:
+def _empty(connection: Any, everything: bool = False) -> None:
+    """Our tables emptied; the counters and the installs' rows stay unless ``everything``."""
     for table in reversed(tables()):
-        if table.name not in COUNTERS:
+        if everything or (table.name not in COUNTERS and table.name not in KEPT):
             connection.execute(table.delete())
 
 

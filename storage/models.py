@@ -443,6 +443,11 @@ class WorkspaceRow(Base):
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+# The deployment's credentials, not programme data: slack_sdk's installation store (bot and
+# user tokens) and OAuth state store. Never in a backup, never replaced by a restore, never
+# exported with their token columns (storage/backup.py, storage/aggregates/personal_data.py).
+CREDENTIAL_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
+
 # slack_sdk's SQLAlchemy installation and state stores own these tables (created by migration
 # 0019 with their exact schema). Only the columns storage itself reads or deletes by are named:
 # which teams are installed, and removing a team's rows. Never the tokens.
