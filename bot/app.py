@@ -25,7 +25,7 @@ from bot.services.deps import SystemClock
 from handlers.authorize import bolt_authorize
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
-from handlers.workspaces import RoutedChannelDirectory, RoutedNotifier
+from handlers.workspaces import RoutedChannelDirectory, RoutedNotifier, SlackOrganisations
 from storage.db import REQUEST_STATEMENT, REQUEST_WAIT, create_db_engine, upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -93,7 +93,27 @@ def build_runtime(
             deps = replace(deps, notifier=RoutedNotifier(
                 installs.token_for_channel, settings.slack_api_url, settings.language,
                 settings.timezone))
+        deps = replace(deps, organisations=_partners_of_many(settings, installs))
     return Runtime(settings, engine, deps, installs)
+
+
+def _partners_of_many(settings: Settings, installs: Installs) -> SlackOrganisations:
+    """Partner organisations in many-workspace mode: the served workspace is the request's
+    (bot/domain/tenancy.py); `team.info` is asked with its token."""
+    clients: dict[str, WebClient] = {}
+
+    def client() -> WebClient | None:
+        served = tenancy.current()
+        token = installs.bot_token(served) if served and served != tenancy.NOBODY else None
+        if not token:
+            return None
+        if token not in clients:
+            if len(clients) > 1000:
+                clients.clear()
+            clients[token] = quick_client(make_client(token, settings.slack_api_url))
+        return clients[token]
+
+    return SlackOrganisations(tenancy.current, client)
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -122,6 +142,10 @@ def build_app(settings: Settings, deps: Deps, client: WebClient | None = None,
         deps = replace(deps, notifier=SlackNotifier(client, settings.language, settings.timezone))
     if deps.channels is None:
         deps = replace(deps, channels=SlackChannelDirectory(quick_client(client)))
+    if deps.organisations is None:
+        quick = quick_client(client)
+        deps = replace(deps, organisations=SlackOrganisations(lambda: settings.slack_team_id,
+                                                              lambda: quick))
     kwargs: dict[str, Any] = {}
     if socket_mode:
         kwargs["request_verification_enabled"] = False

@@ -57,7 +57,7 @@ def actor_from_action(body: dict[str, Any]) -> Actor:
         user_name=user.get("username") or user.get("name"),
         channel_id=(body.get("channel") or {}).get("id")
         or (body.get("container") or {}).get("channel_id"),
-        team_id=(body.get("team") or {}).get("id"),
+        team_id=user.get("team_id") or (body.get("team") or {}).get("id"),  # the user's own
         source="button",
     )
 

@@ -55,7 +55,8 @@ def actor_from_view(body: dict[str, Any]) -> Actor:
     user = body.get("user") or {}
     return Actor(user_id=str(user.get("id") or "unknown"),
                  user_name=user.get("username") or user.get("name"),
-                 team_id=(body.get("team") or {}).get("id"), source="modal")
+                 team_id=user.get("team_id") or (body.get("team") or {}).get("id"),  # the user's
+                 source="modal")
 
 
 def _day(value: Any) -> date | None:

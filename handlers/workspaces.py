@@ -20,6 +20,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.domain import tenancy
 from bot.domain.ports import Lookup, PostResult
 from handlers.channels import SlackChannelDirectory, quick_client
 from handlers.delivery import SlackNotifier, make_client
@@ -76,6 +77,58 @@ class RoutedNotifier:
         if notifier is None:
             return Lookup(None, known=False)  # nobody can tell; and nothing will be posted
         return notifier.find_posted(channel, key, since, thread_ts=thread_ts)
+
+
+PARTNER_FALLBACK = "partnerorganisatie"  # Slack did not say which: still never the id
+PARTNER_NAME_SECONDS = 3600.0  # a name Slack gave; a failed look-up is tried again sooner
+PARTNER_RETRY_SECONDS = 60.0
+
+
+class SlackOrganisations:
+    """ports.Organisations on Slack: the served workspace (``home``: SLACK_TEAM_ID with one
+    workspace, the request's installation with many) and `team.info` of a partner's workspace,
+    asked with the served workspace's token and kept per process. Only a change by a partner
+    asks, once an hour per partner; while Slack cannot say, the partner is
+    "partnerorganisatie". Grid: an org-wide install serves several teams of one enterprise,
+    none of which is a partner, so nobody is under an enterprise id."""
+
+    def __init__(self, home: Callable[[], str | None], client: Callable[[], Any | None],
+                 clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self._home = home
+        self._client = client
+        self._clock = clock or time.monotonic
+        self._lock = threading.Lock()
+        self._names: dict[str, tuple[str, float]] = {}
+
+    def partner(self, team_id: str) -> str | None:
+        home = self._home()
+        if not home or home == tenancy.NOBODY or home.startswith("E") or team_id == home:
+            return None
+        with self._lock:
+            known = self._names.get(team_id)
+        if known is not None and known[1] > self._clock():
+            return known[0]
+        name, keep = self._ask(team_id)
+        with self._lock:
+            if len(self._names) > 10_000:
+                self._names.clear()
+            self._names[team_id] = (name, self._clock() + keep)
+        return name
+
+    def _ask(self, team_id: str) -> tuple[str, float]:
+        client = self._client()
+        if client is None:
+            return PARTNER_FALLBACK, PARTNER_RETRY_SECONDS
+        try:
+            found = client.team_info(team=team_id).get("team") or {}
+        except Exception as error:  # noqa: BLE001 - refused, rate-limited or down: say "partner"
+            log.info("team.info for a partner workspace failed (%s)", type(error).__name__)
+            return PARTNER_FALLBACK, PARTNER_RETRY_SECONDS
+        name = " ".join(str(found.get("name") or "").split())[:200]
+        return (name, PARTNER_NAME_SECONDS) if name else (PARTNER_FALLBACK,
+                                                          PARTNER_RETRY_SECONDS)
 
 
 class RoutedChannelDirectory:

@@ -224,6 +224,8 @@ class StatusUpdateRow(Base):
     new_due_precision: Mapped[str | None] = mapped_column(String(16))
     # 0018: which occurrence of a recurring activity the update was about (None: it does not recur)
     occurrence: Mapped[int | None] = mapped_column(Integer)
+    # 0021: the author's organisation when they belong to another workspace (Slack Connect)
+    author_org: Mapped[str | None] = mapped_column(String(200))
 
 
 class OccurrenceRow(Base):

@@ -284,6 +284,7 @@ class UpdateModel(_Model):
     at: datetime | date
     author: str = Field(min_length=1, max_length=300)
     author_name: str | None = None
+    author_org: str | None = Field(default=None, max_length=200)  # a partner's organisation
     status: Any
     old_status: Any = None
     note: str = Field(default="", max_length=4000)
@@ -679,7 +680,7 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
             StatusUpdate(at=moment(u.at), author=u.author, old_status=u.old_status,
                          new_status=u.status, note=u.note, author_name=u.author_name,
                          event=u.event.value, old_due=u.old_due, new_due=u.new_due,
-                         occurrence=u.occurrence)
+                         occurrence=u.occurrence, author_org=u.author_org)
             for u in a.updates
         )
         status = a.status or (max(updates, key=lambda u: u.at).new_status if updates
@@ -828,6 +829,8 @@ def _update_data(u: StatusUpdate, tz: ZoneInfo) -> dict[str, Any]:
     data: dict[str, Any] = {"at": _moment_text(u.at, tz), "author": u.author}
     if u.author_name:
         data["author_name"] = u.author_name
+    if u.author_org:
+        data["author_org"] = u.author_org
     if u.old_status is not None:
         data["old_status"] = DUTCH_STATUS_WORD[u.old_status]
     data["status"] = DUTCH_STATUS_WORD[u.new_status]

@@ -319,7 +319,7 @@ def _merge_statuses(session: Session, file: ProgrammeFile, existing: dict[str, d
             logged[aid].add(identity)
             log_rows.append({
                 "activity_id": aid, "at": u.at, "author": u.author,
-                "author_name": u.author_name,
+                "author_name": u.author_name, "author_org": u.author_org,
                 "old_status": (u.old_status or running).value, "new_status": u.new_status.value,
                 "note": u.note, "source": "import", "event": u.event,
                 "old_due_date": _due_columns(u.old_due)[0],
@@ -364,7 +364,7 @@ def _merge_statuses(session: Session, file: ProgrammeFile, existing: dict[str, d
 
 def _import_update(activity_id: int, at: Any, old: Status, new: Status) -> dict[str, Any]:
     return {"activity_id": activity_id, "at": at, "author": IMPORT_AUTHOR, "author_name": None,
-            "old_status": old.value, "new_status": new.value, "note": "", "source": "import",
+            "author_org": None, "old_status": old.value, "new_status": new.value, "note": "", "source": "import",
             "event": "update", "old_due_date": None, "old_due_precision": None,
             "new_due_date": None, "new_due_precision": None, "occurrence": None}
 

@@ -89,6 +89,8 @@ def log_entries(file: ProgrammeFile, admins: Iterable[str] = ()) -> list[LogEntr
         for update in activity.updates:
             organisation, role, source = author_role(
                 update.author, members, group.members if group else {}, everyone)
+            if update.author_org and role != Role.FORGOTTEN:  # a partner's member: their own
+                organisation = update.author_org
             entries.append(LogEntry(
                 programme=file.programme.key, activity=activity.key,
                 activity_title=activity.title, working_group=group.name if group else None,

@@ -142,6 +142,9 @@ class StatusUpdate:
     new_due: DueDate | None = None
     # which occurrence of a recurring activity it was about (1-based; None: it does not recur)
     occurrence: int | None = None
+    # the author's organisation when they are a partner's member from another workspace (Slack
+    # Connect): what the log shows instead of their id, which readers here cannot resolve
+    author_org: str | None = None
 
     @property
     def moved(self) -> bool:

@@ -395,6 +395,17 @@ class ChannelDirectory(Protocol):
     def members(self, channel: str) -> frozenset[str] | None: ...
 
 
+class Organisations(Protocol):
+    """Partner organisations (Slack Connect): the name of the workspace a user belongs to when
+    it is not the workspace served. The log keeps that name instead of a user id a reader
+    here cannot resolve."""
+
+    def partner(self, team_id: str) -> str | None:
+        """The organisation's name for another workspace; None for the one served (or when
+        which one is served is not known)."""
+        ...
+
+
 class Unavailable(Exception):
     """An outage (database, Slack) the caller cannot fix; never a user mistake."""
 

@@ -179,6 +179,7 @@ def reschedule(deps: Deps, command: grammar.Reschedule, actor: Actor) -> r.Resul
     if not isinstance(target, tuple):
         return target
     activity, group = target
+    organisation = deps.organisation_of(actor)  # may ask Slack: before the write transaction
     with deps.uow(write=True) as uow:
         current = uow.repo.get_activity(ActivityId(activity.programme_key, activity.key))
         if current is None:  # deleted in between
@@ -190,7 +191,8 @@ def reschedule(deps: Deps, command: grammar.Reschedule, actor: Actor) -> r.Resul
         update = StatusUpdate(
             at=now, author=actor.user_id, old_status=activity.status,
             new_status=activity.status, note=command.reason, author_name=actor.user_name,
-            event=UpdateEvent.RESCHEDULE, old_due=activity.due, new_due=command.due)
+            event=UpdateEvent.RESCHEDULE, old_due=activity.due, new_due=command.due,
+            author_org=organisation)
         return _log_and_announce(deps, uow, activity, group, update, actor)
 
 
@@ -331,6 +333,7 @@ def create_activity(deps: Deps, draft: ActivityDraft, actor: Actor) -> r.Result:
     refused = permissions.decide(deps, actor, rule)  # Slack is asked outside any transaction
     if refused is not None:
         return r.FieldErrors((("group", refused),))
+    organisation = deps.organisation_of(actor)  # may ask Slack: before the write transaction
     with deps.uow(write=True) as uow:
         repo = uow.repo
         activity = Activity(
@@ -341,7 +344,8 @@ def create_activity(deps: Deps, draft: ActivityDraft, actor: Actor) -> r.Result:
         repo.add_activity(activity)
         update = StatusUpdate(
             at=deps.now(), author=actor.user_id, old_status=None, new_status=Status.NOT_STARTED,
-            author_name=actor.user_name, event=UpdateEvent.CREATED, new_due=due)
+            author_name=actor.user_name, event=UpdateEvent.CREATED, new_due=due,
+            author_org=organisation)
         return _log_and_announce(deps, uow, activity, group, update, actor)
 
 

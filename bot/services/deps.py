@@ -10,6 +10,7 @@ from bot.domain.ports import (
     ChannelDirectory,
     Clock,
     Notifier,
+    Organisations,
     UnitOfWork,
     UnitOfWorkFactory,
     Version,
@@ -68,7 +69,7 @@ class Actor:
     user_id: str
     user_name: str | None = None
     channel_id: str | None = None
-    team_id: str | None = None
+    team_id: str | None = None  # the user's own workspace (a partner's, in Slack Connect)
     locale: str | None = None
     source: str = "slack"  # "slack" | "console" | "button"
 
@@ -94,6 +95,7 @@ class Deps:
     channels: ChannelDirectory | None = None  # Slack channel membership (bot/services/permissions.py)
     # the process's read cache (bot/services/answers.py); None: nothing kept
     answers: ReadCache | None = None
+    organisations: Organisations | None = None  # partner organisations (Slack Connect)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -104,6 +106,13 @@ class Deps:
     def day_of(self, moment: datetime) -> date:
         """The day `moment` falls on in the programme's time zone."""
         return moment.astimezone(ZoneInfo(self.timezone)).date()
+
+    def organisation_of(self, actor: Actor) -> str | None:
+        """The partner organisation of an actor from another workspace (Slack Connect), which
+        the log names instead of their id; None for the served workspace's own members."""
+        if self.organisations is None or not actor.team_id:
+            return None
+        return self.organisations.partner(actor.team_id)
 
     def is_admin(self, actor: Actor) -> bool:
         """ACTIEBOT_ADMINS or the console; programme admins: bot/services/permissions.py."""

@@ -275,6 +275,7 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
         return target
     activity, group = target
     activity_id = ActivityId(activity.programme_key, activity.key)
+    organisation = deps.organisation_of(actor)  # may ask Slack: before the write transaction
     # One short write transaction: the activity's row (its status as it is now, for the old
     # status), the status and the log row, the announcement's ledger row, the change log.
     # Nothing else is read: the rest of the answer is what was resolved a moment ago.
@@ -289,7 +290,8 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
         now = deps.now()
         update = StatusUpdate(
             at=now, author=actor.user_id, old_status=old_status,
-            new_status=command.status, note=command.note, author_name=actor.user_name)
+            new_status=command.status, note=command.note, author_name=actor.user_name,
+            author_org=organisation)
         update_id = repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
         key = claim_announcement(repo, activity_id, update, update_id, channel)

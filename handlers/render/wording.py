@@ -99,7 +99,10 @@ def title(activity: Activity) -> str:
 
 
 def author(update: StatusUpdate) -> str:
-    """A Slack user as a mention; a name (for transcribed reports) as plain text."""
+    """A Slack user as a mention; a name (for transcribed reports) as plain text; a partner's
+    member from another workspace (Slack Connect) as their organisation, never their id."""
+    if update.author_org:
+        return f"_{escape(update.author_org)}_"
     who = update.author
     if who and who[0] in "UW" and who.isalnum() and who.isupper():
         return f"<@{who}>"

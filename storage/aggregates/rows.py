@@ -79,6 +79,7 @@ def update_of(row: Any) -> StatusUpdate:
         old_due=due_of(row.old_due_date, row.old_due_precision),
         new_due=due_of(row.new_due_date, row.new_due_precision),
         occurrence=row.occurrence,
+        author_org=getattr(row, "author_org", None),
     )
 
 

@@ -117,7 +117,7 @@ class SqlUpdateLog(SessionRepository):
             raise LookupError(str(activity_id))
         log = StatusUpdateRow(
             activity_id=row.id, at=update.at, author=update.author,
-            author_name=update.author_name,
+            author_name=update.author_name, author_org=update.author_org,
             old_status=update.old_status.value if update.old_status else None,
             new_status=update.new_status.value, note=update.note, source=source,
             event=update.event,

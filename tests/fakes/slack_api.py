@@ -61,6 +61,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.teams: dict[str, str] = {}  # team.info: team id -> name (others: team_not_found)
         self.members: dict[str, list[str]] = {}
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes uploaded (files_upload_v2)
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted, oldest first
@@ -220,6 +221,7 @@ class FakeSlack:
             self.messages.clear()
             self.grants.clear()
             self.tokens.clear()
+            self.teams.clear()
 
     def posts_of(self, key: str) -> list[dict[str, Any]]:
         """Every message posted with this delivery ledger key in its metadata."""
@@ -316,6 +318,11 @@ class FakeSlack:
                 user = self.users.get(str(body.get("user")), {"id": body.get("user"),
                                                                "locale": "nl-NL"})
                 return 200, {"ok": True, "user": user}, {}
+            if method == "team.info":
+                team = str(body.get("team") or "")
+                if team not in self.teams:
+                    return 200, {"ok": False, "error": "team_not_found"}, {}
+                return 200, {"ok": True, "team": {"id": team, "name": self.teams[team]}}, {}
             if method == "conversations.members":
                 everyone = self.members.get(str(body.get("channel")), [])
                 start = int(body.get("cursor") or 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -76,7 +77,7 @@ def test_a_partners_member_may_update_when_in_the_channel_and_not_otherwise(
     allowed = partner_command(host, "update THV risico wacht op politie")
     assert "Opgeslagen" in allowed.text and updates_by(host, AGENT) == 1
     history = partner_command(host, "geschiedenis THV")
-    assert f"<@{AGENT}>" in history.text  # a mention Slack resolves in either workspace
+    assert AGENT not in history.text  # a partner's id: their organisation instead
 
 
 def test_a_refused_locale_lookup_for_an_external_user_answers_at_once_in_dutch(
@@ -103,3 +104,90 @@ def test_channel_shared_and_unshared_make_the_members_be_asked_anew(
         refused = partner_command(host, "update THV op-schema twee")
         assert "niet wijzigen" in refused.text  # asked anew, not the cached list
     assert updates_by(host, AGENT) == 1
+
+
+def test_a_partners_update_names_their_organisation_never_their_id(
+        host: Any, fake_slack: Any, tmp_path: Any) -> None:
+    """In `geschiedenis`, the channel's announcement, the stored log and the reports, an
+    update by a partner's member shows the partner's organisation (`team.info`, asked once),
+    never the user id from the other workspace; a host member stays a mention."""
+    fake_slack.teams[PARTNER] = "Politie Eenheid Noord-Holland"
+    fake_slack.join(THV, "U0HOST0001", AGENT)
+    assert "Opgeslagen" in partner_command(host, "update THV risico wacht op politie").text
+    own = host.client.command("update THV op-schema loopt weer", user="U0HOST0001", team=HOST,
+                              channel=THV)
+    assert "Opgeslagen" in own.text
+    assert "Opgeslagen" in partner_command(host, "update THV risico toch weer").text
+    with host.engine.connect() as connection:
+        stored = connection.execute(select(StatusUpdateRow.author, StatusUpdateRow.author_org)
+                                    .where(StatusUpdateRow.author.in_((AGENT, "U0HOST0001")))
+                                    .order_by(StatusUpdateRow.id)).all()
+    assert [tuple(row) for row in stored] == [
+        (AGENT, "Politie Eenheid Noord-Holland"), ("U0HOST0001", None),
+        (AGENT, "Politie Eenheid Noord-Holland")]
+    assert [c.body.get("team") for c in fake_slack.calls_to("team.info")] == [PARTNER]  # kept
+
+    for history in (partner_command(host, "geschiedenis THV").text,
+                    host.client.command("geschiedenis THV", user="U0HOST0001", team=HOST,
+                                        channel=THV).text):
+        assert "Politie Eenheid Noord-Holland" in history and AGENT not in history
+        assert "<@U0HOST0001>" in history  # our own member: a mention, as before
+    wait_until_posted(fake_slack, 3)
+    for post in fake_slack.posted():
+        assert AGENT not in json.dumps(post, ensure_ascii=False)
+    assert any("Politie Eenheid Noord-Holland" in json.dumps(p, ensure_ascii=False)
+               for p in fake_slack.posted())
+
+    for args in (("report", "--period", str(datetime.now().year), "--programme", "kennemerland-2021",
+                  "--format", "md", "-o", str(tmp_path / "rapport.md")),
+                 ("export", "--format", "archive", "--programme", "kennemerland-2021", "-o",
+                  str(tmp_path / "archief.zip"))):
+        ran = run(host, *args)
+        assert ran.returncode == 0, ran.stderr
+        assert AGENT not in ran.stdout + ran.stderr
+    report = (tmp_path / "rapport.md").read_text(encoding="utf-8")
+    assert "Tijdelijk Huisverbod" in report and AGENT not in report
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "archief.zip") as archive:
+        texts = {name: archive.read(name).decode("utf-8", "replace")
+                 for name in archive.namelist() if name.endswith((".csv", ".json", ".yaml"))}
+    log = next(text for name, text in texts.items() if name.endswith(".csv"))
+    assert "Politie Eenheid Noord-Holland" in log and AGENT not in log
+
+
+def test_a_partner_slack_will_not_name_is_a_partner_organisation_still_no_id(
+        host: Any, fake_slack: Any) -> None:
+    fake_slack.join(THV, AGENT)  # no team.info for PARTNER in the fake: team_not_found
+    assert "Opgeslagen" in partner_command(host, "update THV risico wacht").text
+    history = partner_command(host, "geschiedenis THV").text
+    assert "partnerorganisatie" in history and AGENT not in history
+
+
+def wait_until_posted(fake_slack: Any, count: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(fake_slack.posted()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(fake_slack.posted()) >= count
+
+
+def run(running: Any, *args: str) -> Any:
+    """`actiebot ARGS` in this process against the app's database."""
+    import contextlib
+    import io
+    import os
+
+    from bot.cli import main
+    from tests.slack.test_workspaces_http import Ran
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith(("SLACK_", "ACTIEBOT_"))]:
+            patch.delenv(name)
+        patch.setenv("DATABASE_URL", running.settings.database_url)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:
+                code = int(exit_.code or 0)
+    return Ran(code, out.getvalue(), err.getvalue())
