@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint bench soak chaos clean
+.PHONY: run test setup lint bench bench-workspaces soak chaos clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@bash scripts/ensure-postgres
 	@$(BIN)/python scripts/bench.py
+	@if [ "$$BENCH_WORKSPACES" = 1 ]; then $(BIN)/python scripts/bench_workspaces.py; fi
+
+## Many workspaces on PostgreSQL: a question's cost and the sweep at 1, 10, 100 and 300
+## workspaces × 100 activities (README: One deployment, many workspaces). Not in CI.
+bench-workspaces: $(STAMP)
+	@bash scripts/ensure-postgres
+	@$(BIN)/python scripts/bench_workspaces.py
 
 ## 20 minutes of the working day, the largest process's RSS sampled (on demand, not in CI).
 soak: $(STAMP)
