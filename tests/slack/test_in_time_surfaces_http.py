@@ -199,3 +199,18 @@ def test_a_modal_refused_after_nog_bezig_says_niet_opgeslagen_and_why(
     time.sleep(0.3)
     assert _notes(app.engine, "thv-onderzoek", "U0STRANGE") == before == []
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_late_outcome_of_a_modal_closed_meanwhile_comes_as_a_direct_message(
+        app: Any, fake_slack: Any) -> None:
+    """The user closed the "Nog bezig" modal (views.update answers not_found): the outcome
+    comes as a direct message instead, never silently."""
+    fake_slack.slow("conversations.members", 2.5)
+    fake_slack.fail("views.update", error="not_found")
+    view = {"callback_id": "actie_update_modal", "private_metadata": json.dumps({"a": THV})}
+    reply = app.client.action(submission(view, update_values("done", "klaar"), user="U0STRANGE"))
+    assert reply.status == 200 and reply.json()["view"]["title"]["text"] == "Nog bezig"
+    [dm] = fake_slack.wait_for("chat.postMessage", 1, timeout=20)
+    check_message(dm.body)
+    assert dm.body["channel"] == "U0STRANGE" and "Niet opgeslagen" in dm.body["text"], dm.body
+    assert len(fake_slack.calls_to("views.update")) == 1
