@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.domain import privacy
 from bot.domain.privacy import Finding, PiiKind, is_clean, kinds, scan
 
 # Hypothesis budget for every property below: 300 examples each, no per-example deadline (the
@@ -540,3 +541,27 @@ def test_prose_with_only_short_numbers_is_clean(
     text = separator.join(token for pair in pairs for token in pair)
     assume(text)
     assert scan(text) == ()
+
+
+def _ungated(text: str) -> tuple[Finding, ...]:
+    """What scan would find if every finder ran on every text (no digit/`@` pre-filter)."""
+    blanked = privacy._MENTION.sub(lambda m: " " * len(m.group()), privacy.normalise(text))
+    return privacy._resolve([f for find in privacy._ALL_FINDERS for f in find(blanked)])
+
+
+@pytest.mark.parametrize("text", [t for t, *_ in POSITIVE] + PROGRAMME_LANGUAGE + NEAR_MISSES
+                         + list(ADVERSARIAL.values()))
+def test_the_pre_filter_finds_what_every_finder_finds(text: str) -> None:
+    assert scan(text) == _ungated(text)
+
+
+@BUDGET
+@given(st.text(alphabet="0123456789 +-()./,@:NLBEabnr€<>|*\n geboren", max_size=120))
+def test_the_pre_filter_agrees_on_digit_soup(text: str) -> None:
+    assert scan(text) == _ungated(text)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")
+def test_the_pre_filter_agrees_on_the_seed_documents() -> None:
+    for _, _, line in seed_lines():
+        assert scan(line) == _ungated(line)
