@@ -84,8 +84,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             before = uow.repo.load_programme(file.programme.key)
             totals[file.programme.key] = uow.repo.save_programme(file)
             removed[file.programme.key] = removals(
-                before, uow.repo.load_programme(file.programme.key),
-                language_of(file, settings.language))
+                before, file, totals[file.programme.key], language_of(file, settings.language))
         uow.commit()
     if workspace is not None:
         from storage.workspaces import assign_programme

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.cli_common import Failure
 from bot.domain.dates import canonical
 from bot.domain.model import ProgrammeFile
+from bot.domain.ports import ImportCounts
 
 if TYPE_CHECKING:
     from storage.programme_file import FileProblem
@@ -72,38 +73,40 @@ REMOVALS = {
            "due": "{key}: deadline {old} verwijderd",
            "owner": "{key}: eigenaar “{what}” verwijderd",
            "milestone": "{key}: mijlpaal “{what}” verwijderd",
-           "group": "werkgroep {what} verwijderd",
            "activity_group": "{key}: werkgroep {what} losgekoppeld",
-           "activity": "activiteit {what} verwijderd",
            "more": "… en nog {n}"},
     "en": {"head": "NOTE — this import removed:",
            "due": "{key}: deadline {old} removed",
            "owner": "{key}: owner “{what}” removed",
            "milestone": "{key}: milestone “{what}” removed",
-           "group": "working group {what} removed",
            "activity_group": "{key}: working group {what} removed",
-           "activity": "activity {what} removed",
            "more": "… and {n} more"},
 }
 
 
-def removals(before: ProgrammeFile | None, after: ProgrammeFile | None,
+def removals(before: ProgrammeFile | None, file: ProgrammeFile, counts: ImportCounts,
              language: str) -> list[str]:
     """What the database held before the import and no longer holds: deadlines, owners,
-    milestones, working groups and activities."""
-    if before is None or after is None:
+    milestones and working groups of the file's activities.
+
+    Worked out from the file rather than by reading the programme back: an import replaces
+    an activity's owners, milestones and working group with the file's, and its deadline too
+    unless the one moved in Slack was kept (`counts.deadlines_kept`); it never deletes an
+    activity or a working group that the file leaves out.
+    """
+    if before is None:
         return []
     words = REMOVALS[language if language in REMOVALS else "nl"]
     found: list[str] = []
-    now = {a.key: a for a in after.activities}
+    kept = {key for key, stored, _ in counts.deadlines_kept if stored is not None}
+    now = {a.key: a for a in file.activities}
     for old in before.activities:
         new = now.get(old.key)
         if new is None:
-            found.append(words["activity"].format(what=old.key))
-            continue
+            continue  # left out of the file: kept as it was
         if old.working_group and not new.working_group:
             found.append(words["activity_group"].format(key=old.key, what=old.working_group))
-        if old.due is not None and new.due is None:
+        if old.due is not None and new.due is None and old.key not in kept:
             found.append(words["due"].format(key=old.key, old=canonical(old.due)))
         for owner in old.owners:
             if owner not in new.owners:
@@ -112,9 +115,6 @@ def removals(before: ProgrammeFile | None, after: ProgrammeFile | None,
         for milestone in old.milestones:
             if milestone.title not in titles:
                 found.append(words["milestone"].format(key=old.key, what=milestone.title))
-    groups = {g.key for g in after.working_groups}
-    found += [words["group"].format(what=g.key) for g in before.working_groups
-              if g.key not in groups]
     return found
 
 

@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -108,6 +109,18 @@ def _due_value(value: Any) -> DueDate | None:
             f"cannot read deadline {str(value)[:60]!r}: {error.reason}; expected one of "
             + ", ".join(repr(e) for e in error.expected)
         ) from None
+
+
+def _due_read(value: Any, info: ValidationInfo) -> DueDate | None:
+    """`_due_value`, once per distinct deadline text in a file (a large programme repeats its
+    months and days thousands of times; a DueDate is a frozen value)."""
+    cache = info.context.get("dues") if isinstance(info.context, dict) else None
+    if cache is None or not isinstance(value, str | date | int):
+        return _due_value(value)
+    key = (type(value), value)
+    if key not in cache:
+        cache[key] = _due_value(value)  # a ValueError is raised again on each occurrence
+    return cache[key]  # type: ignore[no-any-return]
 
 
 def _status_value(value: Any) -> Status:
@@ -276,8 +289,8 @@ class MilestoneModel(_Recurring):
 
     @field_validator("due")
     @classmethod
-    def _due(cls, value: Any) -> DueDate | None:
-        return _due_value(value)
+    def _due(cls, value: Any, info: ValidationInfo) -> DueDate | None:
+        return _due_read(value, info)
 
 
 class UpdateModel(_Model):
@@ -325,8 +338,8 @@ class ActivityModel(_Recurring):
 
     @field_validator("due")
     @classmethod
-    def _due(cls, value: Any) -> DueDate | None:
-        return _due_value(value)
+    def _due(cls, value: Any, info: ValidationInfo) -> DueDate | None:
+        return _due_read(value, info)
 
     @field_validator("status")
     @classmethod
@@ -591,7 +604,7 @@ def _validate(document: Any, node: Any, filename: str,
     if privacy_problems:
         raise ProgrammeFileError(privacy_problems)
     try:
-        model = FileModel.model_validate(document)
+        model = FileModel.model_validate(document, context={"dues": {}})
     except ValidationError as error:
         problems = []
         for item in error.errors():
