@@ -20,6 +20,8 @@ Every refusal is a :class:`FileLimitError` with one line of text and, where know
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,35 @@ LIMIT_VARIABLE = "ACTIEBOT_MAX_PROGRAMME_MB"
 MAX_DEPTH = 32
 MAX_ALIAS_EXPANSION = 100_000
 
+
+
+class _ResolvingOnce:
+    """What a plain scalar means (``2021-03-01`` a date, ``yes`` a boolean, ``wg-mda`` a
+    string) is looked up once per distinct text in a file: PyYAML's resolver tries its
+    patterns on every scalar, and a large programme repeats its keys, statuses, groups and
+    dates thousands of times. A quoted scalar is a string. (The safe loader has no path
+    resolvers, so a scalar's tag depends on its text alone.)"""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[misc]
+        if not implicit[0]:
+            return yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+        tag = self._tags.get(value)
+        if tag is None:
+            tag = self._tags[value] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+        return tag
+
+
 # libyaml when it is installed (fast); the pure-Python parser otherwise. Both are safe loaders.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML = hasattr(yaml, "CSafeLoader")
+_Loader: Any = (type("_Loader", (_ResolvingOnce, yaml.CSafeLoader), {}) if _LIBYAML
+                else yaml.SafeLoader)
+assert not yaml.SafeLoader.yaml_path_resolvers  # what _ResolvingOnce relies on
 
 
 class FileLimitError(Exception):
@@ -64,13 +93,105 @@ def load_documents(text: str) -> list[tuple[Any, Any]]:
 
     Raises ``yaml.YAMLError`` for a syntax error and :class:`FileLimitError` for a file that
     nests too deeply or whose aliases expand too far.
+
+    With libyaml the text is parsed once: libyaml composes the nodes (its scanner refuses more
+    than 1,000 levels, so its composer never recurses deeper), and the nesting limit is checked
+    while the documents are built from the nodes, level by level. Without libyaml the
+    pure-Python composer recurses, so the parser's events are checked first.
     """
-    aliases = check_depth(text)
-    nodes = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
-    for node in nodes if aliases else ():  # without an alias nothing can expand
-        check_alias_expansion(node)
-    constructor = _Constructor("")
-    return [(node, constructor.construct_document(node)) for node in nodes]
+    aliases = _may_hold_aliases(text)
+    if _LIBYAML:
+        try:
+            nodes = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+        except yaml.scanner.ScannerError as error:
+            if error.problem != "exceeded maximum nesting depth":
+                raise
+            mark = error.problem_mark
+            raise FileLimitError(*_too_deep(MAX_DEPTH),
+                                 mark.line + 1 if mark is not None else None) from None
+    else:
+        check_depth(text)
+        nodes = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+    loaded = []
+    for node in nodes:
+        constructor = _Constructor("")
+        try:
+            document = _build(node, constructor, shared=aliases)
+        except _Unusual:  # merge keys (<<), sets, a mapping as a key: PyYAML's own way
+            check_node_depth(node)
+            document = constructor.construct_document(node)
+        if aliases:
+            check_alias_expansion(node)
+        loaded.append((node, document))
+    return loaded
+
+
+# An alias (``*name``) starts a node: at the start of a line, or after a space or one of
+# ``[{,``. A text without such a ``*`` or without any ``&`` holds no alias (an alias needs an
+# anchor before it); "Jeugd & Gezin" or a "*vet*" note only cost the alias check.
+_ALIAS_START = re.compile(r"(?:^|[\s\[{,])\*[^\s\[\]{},]", re.MULTILINE)
+
+
+def _may_hold_aliases(text: str) -> bool:
+    return "&" in text and _ALIAS_START.search(text) is not None
+
+
+_STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "merge"))
+
+
+class _Unusual(Exception):  # a signal to take PyYAML's general path, not an error
+    pass
+
+
+def _too_deep(limit: int) -> tuple[str, str]:
+    return (f"nested more than {limit} levels deep",
+            "programme:, working_groups:, activities: … a few levels deep")
+
+
+def _build(root: Any, constructor: Any, *, shared: bool, limit: int = MAX_DEPTH) -> Any:
+    """The document of ``root`` as PyYAML's safe loader builds it (the same values; an alias
+    is the same object), without recursion, refusing collections nested deeper than ``limit``.
+
+    Collections are filled level by level in document order, so the first collection found
+    too deep is the first one in the file. Plain strings are taken as they are; every other
+    scalar (numbers, dates, booleans, null) goes through the constructor, which knows its tag.
+    Raises ``_Unusual`` for what only the general constructor handles.
+    """
+    built: dict[int, Any] = {}
+    pending: deque[tuple[Any, Any, int]] = deque()
+    scalar, sequence, mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+    def value(node: Any, depth: int) -> Any:
+        kind = node.__class__
+        if kind is scalar:
+            return node.value if node.tag == _STR else constructor.construct_object(node)
+        if shared and id(node) in built:
+            return built[id(node)]
+        if depth > limit:
+            raise FileLimitError(*_too_deep(limit), _line(node))
+        if kind is sequence and node.tag == _SEQ:
+            made: Any = []
+        elif kind is mapping and node.tag == _MAP:
+            made = {}
+        else:
+            raise _Unusual
+        if shared:
+            built[id(node)] = made
+        pending.append((node, made, depth))
+        return made
+
+    document = value(root, 1)
+    while pending:
+        node, made, depth = pending.popleft()
+        depth += 1
+        if made.__class__ is list:
+            made.extend([value(child, depth) for child in node.value])
+            continue
+        for key, item in node.value:
+            if key.__class__ is not scalar or key.tag == _MERGE:
+                raise _Unusual
+            made[value(key, depth)] = value(item, depth)
+    return document
 
 
 class _Constructor(yaml.SafeLoader):
@@ -98,12 +219,26 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> int:
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > limit:
-                raise FileLimitError(f"nested more than {limit} levels deep",
-                                     "programme:, working_groups:, activities: … a few levels "
-                                     "deep", _line(event))
+                raise FileLimitError(*_too_deep(limit), _line(event))
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
     return aliases
+
+
+def check_node_depth(root: Any, limit: int = MAX_DEPTH) -> None:
+    """Refuse a composed document nested deeper than ``limit`` (an alias counts as a leaf, as
+    in :func:`check_depth`)."""
+    seen: set[int] = set()
+    level = [root]
+    for depth in range(1, limit + 2):
+        collections = [n for n in level if not isinstance(n, yaml.ScalarNode)
+                       and id(n) not in seen]
+        if not collections:
+            return
+        if depth > limit:
+            raise FileLimitError(*_too_deep(limit), _line(collections[0]))
+        seen.update(id(n) for n in collections)
+        level = [child for n in collections for child in _children(n)]
 
 
 def _line(item: Any) -> int | None:
