@@ -37,6 +37,7 @@ from storage.models import (
 )
 from storage.occurrences import first_planned, sync_occurrences
 from storage.report_queries import ReportQueries, put_value_row
+from storage.upserts import insert_missing
 from storage.versioning import bump_programme_version
 
 IMPORT_AUTHOR = "import"
@@ -101,11 +102,16 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
     """
     counts = ImportCounts()
     p = file.programme
-    programme = session.scalar(select(ProgrammeRow).where(ProgrammeRow.key == p.key))
-    if programme is None:
-        programme = ProgrammeRow(key=p.key)
-        session.add(programme)
+    # Created if missing and then locked, so that two imports of one programme at the same
+    # moment take turns: the database decides which creates it (the other waits for that
+    # commit), and the second reads what the first stored instead of inserting it again.
+    if insert_missing(session, ProgrammeRow,
+                      {"key": p.key, "name": p.name, "timezone": p.timezone, "admins": [],
+                       "extra": {}, "file_extra": {}}, ["key"], returning=ProgrammeRow.id):
         counts["programmes_created"] += 1
+    programme = session.scalars(
+        select(ProgrammeRow).where(ProgrammeRow.key == p.key).with_for_update()
+        .execution_options(populate_existing=True)).one()
     programme.name, programme.region, programme.timezone = p.name, p.region, p.timezone
     extra = dict(p.extra)
     if extra.get(SUCCEEDED_BY):  # archived by a rollover (a file never un-archives)
