@@ -663,16 +663,16 @@ def _to_domain(model: FileModel, node: Any, filename: str) -> ProgrammeFile:
         seen_values.add(identity)
     group_keys = {g.key for g in model.working_groups}
     goal_keys = {g.key for g in model.goals}
+    programme_extra = model.programme.extras()
     for i, a in enumerate(model.activities):
         if a.working_group is not None and a.working_group not in group_keys:
             problems.append(FileProblem(
                 filename, _line(node, ("activities", i, "working_group")),
                 f"activities[{i}].working_group", f"unknown working group {a.working_group!r}",
                 "one of " + ", ".join(sorted(group_keys)) if group_keys else "a working_groups key"))
-        _check_recurrence(a, ("activities", i), model.programme.extras(), node, filename,
-                          problems)
+        _check_recurrence(a, ("activities", i), programme_extra, node, filename, problems)
         for j, m in enumerate(a.milestones):
-            _check_recurrence(m, ("activities", i, "milestones", j), model.programme.extras(),
+            _check_recurrence(m, ("activities", i, "milestones", j), programme_extra,
                               node, filename, problems)
         if a.goal is not None and a.goal not in goal_keys:
             problems.append(FileProblem(
