@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from bot.domain import scopes
@@ -103,11 +103,19 @@ def bump_programme_version(session: Session) -> None:
 def bump_status_version(session: Session) -> int:
     """Statuses changed: returns the new status version, to stamp the changed activities with.
     The row stays locked until commit, so stamps become visible in the order of their values."""
-    # one statement: the new value comes back with the update (RETURNING: SQLite 3.35+, PG)
-    return int(session.connection().scalar(
-        update(ProgrammeVersionRow).where(ProgrammeVersionRow.id == 1)
-        .values(statuses=ProgrammeVersionRow.statuses + 1)
-        .returning(ProgrammeVersionRow.statuses)) or 0)
+    return int(session.connection().scalar(_NEXT_STATUS_VERSION) or 0)
+
+
+# Built once (each status change and each change log entry runs them): one statement each, the
+# new value coming back with the update (RETURNING: SQLite 3.35+, PostgreSQL)
+_NEXT_STATUS_VERSION = (
+    update(ProgrammeVersionRow).where(ProgrammeVersionRow.id == 1)
+    .values(statuses=ProgrammeVersionRow.statuses + 1).returning(ProgrammeVersionRow.statuses))
+_NEXT_DATA_VERSION = (
+    update(DataVersionRow).where(DataVersionRow.id == 1)
+    .values(value=DataVersionRow.value + 1, token=bindparam("token"))
+    .returning(DataVersionRow.value))
+_LIST_CHANGES = insert(ReadChangeRow)
 
 
 def bump_on_programme_change(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
@@ -423,13 +431,10 @@ def record_changes(session: Session) -> Version | None:
         found = {scopes.EVERYTHING}
     token = secrets.token_hex(16)
     connection = session.connection()
-    version = connection.scalar(
-        update(DataVersionRow).where(DataVersionRow.id == 1)
-        .values(value=DataVersionRow.value + 1, token=token)
-        .returning(DataVersionRow.value))
+    version = connection.scalar(_NEXT_DATA_VERSION, {"token": token})
     if version is None:  # no counter row: nothing may be kept anywhere anyway
         return None
-    connection.execute(insert(ReadChangeRow), [
+    connection.execute(_LIST_CHANGES, [
         {"version": int(version), "scope": scope[:300], "token": token}
         for scope in sorted(found)])
     if version % 1000 == 0:
