@@ -10,6 +10,7 @@ import contextvars
 import io
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -20,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.calendar_feed import CalendarFeeds, FeedResponse
 from bot.config import Settings
+from handlers.in_time import ARRIVED
 from storage.db import ping
 
 log = logging.getLogger("actiebot.wsgi")
@@ -68,6 +70,7 @@ class ActiebotWsgi:
                 return self._json(start_response, "405 Method Not Allowed", {"error": "GET only"})
             return self._bolt(environ, start_response)  # Bolt's OAuth flow (bot/installs.py)
         if path == "/slack/events":
+            arrived = time.monotonic()  # a change's 2 s budget counts from here
             if method != "POST":
                 return self._json(start_response, "405 Method Not Allowed", {"error": "POST only"})
             timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
@@ -77,7 +80,7 @@ class ActiebotWsgi:
             refused = self._read_body(environ) or self._check_body(environ)
             if refused is not None:
                 return self._json(start_response, refused, {"error": refused[4:].lower()})
-            return self._bolt(environ, start_response)
+            return self._bolt(environ, start_response, arrived)
         if path.startswith("/calendar/") and self.calendars is not None:
             if method not in ("GET", "HEAD"):
                 return self._json(start_response, "405 Method Not Allowed", {"error": "GET only"})
@@ -87,11 +90,15 @@ class ActiebotWsgi:
             return [feed.body]
         return self._json(start_response, "404 Not Found", {"error": "not found"})
 
-    def _bolt(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def _bolt(self, environ: dict[str, Any], start_response: StartResponse,
+              arrived: float | None = None) -> Iterable[bytes]:
         """Bolt, in a context of the request's own: what it sets (the workspace served, see
-        bot/domain/tenancy.py) ends with the request, never carried into the thread's next."""
-        result: Iterable[bytes] = contextvars.copy_context().run(self.bolt, environ,
-                                                                  start_response)
+        bot/domain/tenancy.py) ends with the request, never carried into the thread's next.
+        ``arrived``: when the request came in (handlers/in_time.py counts the budget from it)."""
+        context = contextvars.copy_context()
+        if arrived is not None:
+            context.run(ARRIVED.set, arrived)
+        result: Iterable[bytes] = context.run(self.bolt, environ, start_response)
         return result
 
     def _read_body(self, environ: dict[str, Any]) -> str | None:

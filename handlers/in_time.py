@@ -12,6 +12,10 @@ tried again only after ``Busy`` (ports.Busy: a lock wait ran out and the transac
 back, so nothing of it was written), at most ``TRIES`` times. Lock waits are bounded by the
 serving engine (storage/db.py REQUEST_WAIT), so an attempt ends within seconds.
 
+The budget counts from the request's arrival (``ARRIVED``, stamped by bot/wsgi.py before the
+body is read and Bolt checks it), not from the listener's start: on a busy machine the way to
+the listener can take a noticeable part of Slack's 3 s.
+
 The request's replay mark (handlers/replays.py) is a write too. For a change it is taken in
 the attempt, within the budget, instead of before the listener: on SQLite it waits for the
 same write lock, and taken before the budget it could keep the answer waiting for up to 2 s
@@ -49,6 +53,11 @@ BUDGET = 2.0  # seconds a change may take before the acknowledgement says "nog b
 TRIES = 3  # attempts of a change whose lock wait ran out (Busy)
 PAUSE = 0.2  # seconds before the next attempt, times the attempt's number
 LATE_LIMIT = 60.0  # seconds the outcome is waited for after "nog bezig"
+LEAST = 0.1  # seconds a change is given however late its request reached the listener
+
+# time.monotonic() when the request arrived; None outside a request (the console, tests)
+ARRIVED: contextvars.ContextVar[float | None] = contextvars.ContextVar("actiebot_arrived",
+                                                                      default=None)
 
 T = TypeVar("T")
 
@@ -118,8 +127,11 @@ class InTime:
         # in the request's context: the change serves the request's workspace
         # (bot/domain/tenancy.py), whichever pool thread runs it
         future = self._pool.submit(contextvars.copy_context().run, with_retries, work)
+        arrived = ARRIVED.get()
+        budget = self.budget if arrived is None else max(
+            LEAST, self.budget - (time.monotonic() - arrived))
         try:
-            return future.result(timeout=self.budget)
+            return future.result(timeout=budget)
         except FutureTimeout:
             return future
 
