@@ -40,6 +40,8 @@ from slack_sdk.oauth.token_rotation.rotator import TokenRotator
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.services.deps import Deps
+from bot.services.reminders import may_have_reminders
 from storage import workspaces as stored
 
 log = logging.getLogger("actiebot.installs")
@@ -173,6 +175,19 @@ class Installs:
     def installed(self) -> list[str]:
         """The workspaces installed now, each swept on its own (bot/scheduler.py)."""
         return sorted(stored.installed_teams(self.engine))
+
+    def with_reminders_due(self, deps: Deps) -> list[str]:
+        """The installed workspaces whose reminder sweep can find something due today, decided
+        for all of them from one read (`reminder_outlooks`) by the sweep's own horizon
+        (bot/services/reminders.py `may_have_reminders`). The others have no open item that
+        close to its deadline: sweeping them would open their programmes to plan nothing, a
+        cost per installed workspace instead of per reminder."""
+        today = deps.today()
+        outlooks = stored.reminder_outlooks(self.engine)
+        return [workspace for workspace in self.installed()
+                if (outlook := outlooks.get(workspace)) is not None
+                and may_have_reminders(deps, today, outlook.earliest_due, outlook.calendars,
+                                       outlook.policies)]
 
     def workspaces_of_channel(self, channel: str) -> set[str]:
         now = self._clock()

@@ -138,6 +138,10 @@ class Jobs:
         # limit or failure neither delays nor stops another's, and an uninstalled workspace
         # is not swept at all
         self.workspaces: Callable[[], list[str]] | None = None
+        # many workspaces: of those, the ones whose reminder sweep can find something due
+        # today (read for all at once: bot/installs.py), so that the sweep costs what is due,
+        # not what is installed; None: every installed workspace
+        self.reminder_workspaces: Callable[[], list[str]] | None = None
 
     def _safe(self, name: str, job: Any) -> bool:
         try:
@@ -169,13 +173,14 @@ class Jobs:
             self._safe("lease", lambda: lease.release(self.deps, self.holder))
             self.held = False
 
-    def _swept(self, name: str, job: Callable[[], object]) -> None:
-        """``job`` once (one workspace), or once per installed workspace, each serving only
-        that workspace, in parallel."""
-        spaces = self.workspaces
-        if spaces is None:
+    def _swept(self, name: str, job: Callable[[], object],
+               spaces: Callable[[], list[str]] | None = None) -> None:
+        """``job`` once (one workspace), or once per installed workspace (or per workspace
+        ``spaces`` names), each serving only that workspace, in parallel."""
+        if self.workspaces is None:
             self._safe(name, job)
             return
+        spaces = spaces or self.workspaces
         found: list[list[str]] = []
         if not self._safe(name, lambda: found.append(spaces())) or not found[0]:
             return
@@ -190,7 +195,8 @@ class Jobs:
 
     def reminders(self) -> None:
         if self.held:
-            self._swept("reminders", lambda: sweep_reminders(self.deps))
+            self._swept("reminders", lambda: sweep_reminders(self.deps),
+                        self.reminder_workspaces)
 
     def digest(self) -> None:
         if self.held:
@@ -252,10 +258,12 @@ class LeasedScheduler(BackgroundScheduler):  # type: ignore[misc]
 def build_scheduler(settings: Settings, deps: Deps, jobs: Jobs | None = None,
                     purge: Callable[[], object] | None = None,
                     workspaces: Callable[[], list[str]] | None = None,
+                    reminder_workspaces: Callable[[], list[str]] | None = None,
                     ) -> tuple[LeasedScheduler, Jobs]:
     jobs = jobs or Jobs(deps)
     jobs.purge = purge or jobs.purge
     jobs.workspaces = workspaces or jobs.workspaces
+    jobs.reminder_workspaces = reminder_workspaces or jobs.reminder_workspaces
     scheduler = LeasedScheduler(jobs, timezone=ZoneInfo(settings.timezone))
     jobs.on_takeover = lambda: scheduler.add_job(
         jobs.catch_up, id="catch-up", replace_existing=True, misfire_grace_time=None)
@@ -277,9 +285,12 @@ def build_scheduler(settings: Settings, deps: Deps, jobs: Jobs | None = None,
 
 
 def start_scheduler(settings: Settings, deps: Deps, purge: Callable[[], object] | None = None,
-                    workspaces: Callable[[], list[str]] | None = None) -> BackgroundScheduler:
+                    workspaces: Callable[[], list[str]] | None = None,
+                    reminder_workspaces: Callable[[], list[str]] | None = None,
+                    ) -> BackgroundScheduler:
     """Start the jobs; the first lease renewal (right away) runs the catch-up sweep."""
-    scheduler, _jobs = build_scheduler(settings, deps, purge=purge, workspaces=workspaces)
+    scheduler, _jobs = build_scheduler(settings, deps, purge=purge, workspaces=workspaces,
+                                       reminder_workspaces=reminder_workspaces)
     scheduler.start()
     log.info("scheduler started (timezone %s)", settings.timezone)
     return scheduler

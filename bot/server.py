@@ -229,7 +229,10 @@ def run_scheduler(settings: Settings, exit_with: int | None = None, delay: float
     installs = runtime.installs
     running = start_scheduler(settings, deps,
                               purge=installs.purge_expired if installs is not None else None,
-                              workspaces=installs.installed if installs is not None else None)
+                              workspaces=installs.installed if installs is not None else None,
+                              reminder_workspaces=(
+                                  (lambda: installs.with_reminders_due(deps))
+                                  if installs is not None else None))
     try:
         while wait(1.0):
             pass

@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -185,10 +186,15 @@ def sweep(url: str, count: int, repeat: int = 3) -> dict[str, float]:
     from bot.app import build_runtime
     from bot.config import Settings
     from bot.domain import tenancy
-    from bot.services.reminders import sweep_reminders
-    from storage.workspaces import installed_teams
+    from bot.installs import Installs
+    from bot.services.reminders import PinnedClock, sweep_reminders
 
-    runtime = build_runtime(Settings(database_url=url), migrate=False)
+    settings = Settings(database_url=url)
+    runtime = build_runtime(settings, migrate=False)
+    installs = Installs(replace(settings, slack_client_id="bench-client",
+                                slack_client_secret="bench", slack_state_secret="bench"),
+                        runtime.engine)
+    pinned = replace(runtime.deps, clock=PinnedClock(SWEEP_AT))
     runtime.deps.uow.require_workspace = True  # type: ignore[attr-defined]  # as when serving
     planned = [0]
 
@@ -200,8 +206,9 @@ def sweep(url: str, count: int, repeat: int = 3) -> dict[str, float]:
     best = math.inf
     for _ in range(repeat):
         started = time.perf_counter()
-        spaces = sorted(installed_teams(runtime.engine))
-        with ThreadPoolExecutor(max_workers=min(4, len(spaces))) as pool:
+        # as the scheduler does: one read names the workspaces with something due
+        spaces = installs.with_reminders_due(pinned)
+        with ThreadPoolExecutor(max_workers=max(1, min(4, len(spaces)))) as pool:
             planned[0] = sum(pool.map(lambda w: contextvars.copy_context().run(one, w), spaces))
         best = min(best, time.perf_counter() - started)
     runtime.engine.dispose()

@@ -14,17 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import scopes
+from bot.domain.model import ReminderPolicy
+from bot.domain.workdays import CalendarSpec
+from storage.aggregates.rows import OPEN_STATUSES, policy_of
 from storage.models import (
     SLACK_BOTS,
     SLACK_INSTALLATIONS,
     ActivityRow,
     DeliveryRow,
+    MilestoneRow,
     ProgrammeRow,
     StatusUpdateRow,
     WorkingGroupRow,
@@ -95,6 +100,64 @@ def installed_teams(engine: Engine) -> set[str]:
     with engine.connect() as connection:
         rows = connection.execute(select(SLACK_BOTS.c.team_id, SLACK_BOTS.c.enterprise_id)).all()
     return {team or enterprise for team, enterprise in rows if team or enterprise}
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderOutlook:
+    """What a workspace's reminder sweep could find, read for all workspaces at once: the
+    earliest deadline among the open activities (and their milestones) of its live
+    programmes, and the calendars and reminder rules that decide how far ahead a sweep looks."""
+
+    earliest_due: date | None
+    calendars: tuple[CalendarSpec | None, ...]  # each programme's (None: the default)
+    policies: tuple[ReminderPolicy, ...]  # each working group's
+
+
+def reminder_outlooks(engine: Engine) -> dict[str, ReminderOutlook]:
+    """Per workspace, its ReminderOutlook: four grouped queries however many workspaces there
+    are, so that the scheduler sweeps only the workspaces with something due
+    (bot/installs.py `with_reminders_due`) instead of opening every workspace's programme."""
+    open_status = ActivityRow.status.in_(OPEN_STATUSES)
+    with engine.connect() as connection:
+        programmes = connection.execute(select(
+            ProgrammeRow.id, ProgrammeRow.workspace, ProgrammeRow.extra,
+            ProgrammeRow.archived_at).where(ProgrammeRow.workspace.is_not(None))).all()
+        groups = connection.execute(select(
+            WorkingGroupRow.programme_id, WorkingGroupRow.reminders)).all()
+        earliest: list[Any] = list(connection.execute(
+            select(ActivityRow.programme_id, func.min(ActivityRow.due_date))
+            .where(open_status, ActivityRow.due_date.is_not(None))
+            .group_by(ActivityRow.programme_id)))
+        earliest += connection.execute(
+            select(ActivityRow.programme_id, func.min(MilestoneRow.due_date))
+            .join(MilestoneRow, MilestoneRow.activity_id == ActivityRow.id)
+            .where(open_status, MilestoneRow.due_date.is_not(None))
+            .group_by(ActivityRow.programme_id)).all()
+    workspace_of = {pid: str(team) for pid, team, _extra, _archived in programmes}
+    live = {pid for pid, _team, _extra, archived in programmes if archived is None}
+    calendars: dict[str, list[CalendarSpec | None]] = {}
+    for _pid, team, extra, _archived in programmes:
+        calendars.setdefault(str(team), []).append(_spec((extra or {}).get("calendar")))
+    rules: dict[str, list[ReminderPolicy]] = {}
+    for pid, reminders in groups:
+        if pid in workspace_of:
+            rules.setdefault(workspace_of[pid], []).append(policy_of(reminders))
+    first: dict[str, date] = {}
+    for pid, due in earliest:
+        if pid in live and due is not None:
+            team = workspace_of[pid]
+            first[team] = min(due, first.get(team, due))
+    return {team: ReminderOutlook(first.get(team), tuple(specs), tuple(rules.get(team, ())))
+            for team, specs in calendars.items()}
+
+
+def _spec(mapping: Any) -> CalendarSpec | None:
+    if mapping is None:
+        return None
+    try:
+        return CalendarSpec.from_mapping(mapping)
+    except ValueError:
+        return CalendarSpec()  # as bot/domain/workdays.py calendar_spec reads it
 
 
 def list_workspaces(engine: Engine) -> list[WorkspaceInfo]:

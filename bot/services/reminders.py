@@ -30,9 +30,9 @@ from bot.domain import reminders as policy
 from bot.domain.digest import due_of
 from bot.domain.model import Activity, DueDate, Precision, ReminderPolicy, WorkingGroup
 from bot.domain.ports import ActivityId, Delivery, Repository
-from bot.domain.workdays import WorkCalendar
+from bot.domain.workdays import CalendarSpec, WorkCalendar
 from bot.services import results as r
-from bot.services.calendars import ProgrammeCalendars
+from bot.services.calendars import ProgrammeCalendars, calendar_of
 from bot.services.delivery import (
     CHANNEL_ERRORS,
     MATERIALISERS,
@@ -113,6 +113,23 @@ class PinnedClock:
 
     def now(self) -> datetime:
         return self.moment
+
+
+def may_have_reminders(deps: Deps, today: date, earliest_due: date | None,
+                       calendars: Iterable[CalendarSpec | None],
+                       policies: Iterable[ReminderPolicy]) -> bool:
+    """Whether a sweep on ``today`` can find anything to remind of in a workspace whose open
+    items' earliest deadline is ``earliest_due``: the same horizon as the sweep's own plan
+    (``_plan``: the furthest ``lookahead_end`` over the programmes' calendars and the groups'
+    rules), so that a workspace it says no for would have planned nothing."""
+    if earliest_due is None:
+        return False
+    rules = [*policies, ReminderPolicy()]
+    specs = list(calendars) or [None]
+    horizon = max(policy.lookahead_end(
+        today, rules, deps.calendar if spec is None or spec == deps.calendar.spec
+        else calendar_of(spec)) for spec in specs)
+    return earliest_due <= horizon
 
 
 def sweep_reminders(deps: Deps, at: datetime | None = None, dry_run: bool = False) -> r.SweepReport:

@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 
 from storage.models import ActivityRow, DeliveryRow, ProgrammeRow, StatusUpdateRow, WorkspaceRow
 from tests.slack.conftest import start_app
-from tests.slack.reminder_programme import PROGRAMME, at, sweep_on, wait_until
+from tests.slack.reminder_programme import PROGRAMME, at, sweep_on, travel, wait_until
 from tests.slack.test_programme_admin_isolation_http import programme
 
 TEAM_A, TEAM_B = "T0AAAAAAA", "T0BBBBBBB"
@@ -333,6 +333,36 @@ def test_the_scheduler_sweeps_each_installed_workspace_on_its_own(two: Any, fake
     assert after == before  # nothing even claimed for the uninstalled workspace
     assert fake_slack.calls_with("chat.postMessage", TOKEN_A) == []
     assert fake_slack.calls_with("chat.postMessage", TOKEN_B)
+
+
+def test_the_sweep_skips_only_workspaces_with_nothing_due(two: Any) -> None:
+    """The scheduler sweeps only the workspaces that `with_reminders_due` names, decided for
+    all of them from one read: on every day, each workspace whose own sweep plans a reminder is
+    among them, and before anything is near its deadline none is."""
+    from datetime import date
+
+    from bot.domain import tenancy
+    from bot.installs import Installs
+    from bot.services.reminders import sweep_reminders
+
+    installs = Installs(two.settings, two.engine)
+    named_differently = False
+    day = date(2021, 8, 2)
+    while day <= date(2022, 1, 31):
+        moment = at(day.year, day.month, day.day)
+        with travel(moment):
+            named = set(installs.with_reminders_due(two.deps))
+            planned = set()
+            for workspace in (TEAM_A, TEAM_B):
+                with tenancy.serving(workspace):
+                    if sweep_reminders(two.deps, moment, dry_run=True).plans:
+                        planned.add(workspace)
+        assert planned <= named, day
+        named_differently |= named != {TEAM_A, TEAM_B}
+        day += timedelta(days=3)
+    assert named_differently  # the filter leaves workspaces out on some days
+    with travel(at(2021, 1, 4)):  # months before the first deadline: nothing near
+        assert installs.with_reminders_due(two.deps) == []
 
 
 def test_a_users_locale_is_asked_with_their_own_workspaces_token(two: Any, fake_slack: Any) -> None:
