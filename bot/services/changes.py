@@ -181,10 +181,11 @@ def reschedule(deps: Deps, command: grammar.Reschedule, actor: Actor) -> r.Resul
     activity, group = target
     organisation = deps.organisation_of(actor)  # may ask Slack: before the write transaction
     with deps.uow(write=True) as uow:
-        current = uow.repo.get_activity(ActivityId(activity.programme_key, activity.key))
-        if current is None:  # deleted in between
+        # the status and deadline as they are now; the rest as resolved a moment ago
+        state = uow.repo.activity_state(ActivityId(activity.programme_key, activity.key))
+        if state is None:  # deleted in between
             return r.UnknownRef(command.ref, ())
-        activity = current
+        activity = replace(activity, status=state[0], due=state[1])
         if activity.due == command.due:
             return r.Refused("same_due")
         now = deps.now()
@@ -200,16 +201,17 @@ def _log_and_announce(deps: Deps, uow: UnitOfWork, activity: Activity,
                       group: WorkingGroup | None, update: StatusUpdate,
                       actor: Actor) -> r.UpdateRecorded:
     """Append to the log and queue the channel's announcement, in one transaction (as
-    `record_update` does)."""
+    `record_update` does). The answer is `activity` with its status and deadline as stored
+    (a recurring activity may have moved on), without reading it again."""
     repo = uow.repo
     activity_id = ActivityId(activity.programme_key, activity.key)
     update_id = repo.append_update(activity_id, update, source=actor.source)
     channel = group.channel if group else None
     key = claim_announcement(repo, activity_id, update, update_id, channel)
+    state = repo.activity_state(activity_id)
     uow.commit()
-    with deps.uow() as reader:  # read back outside the write transaction
-        saved = reader.repo.get_activity(activity_id)
-    return r.UpdateRecorded(saved or activity, group, update, channel, key)
+    saved = replace(activity, status=state[0], due=state[1]) if state else activity
+    return r.UpdateRecorded(saved, group, update, channel, key)
 
 
 # -- adding an activity ----------------------------------------------------------------------

@@ -111,3 +111,13 @@ def test_an_update_reads_once_and_writes_in_one_short_transaction(runtime: Any,
         rows = connection.execute(select(StatusUpdateRow.note, StatusUpdateRow.occurrence)).all()
     assert [tuple(row) for row in rows if row.note == "wacht op de gemeente"] == [
         ("wacht op de gemeente", None)]
+
+
+def test_moving_a_deadline_writes_in_one_transaction_without_reading_back(runtime: Any) -> None:
+    answer, sent = statements_of(runtime, "verplaats mda-advies december 2021 wacht op de raad")
+    assert isinstance(answer, r.UpdateRecorded), answer
+    assert answer.activity.due is not None and answer.activity.due.value.month == 12  # as stored
+    assert answer.update.new_due == answer.activity.due
+    _read, write = transactions_of(sent)  # resolve + rule, then the write: no third to read back
+    assert write[0].startswith("SELECT activities.id") and "FROM activities" in write[0], write
+    assert not any(s.startswith("SELECT") for s in write[1:]), write
