@@ -945,6 +945,11 @@ def soak() -> int:
         print(f"the last {(samples[-1][0] - half) / 60:.0f} minutes: {first_mb:.1f} -> "
               f"{last_mb:.1f} MB ({growth:+.1f} MB; fitted {slope:+.2f} MB/min) — "
               + ("flat (met)" if abs(growth) < 2 and abs(slope) < 0.2 else "GROWING (missed)"))
+        # each process apart: a step of one worker reads differently from all of them climbing
+        halves = [rss for at, _, rss in samples if at >= half]
+        print("each process over the last half, MB: " + ", ".join(
+            f"pid {pid} {halves[0][pid]:.0f} -> {halves[-1].get(pid, 0):.0f} "
+            f"(max {max(r.get(pid, 0) for r in halves):.0f})" for pid in halves[0]))
         print(f"load average at the end {_load_average()}")
         sys.stdout = sys.__stdout__
     print(f"written to {log_path} and {csv_path}")
