@@ -36,6 +36,7 @@ from storage.models import (
     WorkingGroupRow,
 )
 from storage.occurrences import first_planned, sync_occurrences
+from storage.programme_file import cycle_collection_paused
 from storage.report_queries import ReportQueries, put_value_row
 from storage.upserts import insert_missing
 from storage.versioning import bump_programme_version
@@ -100,6 +101,11 @@ def save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
     Linear in the file: per table one query for what is there and one bulk statement for what
     changes; no query per activity. The caller commits once.
     """
+    with cycle_collection_paused():  # rows by the hundred thousand: see the helper
+        return _save_programme(session, file)
+
+
+def _save_programme(session: Session, file: ProgrammeFile) -> ImportCounts:
     counts = ImportCounts()
     p = file.programme
     # Created if missing and then locked, so that two imports of one programme at the same

@@ -68,3 +68,27 @@ def test_without_libyaml_the_events_are_checked_first(monkeypatch: pytest.Monkey
         load_documents("x: " + "[" * 5000 + "]" * 5000 + "\n")  # would overflow Python's stack
     text = SAMPLES["aliases"]
     assert [d for _, d in load_documents(text)] == [yaml.safe_load(text)]
+
+
+@pytest.mark.parametrize("text", ["programme: {key: p, name: P}\nactivities: []\n",
+                                  "programme: {key: P!, name: P}\n", "x: [\n"])
+def test_reading_leaves_the_cycle_collector_as_it_was(text: str) -> None:
+    import gc
+
+    from storage.programme_file import ProgrammeFileError, read_text
+
+    assert gc.isenabled()
+    try:
+        read_text(text, "p.yaml")
+    except ProgrammeFileError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            read_text(text, "p.yaml")
+        except ProgrammeFileError:
+            pass
+        assert not gc.isenabled()  # not switched on behind the caller's back
+    finally:
+        gc.enable()
