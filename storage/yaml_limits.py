@@ -258,14 +258,19 @@ def _own_weight(node: Any) -> int:
     return 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
 
 
-def check_alias_expansion(root: Any, limit: int = MAX_ALIAS_EXPANSION) -> None:
-    """Refuse a document whose aliases add more than ``limit`` values/characters when expanded.
+def check_alias_expansion(root: Any, limit: int = MAX_ALIAS_EXPANSION,
+                          depth: int = MAX_DEPTH) -> None:
+    """Refuse a document whose aliases add more than ``limit`` values/characters when expanded,
+    or nest it more than ``depth`` levels deep when expanded (anchors of 30 levels, each
+    holding an alias of the one before, are a few hundred bytes that nest thousands deep).
 
     The composed document is a graph in which an alias is the anchored node itself; its
-    expanded weight (values plus scalar characters) is computed once per distinct node, without
-    recursion, so even a bomb that would expand to 10**100 values costs one pass over the file.
+    expanded weight (values plus scalar characters) and nesting are computed once per distinct
+    node, without recursion, so even a bomb that would expand to 10**100 values costs one pass
+    over the file.
     """
     weight: dict[int, int] = {}
+    height: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
@@ -273,7 +278,10 @@ def check_alias_expansion(root: Any, limit: int = MAX_ALIAS_EXPANSION) -> None:
         key = id(node)
         if finished:
             open_nodes.discard(key)
-            weight[key] = _own_weight(node) + sum(weight[id(c)] for c in _children(node))
+            children = _children(node)
+            weight[key] = _own_weight(node) + sum(weight[id(c)] for c in children)
+            height[key] = (0 if isinstance(node, yaml.ScalarNode)
+                           else 1 + max((height[id(c)] for c in children), default=0))
             continue
         if key in weight:
             continue
@@ -284,6 +292,8 @@ def check_alias_expansion(root: Any, limit: int = MAX_ALIAS_EXPANSION) -> None:
         open_nodes.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in weight)
+    if height[id(root)] > depth:
+        raise FileLimitError(*_too_deep(depth), _line(root))
     spelled_out = sum(_own_weight(_node) for _node in _distinct(root))
     if weight[id(root)] - spelled_out > limit:
         raise FileLimitError(

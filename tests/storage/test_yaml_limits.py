@@ -92,3 +92,16 @@ def test_reading_leaves_the_cycle_collector_as_it_was(text: str) -> None:
         assert not gc.isenabled()  # not switched on behind the caller's back
     finally:
         gc.enable()
+
+
+def test_aliases_that_nest_each_other_deeper_than_32_are_refused() -> None:
+    """Each anchor nests 30 levels and holds an alias of the one before: written, no line is
+    deeper than 31; expanded, 60 anchors nest 1,800 deep (Python's recursion ran out)."""
+    lines = ["programme: {key: c, name: C}"]
+    for i in range(60):
+        inner = f"*a{i - 1}" if i else "1"
+        lines.append(f"x{i}: &a{i} " + "[" * 30 + inner + "]" * 30)
+    with pytest.raises(FileLimitError, match="nested more than 32"):
+        load_documents("\n".join(lines) + "\n")
+    honest = "p: &p {before: [5, 1]}\ng: [{r: *p}, {r: *p}]\n"
+    assert load_documents(honest)[0][1] == yaml.safe_load(honest)
