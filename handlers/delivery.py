@@ -20,6 +20,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.domain.ports import Lookup, PostResult
 from handlers.render import blocks
@@ -49,10 +52,47 @@ UNREADABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "t
                         "missing_scope"})
 
 
+# The longest a post waits in all for Slack's Retry-After before it reports "ratelimited" and
+# leaves the row to the ledger's retry: with the client's timeouts it keeps one attempt well
+# inside its ledger lease (bot/services/delivery.py LEASE, 60 s). A post that waited past its
+# lease would go out while another process, finding the row free and the message not in the
+# channel, posts it too.
+RATE_LIMIT_WAIT = 20.0
+
+
+class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (waits Retry-After, then tries again), as long as the waits of
+    one call stay within ``budget`` seconds in all."""
+
+    def __init__(self, max_retry_count: int, budget: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.budget = budget
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        assert response is not None  # a 429 came with its answer
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        value = headers.get("retry-after")
+        try:
+            wait = float(value[0] if isinstance(value, list) else value) if value else 1.0
+        except ValueError:
+            wait = 1.0
+        values = state.custom_values if state.custom_values is not None else {}
+        waited = float(values.get("waited", 0.0))
+        if waited + wait > self.budget:
+            return False
+        values["waited"] = waited + wait
+        state.custom_values = values
+        return True
+
+
 def posting_client(client: WebClient) -> WebClient:
-    """The same client, retrying only what Slack certainly did not do (429)."""
+    """The same client, retrying only what Slack certainly did not do (429), and waiting for
+    it at most RATE_LIMIT_WAIT seconds in all."""
     return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)])
+                     retry_handlers=[BoundedRateLimitRetryHandler(5, RATE_LIMIT_WAIT)])
 
 
 class SlackNotifier:

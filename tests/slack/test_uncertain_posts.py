@@ -190,3 +190,29 @@ def test_a_retry_after_a_slack_refusal_still_posts(runtime: Any, fake_slack: Any
     with travel(at(2021, 10, 15, 9, 0) + timedelta(minutes=30)):
         sweep_reminders(deps)
     assert_each_posted_once(fake_slack, runtime.engine)
+
+
+def test_a_post_waits_for_rate_limits_only_as_long_as_its_lease_allows(fake_slack: Any) -> None:
+    """Slack's Retry-After is honoured while the waits of one post stay within
+    RATE_LIMIT_WAIT; a longer one ends the attempt as "ratelimited" (Slack did nothing) for
+    the ledger to retry, instead of a post that goes out after its lease ran out while another
+    process posts the same row."""
+    import time
+
+    from bot.services.results import HelpAnswer
+    from handlers.delivery import RATE_LIMIT_WAIT, SlackNotifier, make_client
+
+    notifier = SlackNotifier(make_client("xoxb-test-token", fake_slack.url), "nl",
+                             "Europe/Amsterdam")
+    fake_slack.fail("chat.postMessage", status=429, retry_after=1, times=2)
+    result = notifier.post("C0AAA0001", HelpAnswer("/actie"), key="k-short")
+    assert result.ok and len(fake_slack.posts_of("k-short")) == 1  # waited 2 × 1 s, posted
+
+    fake_slack.reset()
+    fake_slack.fail("chat.postMessage", status=429, retry_after=int(RATE_LIMIT_WAIT) + 30,
+                    times=1)
+    started = time.monotonic()
+    result = notifier.post("C0AAA0001", HelpAnswer("/actie"), key="k-long")
+    assert time.monotonic() - started < RATE_LIMIT_WAIT  # did not sleep the Retry-After
+    assert not result.ok and result.error == "ratelimited" and not result.uncertain
+    assert fake_slack.posts_of("k-long") == []
