@@ -16,7 +16,8 @@ def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = N
                 if not k.startswith(("SLACK_", "ACTIEBOT_", "DATABASE_URL"))}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=full_env,
-                          input=input, capture_output=True, text=True, timeout=timeout)
+                          input=input, capture_output=True, text=True, timeout=timeout,
+                          check=False)
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-from socketserver import ThreadingMixIn
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
@@ -122,8 +122,8 @@ class RunningApp:
 
 
 def start_app(settings: Any, load: bool = True) -> tuple[RunningApp, Any]:
-    from bot.wsgi import create
     from bot.app import build_runtime
+    from bot.wsgi import create
 
     runtime = build_runtime(settings)
     if load:

@@ -5,6 +5,7 @@ marked Gereed is rewritten with its new status."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,7 @@ def test_twelve_reminders_due_the_same_day_make_one_top_level_post(qapp, fake_sl
     assert {r.state for k, r in rows.items() if k.startswith("reminder-bundle:")} == {"sent"}
     # one message a second per channel
     calls = [c for c in fake_slack.calls_to("chat.postMessage") if c.body.get("channel") == QUIET]
-    assert all(later.at - earlier.at >= 0.9 for earlier, later in zip(calls, calls[1:])), [c.at for c in calls]
+    assert all(later.at - earlier.at >= 0.9 for earlier, later in itertools.pairwise(calls)), [c.at for c in calls]
     # the same sweep again: nothing new
     again = sweep_on(deps, at(2021, 11, 8, 10))
     assert again.plans == () and len(fake_slack.posted(QUIET)) == len(posts)
@@ -154,7 +155,7 @@ def test_gereed_in_a_bundle_rewrites_that_item_with_its_new_status(qapp, fake_sl
                    if b["type"] == "section" and f"`{key}`" in b["text"]["text"]
                    and "Status:" in b["text"]["text"])
     assert "gereed" in section and "niet gestart" not in section
-    assert f"✅ Activiteit nummer" in rewritten and f"<@{MEMBER}>" in rewritten  # list + trace
+    assert "✅ Activiteit nummer" in rewritten and f"<@{MEMBER}>" in rewritten  # list + trace
 
 
 def test_gereed_on_a_single_reminder_rewrites_its_status(

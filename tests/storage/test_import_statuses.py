@@ -8,10 +8,8 @@ changed and what it kept. A failure half-way through an import stores nothing at
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select, text
 
 from bot.domain import grammar

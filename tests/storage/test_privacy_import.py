@@ -37,6 +37,6 @@ def test_personal_data_refuses_the_file_and_names_the_line_not_the_data(
 
 
 def test_the_programmes_own_figures_pass() -> None:
-    files = read_text(BASE % ('"Veilig Thuis"', '"3091 meldingen, € 147.125, 2021-10-31, Q3 2021, '
-                                                 'RM 1870737, INT-21-60322"'), "p1.yaml")
+    files = read_text(BASE % ('"Veilig Thuis"', ('"3091 meldingen, € 147.125, 2021-10-31, Q3 2021, '
+                                                  'RM 1870737, INT-21-60322"')), "p1.yaml")
     assert files[0].working_groups[0].members == {"Veilig Thuis": ("U0123ABCD",)}

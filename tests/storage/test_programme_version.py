@@ -7,14 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.domain import grammar
-from bot.domain.model import Activity
+from bot.domain.model import Activity, Status
+from bot.domain.ports import RefIndex
+from bot.domain.refs import Search, prepare
 from bot.services import commands
 from bot.services import results as r
 from bot.services.deps import Actor
 from storage.programme_file import read_file
-from bot.domain.model import Status
-from bot.domain.ports import RefIndex
-from bot.domain.refs import Search, prepare
 from storage.versioning import programme_version, programme_versions
 from tests.conftest import KENNEMERLAND
 
@@ -122,7 +121,7 @@ def test_a_status_update_refreshes_the_index_without_rebuilding_it(db_url, setti
         assert isinstance(after.search, Search) and isinstance(before.search, Search)
         assert after.search.postings is before.search.postings  # shared, not rebuilt
         with second.deps.uow() as uow:
-            fresh = prepare(uow.repo._load_ref_index())  # noqa: SLF001 - the full build
+            fresh = prepare(uow.repo._load_ref_index())
         assert after == fresh
         found = ask(second.deps, "wie THV")
         assert isinstance(found, r.OwnersAnswer) and found.activity.key == "thv-onderzoek"
@@ -136,7 +135,7 @@ def test_a_status_update_refreshes_the_index_without_rebuilding_it(db_url, setti
 
 def fresh_counts(runtime) -> dict[Status, int]:  # type: ignore[no-untyped-def]
     with runtime.deps.uow() as uow:
-        return uow.repo._count_by_status()  # noqa: SLF001
+        return uow.repo._count_by_status()
 
 
 def test_what_the_index_does_not_hold_bumps_no_version(runtime) -> None:

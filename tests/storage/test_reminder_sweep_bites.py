@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -98,7 +98,7 @@ class _RacingUow:
     already sent, "another process" claims them all (in its own transaction, before the sweep's
     next one begins): the sweep's own claims must lose."""
 
-    pending: list[str] = []
+    pending: ClassVar[list[str]] = []
 
     def __init__(self, deps: Any, write: bool = False) -> None:
         self._deps = deps

@@ -3,6 +3,7 @@ drafted by the service from the database, rendered in every format, content chec
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -33,7 +34,7 @@ def _md(report: Report, lang: str = "nl") -> str:
 
 def _section(md: str, heading: str) -> str:
     """The text under a level-2 heading, up to the next one."""
-    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", md, re.S | re.M)
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", md, re.DOTALL | re.MULTILINE)
     assert match, heading
     return match.group(1)
 
@@ -204,7 +205,7 @@ def test_html_is_self_contained_and_accessible(loaded, programme: str, period: s
     assert page.lang == "nl"
     levels = [level for level, _ in page.headings]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))  # no skipped level
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # no skipped level
     assert [h for level, h in page.headings if level == 2] == [
         "Gegevens", "Stand van zaken", "Actielijnen", "Indicatoren", "Vooruitblik"]
     assert {t for t in (th.get("scope") for th in page.th)} == {"col", "row"}

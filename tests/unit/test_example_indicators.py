@@ -30,7 +30,7 @@ def _seed(prefix: str) -> str:
 
 
 def test_seed_001_table_per_gemeente_2020() -> None:
-    rows = re.findall(r"^([A-Z][A-Za-z ]+?) (\d+) (\d+) (\d+)\s*$", _seed("001"), re.M)
+    rows = re.findall(r"^([A-Z][A-Za-z ]+?) (\d+) (\d+) (\d+)\s*$", _seed("001"), re.MULTILINE)
     assert len(rows) == 9  # seven gemeenten, Onbekend, Totaal
     values = _values(GOOI)
     for name, melding, advies, totaal in rows:

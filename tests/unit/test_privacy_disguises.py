@@ -116,8 +116,8 @@ def test_every_text_of_the_example_programmes_is_clean(path: Path) -> None:
 
 # --- Properties: any grouping, any one separator, any digits' script -----------------------------
 
-from hypothesis import assume, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
