@@ -405,10 +405,16 @@ def send(port: int, requests: list[tuple[str, Signed]], concurrency: int) -> Sam
     else:
         import multiprocessing
 
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        # close and join, not the context manager's terminate(): terminate can leave a worker
+        # blocked for ever on the task queue's lock (seen: a run hung after its first sample)
+        pool = multiprocessing.get_context("fork").Pool(processes)
+        try:
             parts = pool.starmap(_send_part, [
                 (port, requests[p::processes], concurrency // processes, start_at)
                 for p in range(processes)])
+        finally:
+            pool.close()
+            pool.join()
     sample = Sample()
     for timed, failed, ended in parts:
         for kind, latency in timed:
