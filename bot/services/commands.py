@@ -184,8 +184,8 @@ def scopes_of(row: Row, result: r.Result, binding: tuple[str, str] | None) -> fr
 def answer(deps: Deps, command: Command | Usage, actor: Actor, variant: Hashable,
            render: Callable[[r.Result], T]) -> T:
     """``render(execute(...))``, kept in the read cache (bot/services/answers.py) when the
-    command's row says so: a repeated question costs a peek and a dictionary look-up. The
-    rendered value is shared between requests: read it, never change it."""
+    command's row says so: a repeated question costs a peek, a dictionary look-up and
+    unpacking the kept value (each request gets its own copy)."""
     row = row_of(command)
     cache = deps.answers
     if cache is None or not row.keep or not cache.keeps_answers:
