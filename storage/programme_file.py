@@ -10,11 +10,9 @@ is lossless.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -64,6 +62,7 @@ from bot.domain.recurrence import (
     programme_end,
 )
 from bot.domain.workdays import CalendarSpec
+from storage.cache import cycle_collection_paused
 from storage.yaml_limits import (
     MAX_FILE_BYTES,
     FileLimitError,
@@ -514,25 +513,6 @@ def read_text(text: str, filename: str = "<text>", *, warnings: list[FileProblem
               strict: bool = False) -> list[ProgrammeFile]:
     with cycle_collection_paused():
         return _read_text(text, filename, warnings=warnings, strict=strict)
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector off while a programme is read and stored.
-
-    Reading builds millions of objects that all stay alive (nodes, values, models), and the
-    collector, triggered by allocations, walks every one of them again and again: at 100,000
-    activities that was two thirds of the YAML parse. Nothing built here forms a reference
-    cycle that must be freed early (plain data; memory is freed by reference counting as
-    before), and the collector runs as usual afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_text(text: str, filename: str, *, warnings: list[FileProblem] | None,

@@ -24,6 +24,7 @@ from bot.domain.ports import ImportCounts
 from bot.domain.recurrence import RECURS_KEY
 from storage.aggregates.groups import SqlGroups
 from storage.aggregates.rows import activity_of, policy_data, update_of
+from storage.cache import cycle_collection_paused
 from storage.models import (
     ActivityRow,
     GoalRow,
@@ -36,7 +37,6 @@ from storage.models import (
     WorkingGroupRow,
 )
 from storage.occurrences import first_planned, sync_occurrences
-from storage.programme_file import cycle_collection_paused
 from storage.report_queries import ReportQueries, put_value_row
 from storage.upserts import insert_missing
 from storage.versioning import bump_programme_version
