@@ -160,7 +160,7 @@ def _dashboard_queries(deps: Any, user: str) -> tuple[int, int]:
 
 def test_the_home_tab_takes_a_fixed_number_of_queries(deps: Any, tmp_path: Any) -> None:
     """The stress programme adds 120 activities with 40 milestones each; the Home tab asks the
-    database as many times as on the examples alone."""
+    database as many times as on the examples alone (both counted after a warm-up)."""
     from dataclasses import replace
 
     from bot.config import Settings
@@ -170,9 +170,12 @@ def test_the_home_tab_takes_a_fixed_number_of_queries(deps: Any, tmp_path: Any) 
     try:
         load_examples(small.deps, KENNEMERLAND, GOOI)
         small_deps = replace(small.deps, clock=deps.clock)
+        _dashboard_queries(small_deps, ADMIN)  # a warm-up: the read cache keeps the
+        # programmes and groups after a first read, as it does in the other process
         small_queries, small_mine = _dashboard_queries(small_deps, ADMIN)
     finally:
         small.engine.dispose()
+    _dashboard_queries(deps, ADMIN)
     big_queries, big_mine = _dashboard_queries(deps, ADMIN)
     assert big_mine >= small_mine + 100
     assert big_queries == small_queries
