@@ -37,6 +37,8 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory, fake_slack_server: Any)
     fake_slack_server.reset()
     assert running.client.command("help").status == 200  # Bolt's auth.test, the user's locale
     fake_slack_server.wait_for("users.info")
+    fake_slack_server.wait_for("auth.test")  # asked in the background: done before any check
+    # counts what the fake received (a late call would land in the first test's window)
     yield running
     server.shutdown()
     server.server_close()
