@@ -23,8 +23,12 @@ if {limit}:
     assert limit_malloc_arenas()
     assert os.environ["MALLOC_ARENA_MAX"] == "2"
 kept = []
+# every thread stays alive until all have allocated: glibc hands a thread that exited its
+# arena on to the next new thread, so threads that ran one after another would share one
+together = threading.Barrier(12)
 def work():
     kept.append([bytearray(50_000) for _ in range(20)])  # glibc malloc, not Python's own
+    together.wait(timeout=30)
 threads = [threading.Thread(target=work) for _ in range(12)]
 for t in threads: t.start()
 for t in threads: t.join()
