@@ -46,7 +46,9 @@ def make_client(token: str | None, base_url: str, timeout: int = 10) -> WebClien
 
 
 EVENT_TYPE = "actiebot_delivery"  # Slack message metadata: {"key": <delivery ledger key>}
-HISTORY_PAGES = 5  # at most 5 x 200 messages are read to find an earlier attempt
+# At most 50 x 200 messages are read to find an earlier attempt. A look that stops before it
+# reached the attempt's time cannot tell (a busy channel): it is never taken for "not posted".
+HISTORY_PAGES = 50
 # Look-up errors that mean the bot cannot see (so most likely could not post in) the channel.
 UNREADABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "thread_not_found",
                         "missing_scope"})
@@ -128,7 +130,8 @@ class SlackNotifier:
     def find_posted(self, channel: str, key: str, since: datetime,
                     thread_ts: str | None = None) -> Lookup:
         """Look for a message carrying ``key`` posted since ``since`` (conversations.history,
-        or conversations.replies in a thread), newest first, at most HISTORY_PAGES pages."""
+        or conversations.replies in a thread), newest first, at most HISTORY_PAGES pages; when
+        those end before ``since`` the answer is unknown, never "not posted"."""
         oldest = f"{min(since.timestamp(), time.time() - 600):.6f}"
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
@@ -160,8 +163,10 @@ class SlackNotifier:
                     return Lookup(str(found.get("ts")))
             cursor = ((response.get("response_metadata") or {}).get("next_cursor")) or None
             if not cursor:
-                break
-        return Lookup(None)
+                return Lookup(None)
+        log.warning("looking up an earlier post: more than %d messages since the attempt in %s",
+                    HISTORY_PAGES * 200, channel)
+        return Lookup(None, known=False)
 
 
 class PrintNotifier:

@@ -212,6 +212,15 @@ class FakeSlack:
         with self._lock:
             self.members[channel] = [u for u in self.members.get(channel, []) if u not in users]
 
+    def chatter(self, channel: str, count: int, user: str = "U0CHATTY") -> None:
+        """``count`` messages by people in ``channel``, posted now (a busy channel)."""
+        with self._lock:
+            for n in range(count):
+                self._ts = max(time.time(), self._ts + 0.0001)
+                self.messages.setdefault(channel, []).append({
+                    "type": "message", "ts": f"{self._ts:.6f}", "text": f"bericht {n}",
+                    "user": user, "thread_ts": None, "metadata": None})
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()

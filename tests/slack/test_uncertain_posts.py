@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from sqlalchemy import select
 
@@ -123,6 +124,36 @@ def test_a_post_whose_process_died_before_recording_it_is_not_posted_again(
     with travel(at(2021, 10, 15, 11, 0) + LEASE / 2):
         assert deliver_pending(deps) == []
     with travel(at(2021, 10, 15, 11, 5)):  # the lease ran out: reconciled, not posted again
+        assert [o.ok for o in deliver_pending(deps)] == [True]
+    assert_each_posted_once(fake_slack, runtime.engine)
+
+
+def test_an_earlier_post_is_found_behind_a_thousand_newer_messages(
+        runtime: Any, fake_slack: Any) -> None:
+    """A busy channel: the attempt that died after posting is followed by more messages than
+    a few pages of history hold. The look-up reads on until the attempt's time, and a look
+    that cannot reach it says "cannot tell" (retried later), never "not posted"."""
+    from bot.services.delivery import LEASE, deliver_pending, materialise
+    from handlers import delivery as slack_delivery
+
+    load_examples(runtime.deps, KENNEMERLAND)
+    deps = late_answering(runtime.deps, fake_slack)
+    with travel(at(2021, 10, 15, 11, 0)):
+        result = execute(replace(deps, notifier=None), grammar.parse(
+            "update THV risico onderzoek loopt uit"), Actor.console())
+        with deps.uow(write=True) as uow:
+            leased = uow.repo.lock_delivery(uow.repo.get_delivery(result.delivery_key).id,
+                                            deps.now(), LEASE)
+            uow.commit()
+        with deps.uow() as uow:
+            message = materialise(uow.repo, leased)
+        assert deps.notifier.post(leased.channel, message, key=leased.key).ok  # then died
+        fake_slack.chatter(leased.channel, 1500)
+    with travel(at(2021, 10, 15, 11, 5)), \
+            patch.object(slack_delivery, "HISTORY_PAGES", 3):  # 600 messages: cannot tell
+        assert [o.ok for o in deliver_pending(deps)] == [False]
+    assert len(fake_slack.posts_of(leased.key)) == 1
+    with travel(at(2021, 10, 15, 11, 30)):  # the whole way back: found, not posted again
         assert [o.ok for o in deliver_pending(deps)] == [True]
     assert_each_posted_once(fake_slack, runtime.engine)
 
