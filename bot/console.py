@@ -10,7 +10,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.domain import grammar
 from bot.services import Actor, Deps, execute
-from bot.services.delivery import deliver
+from bot.services.delivery import announce
 from bot.services.deps import ChangeUnderStoppedClock, DayClock, ReadingOnly
 from bot.services.report_results import ReportReady
 from bot.services.results import (
@@ -73,7 +73,7 @@ def respond(deps: Deps, settings: Settings, text: str,
         isinstance(result, (UnknownRef, AmbiguousRef, EmptyGroup))
         and isinstance(command, (grammar.Update, grammar.Reschedule, grammar.Link)))
     if isinstance(result, UpdateRecorded) and result.delivery_key:
-        deliver(deps, result.delivery_key)
+        announce(deps, result)
     if isinstance(result, ReportReady):  # no channel to upload to: the .docx goes to a file
         from pathlib import Path
 

@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.services import Actor, Deps, changes, users
-from bot.services.delivery import deliver
+from bot.services.delivery import announce
 from bot.services.reminder_buttons import complete_from_button, snooze
 from bot.services.reminders import posted_message
 from bot.services.results import (
@@ -136,7 +136,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             _tell(client, body, actor, result, lang, deps, settings.language)
 
         if isinstance(result, UpdateRecorded) and result.delivery_key:
-            return [partial(deliver, deps, result.delivery_key), tell]
+            return [partial(announce, deps, result), tell]
         return [tell]
 
     def changed(ack: Ack, body: dict[str, Any], client: Any, context: BoltContext,

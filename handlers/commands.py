@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.domain.grammar import Command, Usage
 from bot.services import Actor, Deps, execute, users
 from bot.services.commands import Kind, answer, read, row_of
-from bot.services.delivery import deliver
+from bot.services.delivery import announce
 from bot.services.report_results import ReportReady
 from bot.services.results import NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers.follow_ups import after_answer, pending, run_follow_ups
@@ -95,7 +95,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     def follow_ups(client: Any, actor: Actor, lang: str, result: Result) -> list[Any]:
         steps: list[Any] = []
         if isinstance(result, UpdateRecorded) and result.delivery_key:
-            steps.append(partial(deliver, deps, result.delivery_key))  # committed
+            steps.append(partial(announce, deps, result))  # committed
         if isinstance(result, ReportReady):  # outside any transaction
             steps.append(partial(upload_report, client, result, actor.user_id, lang))
         return steps

@@ -28,7 +28,7 @@ from slack_bolt import Ack, App, BoltContext
 from bot.config import Settings
 from bot.domain.model import Status
 from bot.services import Actor, Deps, changes, users
-from bot.services.delivery import deliver
+from bot.services.delivery import announce as announce_update
 from bot.services.results import FieldErrors, NewActivityForm, Result, UpdateForm, UpdateRecorded
 from handlers import ids
 from handlers.follow_ups import after_answer, run_follow_ups
@@ -138,7 +138,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
     def announce(recorded: tuple[UpdateRecorded, ...]) -> None:
         for one in recorded:
             if one.delivery_key:
-                deliver(deps, one.delivery_key)
+                announce_update(deps, one)
 
     def finish(ack: Ack, context: BoltContext, done: tuple[UpdateRecorded, ...],
                lang: str) -> None:
@@ -146,7 +146,7 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             view=modals.done_view([compose(d, lang, deps.timezone) for d in done], lang).to_dict())
         for recorded in done:
             if recorded.delivery_key:
-                after_answer(context, partial(deliver, deps, recorded.delivery_key))
+                after_answer(context, partial(announce_update, deps, recorded))
 
     def on_update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: Any, context: BoltContext) -> None:

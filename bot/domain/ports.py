@@ -265,6 +265,7 @@ class DeliveryLedger(Protocol):
 
     def claim_delivery(
         self, key: str, kind: str, channel: str, payload: dict[str, Any], now: datetime,
+        lease: timedelta | None = None,
     ) -> Delivery | None: ...
     def list_pending_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]: ...
     def retry_outage_failures(

@@ -23,7 +23,7 @@ from time import monotonic, sleep
 from bot.domain.model import StatusUpdate
 from bot.domain.ports import ActivityId, Delivery, PostResult, Repository
 from bot.services.deps import Deps
-from bot.services.results import Announcement
+from bot.services.results import Announcement, UpdateRecorded
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ RETRY_LATER = timedelta(hours=1)
 # Slack's clock and ours differ a little: look for an earlier attempt from a bit before it.
 RECONCILE_MARGIN = timedelta(minutes=2)
 UNRECONCILED = "unreconciled"  # the look-up for an earlier attempt failed: retry later
+# An announcement leased in its change's transaction is posted by `announce` only this soon
+# after the change: well inside the lease, which must outlast the attempt (see LEASE).
+FRESH_POST = timedelta(seconds=10)
 
 
 def announcement_key(activity_id: ActivityId, at: datetime) -> str:
@@ -54,18 +57,21 @@ def announcement_key(activity_id: ActivityId, at: datetime) -> str:
 
 
 def claim_announcement(repo: Repository, activity_id: ActivityId, update: StatusUpdate,
-                       update_id: int, channel: str | None) -> str | None:
+                       update_id: int, channel: str | None,
+                       post_now: bool = False) -> Delivery | None:
     """Queue the channel announcement of a logged update, in the caller's transaction.
 
     The ledger row carries the update's own id: however many updates follow before it is
-    posted (a long Slack outage, a busy activity), the retry finds exactly this one."""
+    posted (a long Slack outage, a busy activity), the retry finds exactly this one. With
+    ``post_now`` (the caller has a notifier and posts right after its commit: `announce`) the
+    row is leased to the caller in this same transaction, its first attempt on record."""
     if not channel:
         return None
     key = announcement_key(activity_id, update.at)
-    repo.claim_delivery(key, "update", channel, {
+    return repo.claim_delivery(key, "update", channel, {
         "programme": activity_id.programme_key, "activity": activity_id.key,
-        "at": update.at.isoformat(), "update": update_id}, update.at)
-    return key
+        "at": update.at.isoformat(), "update": update_id}, update.at,
+        lease=LEASE if post_now else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,30 @@ def _import_kind_modules() -> None:
 
     for name in KIND_MODULES:
         importlib.import_module(name)
+
+
+def announce(deps: Deps, recorded: UpdateRecorded) -> DeliveryOutcome | None:
+    """Post the announcement a change just committed, from the process that answered it.
+
+    Its ledger row was leased to this process in the change's own transaction
+    (`claim_announcement` with ``post_now``), so the post needs no lease of its own, no
+    look-up and no read of what was just written: the message is the change's own result
+    (what the outbox would rebuild from the database, `materialise`). Started more than
+    FRESH_POST after the change (a follow-up queued behind others), it leaves the row to the
+    outbox, which takes it up once the lease has run out and looks before it posts: a post
+    never starts late in its lease."""
+    leased = recorded.delivery
+    if leased is None or leased.attempts != 1 or leased.first_attempt_at is None:
+        return deliver(deps, recorded.delivery_key) if recorded.delivery_key else None
+    if deps.notifier is None:
+        return None
+    now = deps.now()
+    if now - leased.first_attempt_at > FRESH_POST:
+        log.info("announcement to %s left to the outbox: started %d s after its change",
+                 leased.channel, (now - leased.first_attempt_at).total_seconds())
+        return None
+    message = Announcement(recorded.activity, recorded.update, recorded.group)
+    return _record(deps, leased, _send(deps, leased, message, now))
 
 
 def deliver(deps: Deps, key: str) -> DeliveryOutcome | None:
@@ -264,6 +294,14 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
             uow.repo.mark_failed(leased.id, "gone", None, deps.now())
             uow.commit()
         return None
+    return _record(deps, leased, _send(deps, leased, message, now))
+
+
+def _send(deps: Deps, leased: Delivery, message: object, now: datetime) -> PostResult:
+    """Post a leased row's message with its ledger key as metadata (no transaction open)."""
+    notifier = deps.notifier
+    assert notifier is not None
+    thread_ts = leased.payload.get("thread_ts")
     result = notifier.post(leased.channel, message, thread_ts=thread_ts, key=leased.key)
     if result.uncertain and result.answered:
         # Slack answered with a server error: it is done with the request, so one look now
@@ -275,7 +313,7 @@ def _post(deps: Deps, row: Delivery) -> DeliveryOutcome | None:
             result = PostResult(True, ts=found.ts)
         elif found.known:
             result = notifier.post(leased.channel, message, thread_ts=thread_ts, key=leased.key)
-    return _record(deps, leased, result)
+    return result
 
 
 def _record(deps: Deps, leased: Delivery, result: PostResult) -> DeliveryOutcome:

@@ -294,12 +294,13 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
             author_org=organisation)
         update_id = repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
-        key = claim_announcement(repo, activity_id, update, update_id, channel)
+        claimed = claim_announcement(repo, activity_id, update, update_id, channel,
+                                     post_now=deps.notifier is not None)
         # as stored: a recurring activity may have moved on to its next occurrence
         saved = repo.activity_state(activity_id) or (command.status, due)
         uow.commit()
     return r.UpdateRecorded(replace(activity, status=saved[0], due=saved[1]), group, update,
-                            channel, key)
+                            channel, claimed.key if claimed else None, claimed)
 
 
 def link(deps: Deps, query: str, actor: Actor) -> r.Result:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.domain.digest import Digest
 from bot.domain.grammar import Usage
 from bot.domain.model import Activity, DueDate, Programme, Status, StatusUpdate, WorkingGroup
-from bot.domain.ports import ActivityEntry, DueItem
+from bot.domain.ports import ActivityEntry, Delivery, DueItem
 from bot.domain.privacy import PiiKind
 from bot.domain.recurrence import Occurrence
 from bot.services.report_results import ReportResult
@@ -99,6 +99,9 @@ class UpdateRecorded:
     update: StatusUpdate
     announce_channel: str | None
     delivery_key: str | None
+    # the announcement's ledger row as claimed (leased to this process when it posts at once:
+    # bot/services/delivery.py `announce`)
+    delivery: Delivery | None = None
 
 
 @dataclass(frozen=True, slots=True)

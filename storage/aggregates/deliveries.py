@@ -31,17 +31,26 @@ class SqlDeliveries(SessionRepository):
 
     def claim_delivery(
         self, key: str, kind: str, channel: str, payload: dict[str, Any], now: datetime,
+        lease: timedelta | None = None,
     ) -> Delivery | None:
-        """Insert the ledger row for `key`; None when it already exists (someone claimed it)."""
+        """Insert the ledger row for `key`; None when it already exists (someone claimed it).
+        With ``lease`` the row is leased to the caller and its first attempt recorded, as
+        `lock_delivery` would: the caller posts it right after its commit."""
         # One statement that never fails on a race: the loser of two claims gets None.
-        inserted = insert_missing(self.session, DeliveryRow, {
+        values: dict[str, Any] = {
             "key": key, "kind": kind, "channel": channel, "payload": payload,
             "state": "pending", "attempts": 0, "created_at": now, "claimed_at": now,
-            "next_attempt_at": now}, ["key"], returning=DeliveryRow.id)
+            "next_attempt_at": now}
+        if lease is not None:
+            values.update(attempts=1, next_attempt_at=now + lease, first_attempt_at=now,
+                          last_attempt_at=now)
+        inserted = insert_missing(self.session, DeliveryRow, values, ["key"],
+                                  returning=DeliveryRow.id)
         if inserted is None:
             return None
         return Delivery(id=int(inserted), key=key, kind=kind, channel=channel,
-                        payload=dict(payload), attempts=0, state="pending")
+                        payload=dict(payload), attempts=values["attempts"], state="pending",
+                        first_attempt_at=now if lease is not None else None)
 
     def list_pending_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]:
         rows = self.session.scalars(

@@ -514,13 +514,19 @@ class FakeDeliveries(_OnStore):
 
     def claim_delivery(
         self, key: str, kind: str, channel: str, payload: dict[str, Any], now: datetime,
+        lease: timedelta | None = None,
     ) -> Delivery | None:
         if key in self.store.deliveries:
             return None
         delivery = Delivery(id=self.store.next_delivery_id, key=key, kind=kind, channel=channel,
-                            payload=dict(payload))
+                            payload=dict(payload), attempts=0 if lease is None else 1,
+                            first_attempt_at=None if lease is None else now)
         self.store.next_delivery_id += 1
-        self.store.deliveries[key] = _DeliveryRecord(delivery, created_at=now, next_attempt_at=now)
+        record = _DeliveryRecord(delivery, created_at=now,
+                                 next_attempt_at=now if lease is None else now + lease)
+        if lease is not None:
+            record.last_attempt_at = now
+        self.store.deliveries[key] = record
         return delivery
 
     def list_pending_deliveries(self, now: datetime, limit: int = 100) -> list[Delivery]:

@@ -82,7 +82,7 @@ def test_reminders_slack_answered_too_late_are_found_not_posted_again(
 
 def test_an_update_announcement_answered_too_late_is_posted_once(
         runtime: Any, fake_slack: Any) -> None:
-    from bot.services.delivery import deliver, deliver_pending
+    from bot.services.delivery import announce, deliver_pending
 
     load_examples(runtime.deps, KENNEMERLAND)
     deps = late_answering(runtime.deps, fake_slack)
@@ -91,12 +91,35 @@ def test_an_update_announcement_answered_too_late_is_posted_once(
         result = execute(deps, grammar.parse("update THV risico onderzoek loopt uit"),
                          Actor.console())
         assert result.delivery_key is not None
-        outcome = deliver(deps, result.delivery_key)
+        outcome = announce(deps, result)  # posted at once, on the change's own lease
     assert outcome is not None and not outcome.ok
     assert len(fake_slack.posts_of(result.delivery_key)) == 1  # posted, although we never heard so
     with travel(at(2021, 10, 15, 11, 10)):
         retried = deliver_pending(deps)
     assert [o.ok for o in retried] == [True]
+    assert_each_posted_once(fake_slack, runtime.engine)
+
+
+def test_an_announcement_started_late_is_left_to_the_outbox(
+        runtime: Any, fake_slack: Any) -> None:
+    """The change leased its announcement to the answering process; a follow-up that starts
+    long after (queued behind others) does not post late in that lease: the outbox takes the
+    row once the lease ran out, looks, and posts it once."""
+    from bot.services.delivery import FRESH_POST, LEASE, announce, deliver_pending
+
+    load_examples(runtime.deps, KENNEMERLAND)
+    deps = late_answering(runtime.deps, fake_slack)
+    changed = at(2021, 10, 15, 11, 0)
+    with travel(changed):
+        result = execute(deps, grammar.parse("update THV risico onderzoek loopt uit"),
+                         Actor.console())
+    with travel(changed + FRESH_POST + timedelta(seconds=5)):
+        assert announce(deps, result) is None
+        assert deliver_pending(deps) == []  # still leased
+    assert fake_slack.posts_of(result.delivery_key) == []
+    with travel(changed + LEASE + timedelta(seconds=5)):
+        assert [o.ok for o in deliver_pending(deps)] == [True]
+    assert fake_slack.calls_to("conversations.history")  # looked before it posted
     assert_each_posted_once(fake_slack, runtime.engine)
 
 

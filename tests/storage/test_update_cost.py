@@ -121,3 +121,49 @@ def test_moving_a_deadline_writes_in_one_transaction_without_reading_back(runtim
     _read, write = transactions_of(sent)  # resolve + rule, then the write: no third to read back
     assert write[0].startswith("SELECT activities.id") and "FROM activities" in write[0], write
     assert not any(s.startswith("SELECT") for s in write[1:]), write
+
+
+def test_the_announcement_is_posted_from_the_change_in_one_write(runtime: Any) -> None:
+    """The process that answered the change posts its announcement on the lease the change's
+    own transaction took: no lease of its own, no look-up, no read of what it just wrote; the
+    message is the one the outbox would rebuild from the database."""
+    from bot.domain.ports import Lookup, PostResult
+    from bot.services.delivery import announce, materialise
+
+    posted: list[tuple[str, Any, str | None]] = []
+
+    class Recording:
+        def post(self, channel: str, message: Any, thread_ts: str | None = None,
+                 key: str | None = None) -> PostResult:
+            posted.append((channel, message, key))
+            return PostResult(True, ts="1623747600.000100")
+
+        def find_posted(self, *args: Any, **kwargs: Any) -> Lookup:
+            raise AssertionError("a fresh post looks nothing up")
+
+    deps = replace(runtime.deps, clock=PinnedClock(JUNE_15), notifier=Recording())
+    answer = execute(deps, grammar.parse("update THV risico onderzoek loopt uit"),
+                     Actor(ADMIN, "coordinator", "C0NOWHERE1", source="slack"))
+    assert isinstance(answer, r.UpdateRecorded) and answer.delivery is not None, answer
+    assert answer.delivery.attempts == 1  # leased in the change's transaction
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(runtime.engine, "before_cursor_execute", record)
+    try:
+        outcome = announce(deps, answer)
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", record)
+    assert outcome is not None and outcome.ok
+    assert [(channel, key) for channel, _m, key in posted] == [
+        (answer.announce_channel, answer.delivery_key)]
+    body = [s for s in sent if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+    # only the outcome recorded: the ledger's row (its kind tells whether a digest moved)
+    assert [s.split()[0] for s in body] == ["SELECT", "UPDATE"], body
+    assert all("deliveries" in s for s in body), body
+    with runtime.deps.uow() as uow:
+        row = uow.repo.get_delivery(answer.delivery_key)
+        assert row is not None and (row.state, row.attempts) == ("sent", 1)
+        assert materialise(uow.repo, row) == posted[0][1]  # what the outbox would post
