@@ -148,6 +148,24 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             if recorded.delivery_key:
                 after_answer(context, partial(announce_update, deps, recorded))
 
+    def submitted(ack: Ack, body: dict[str, Any], client: Any, context: BoltContext,
+                  actor: Actor, lang: str, fields: dict[str, Any], work: Callable[[], Any],
+                  then: Callable[[tuple[UpdateRecorded, ...]], None]) -> Any:
+        """Run a submission's change within the budget: its result when it ended in time and
+        was not refused field by field, else None (the modal has been answered: a replay, a
+        change still at work, or the field errors)."""
+        outcome = in_time.run(claimed(context, deps, work))
+        if isinstance(outcome, Replayed):  # submitted before: acknowledged, nothing done
+            ack()
+            return None
+        if isinstance(outcome, Future):
+            later(ack, body, client, context, actor, lang, outcome, set(fields), then)
+            return None
+        if isinstance(outcome, FieldErrors):
+            ack(response_action="errors", errors=modals.field_errors(outcome, lang, set(fields)))
+            return None
+        return outcome
+
     def on_update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: Any, context: BoltContext) -> None:
         actor = actor_from_view(body)
@@ -166,16 +184,9 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
 
                 publish_home(deps, settings, client, actor.user_id)
 
-        outcome = in_time.run(claimed(context, deps, partial(changes.submit_update, deps, submission, actor)))
-        if isinstance(outcome, Replayed):  # submitted before: acknowledged, nothing done
-            ack()
-            return
-        if isinstance(outcome, Future):
-            later(ack, body, client, context, actor, lang, outcome, set(fields), then)
-            return
-        result = outcome
-        if isinstance(result, FieldErrors):
-            ack(response_action="errors", errors=modals.field_errors(result, lang, set(fields)))
+        result = submitted(ack, body, client, context, actor, lang, fields,
+                           partial(changes.submit_update, deps, submission, actor), then)
+        if result is None:
             return
         finish(ack, context, result, lang)
         if home:  # the Home tab shows the change at once
@@ -193,16 +204,9 @@ def register(app: App, deps: Deps, settings: Settings) -> None:
             theme=_text(fields.get("theme")), owners=_text(fields.get("owners")),
             due_text=_text(fields.get("due_text")), due_day=_day(fields.get("due_day")),
             milestones=_text(fields.get("milestones")))
-        outcome = in_time.run(claimed(context, deps, partial(changes.create_activity, deps, draft, actor)))
-        if isinstance(outcome, Replayed):  # submitted before: acknowledged, nothing done
-            ack()
-            return
-        if isinstance(outcome, Future):
-            later(ack, body, client, context, actor, lang, outcome, set(fields), announce)
-            return
-        result = outcome
-        if isinstance(result, FieldErrors):
-            ack(response_action="errors", errors=modals.field_errors(result, lang, set(fields)))
+        result = submitted(ack, body, client, context, actor, lang, fields,
+                           partial(changes.create_activity, deps, draft, actor), announce)
+        if result is None:
             return
         if not isinstance(result, UpdateRecorded):  # pragma: no cover - a refusal is a field error
             ack(response_action="errors", errors={"title": compose(result, lang).text})
