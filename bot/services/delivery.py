@@ -47,8 +47,9 @@ RETRY_LATER = timedelta(hours=1)
 # Slack's clock and ours differ a little: look for an earlier attempt from a bit before it.
 RECONCILE_MARGIN = timedelta(minutes=2)
 UNRECONCILED = "unreconciled"  # the look-up for an earlier attempt failed: retry later
-# An announcement leased in its change's transaction is posted by `announce` only this soon
-# after the change: well inside the lease, which must outlast the attempt (see LEASE).
+# An announcement leased in its change's transaction is posted by `announce` on that lease
+# only this soon after the change (well inside the lease, which must outlast the attempt);
+# later, the lease is renewed first.
 FRESH_POST = timedelta(seconds=10)
 
 
@@ -127,9 +128,9 @@ def announce(deps: Deps, recorded: UpdateRecorded) -> DeliveryOutcome | None:
     (`claim_announcement` with ``post_now``), so the post needs no lease of its own, no
     look-up and no read of what was just written: the message is the change's own result
     (what the outbox would rebuild from the database, `materialise`). Started more than
-    FRESH_POST after the change (a follow-up queued behind others), it leaves the row to the
-    outbox, which takes it up once the lease has run out and looks before it posts: a post
-    never starts late in its lease."""
+    FRESH_POST after the change (a follow-up queued behind slow posts), it first renews the
+    lease, if nobody took the row over meanwhile (then it posts nothing): a post never starts
+    late in its lease."""
     leased = recorded.delivery
     if leased is None or leased.attempts != 1 or leased.first_attempt_at is None:
         return deliver(deps, recorded.delivery_key) if recorded.delivery_key else None
@@ -137,9 +138,11 @@ def announce(deps: Deps, recorded: UpdateRecorded) -> DeliveryOutcome | None:
         return None
     now = deps.now()
     if now - leased.first_attempt_at > FRESH_POST:
-        log.info("announcement to %s left to the outbox: started %d s after its change",
-                 leased.channel, (now - leased.first_attempt_at).total_seconds())
-        return None
+        with deps.uow(write=True) as uow:
+            renewed = uow.repo.renew_claim(leased.id, now, LEASE)
+            uow.commit()
+        if not renewed:  # the outbox took it over (or it was sent): nothing to do here
+            return None
     message = Announcement(recorded.activity, recorded.update, recorded.group)
     return _record(deps, leased, _send(deps, leased, message, now))
 

@@ -62,6 +62,16 @@ class SqlDeliveries(SessionRepository):
         )
         return [self._delivery(r) for r in rows]
 
+    def renew_claim(self, delivery_id: int, now: datetime, lease: timedelta) -> bool:
+        """Renew the lease a row got when it was claimed (`claim_delivery` with a lease), if
+        nobody has taken it since: still pending at its first attempt (a sweep that took it
+        over counted a second). The caller commits, then posts."""
+        row = self.session.get(DeliveryRow, delivery_id, with_for_update=True)
+        if row is None or row.state != "pending" or row.attempts != 1:
+            return False
+        row.next_attempt_at, row.last_attempt_at = now + lease, now
+        return True
+
     def lock_delivery(self, delivery_id: int, now: datetime, lease: timedelta) -> Delivery | None:
         """Take a short lease on a pending row so that only one process posts it, and record
         the attempt (the caller commits before posting)."""

@@ -535,6 +535,13 @@ class FakeDeliveries(_OnStore):
                 if r.delivery.state in ("pending", "failed")
                 and (r.next_attempt_at is None or r.next_attempt_at <= now)][:limit]
 
+    def renew_claim(self, delivery_id: int, now: datetime, lease: timedelta) -> bool:
+        record = self._by_id(delivery_id)
+        if record is None or record.delivery.state != "pending" or record.delivery.attempts != 1:
+            return False
+        record.next_attempt_at, record.last_attempt_at = now + lease, now
+        return True
+
     def get_delivery(self, key: str) -> Delivery | None:
         record = self.store.deliveries.get(key)
         return record.delivery if record else None

@@ -100,26 +100,32 @@ def test_an_update_announcement_answered_too_late_is_posted_once(
     assert_each_posted_once(fake_slack, runtime.engine)
 
 
-def test_an_announcement_started_late_is_left_to_the_outbox(
+def test_an_announcement_started_late_renews_its_lease_or_leaves_the_row_to_the_outbox(
         runtime: Any, fake_slack: Any) -> None:
-    """The change leased its announcement to the answering process; a follow-up that starts
-    long after (queued behind others) does not post late in that lease: the outbox takes the
-    row once the lease ran out, looks, and posts it once."""
+    """The change leased its announcement to the answering process. A follow-up that starts
+    late (queued behind slow posts) renews that lease before it posts, so no sweep takes the
+    row while it posts; once a sweep has taken the row over, the follow-up posts nothing."""
     from bot.services.delivery import FRESH_POST, LEASE, announce, deliver_pending
 
     load_examples(runtime.deps, KENNEMERLAND)
     deps = late_answering(runtime.deps, fake_slack)
     changed = at(2021, 10, 15, 11, 0)
     with travel(changed):
-        result = execute(deps, grammar.parse("update THV risico onderzoek loopt uit"),
-                         Actor.console())
-    with travel(changed + FRESH_POST + timedelta(seconds=5)):
-        assert announce(deps, result) is None
-        assert deliver_pending(deps) == []  # still leased
-    assert fake_slack.posts_of(result.delivery_key) == []
-    with travel(changed + LEASE + timedelta(seconds=5)):
-        assert [o.ok for o in deliver_pending(deps)] == [True]
-    assert fake_slack.calls_to("conversations.history")  # looked before it posted
+        late = execute(deps, grammar.parse("update THV risico onderzoek loopt uit"),
+                       Actor.console())
+    with travel(changed + LEASE - timedelta(seconds=5)):  # late, the lease nearly over
+        assert [o.ok for o in [announce(deps, late)] if o] == [True]
+    with travel(changed + LEASE + timedelta(seconds=5)):  # the old lease's end: renewed
+        assert deliver_pending(deps) == []
+    assert len(fake_slack.posts_of(late.delivery_key)) == 1
+
+    with travel(changed + timedelta(minutes=5)):
+        taken = execute(deps, grammar.parse("update mda-advies risico wacht op de gemeente"),
+                        Actor.console())
+    with travel(changed + timedelta(minutes=5) + LEASE + timedelta(seconds=5)):
+        assert [o.ok for o in deliver_pending(deps)] == [True]  # the outbox took it over
+        assert announce(deps, taken) is None  # a follow-up this late posts nothing
+    assert FRESH_POST < LEASE
     assert_each_posted_once(fake_slack, runtime.engine)
 
 
