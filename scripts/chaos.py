@@ -304,14 +304,30 @@ def run(database: str, seconds: float, rate: float = 30.0, workdir: Path | None 
         began = time.monotonic()
         threads = load.run()
         plan = faults or default_faults(database)
-        done = play(plan, seconds, server, fake, pg, load, log)
+        # the recovery is watched from the moment the last fault ends, while the load goes on:
+        # until everything acknowledged by then was posted
+        recovery: list[float | None] = []
+        watcher: list[threading.Thread] = []
+
+        def watch(since: float) -> None:
+            recovery.append(wait_drained(load, fake, url, since, limit=max(180.0, seconds),
+                                         told_before=since))
+
+        def healed(since: float) -> None:
+            watcher.append(threading.Thread(target=watch, args=(since,), daemon=True))
+            watcher[0].start()
+
+        play(plan, seconds, server, fake, pg, load, log, on_last_healed=healed)
         load.stop.set()
         for thread in threads:
             thread.join(40)
         fake.heal()
-        last_fault = done
-        recovery = wait_drained(load, fake, url, last_fault, limit=max(180.0, seconds))
-        return tally(database, time.monotonic() - began, load, fake, url, recovery, plan)
+        for thread in watcher:
+            thread.join(max(180.0, seconds))
+        # and everything acknowledged after it, before the tally
+        wait_drained(load, fake, url, time.monotonic(), limit=180.0)
+        return tally(database, time.monotonic() - began, load, fake, url,
+                     recovery[0] if recovery else None, plan)
     finally:
         if server is not None:
             server.stop()
@@ -327,10 +343,11 @@ def default_faults(database: str) -> tuple[str, ...]:
 
 
 def play(plan: tuple[str, ...], seconds: float, server: Server, fake: FakeSlack,
-         pg: PostgresServer | None, load: Load, log: Callable[[str], None]) -> float:
+         pg: PostgresServer | None, load: Load, log: Callable[[str], None],
+         on_last_healed: Callable[[float], None] | None = None) -> float:
     """The faults, one after the other, spread evenly over the run (each takes a slot of the
     run's time and heals at the end of its slot; kills repeat within theirs). Returns the
-    moment (monotonic) the last fault ended."""
+    moment (monotonic) the last fault ended, also given to ``on_last_healed`` at once."""
     slot = seconds / (len(plan) + 1)
     end = time.monotonic() + seconds
     time.sleep(slot / 2)
@@ -367,19 +384,24 @@ def play(plan: tuple[str, ...], seconds: float, server: Server, fake: FakeSlack,
         fake.heal()
         load.fault = f"after {fault}"
         last = time.monotonic()
+        if on_last_healed is not None and fault == plan[-1]:
+            on_last_healed(last)
         time.sleep(max(0.0, min(slot * 0.4, end - time.monotonic())))
     time.sleep(max(0.0, end - time.monotonic()))
     return last
 
 
-def acknowledged_notes(load: Load, fake: FakeSlack) -> set[str]:
+def acknowledged_notes(load: Load, fake: FakeSlack,
+                       sent_before: float | None = None) -> set[str]:
     """Updates the user was told were saved: in the reply, or by response_url after
-    "Nog bezig"."""
+    "Nog bezig"; with ``sent_before``, only those sent before that moment (monotonic)."""
     told: set[str] = set()
     confirmed = {c.body.get("_path", "").rsplit("/", 1)[-1] for c in fake.calls_to("response_url")
                  if "Opgeslagen" in str(c.body.get("text"))}
-    for reply in load.replies:
+    for reply in list(load.replies):
         if reply.kind != "update" or reply.status != 200 or reply.note is None:
+            continue
+        if sent_before is not None and reply.at > sent_before:
             continue
         if "Opgeslagen" in reply.text or ("Nog bezig" in reply.text and reply.note in confirmed):
             told.add(reply.note)
@@ -423,12 +445,12 @@ def announcement_keys(url: str) -> dict[str, str]:
 
 
 def wait_drained(load: Load, fake: FakeSlack, url: str, since: float,
-                 limit: float) -> float | None:
-    """Seconds from ``since`` until every acknowledged update was posted; None if not within
-    ``limit`` seconds."""
+                 limit: float, told_before: float | None = None) -> float | None:
+    """Seconds from ``since`` until every acknowledged update (sent before ``told_before``,
+    when given) was posted; None if not within ``limit`` seconds."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        told = acknowledged_notes(load, fake)
+        told = acknowledged_notes(load, fake, told_before)
         try:
             posted = posted_counts(fake, announcement_keys(url))
         except Exception:  # noqa: BLE001 - the database may still be coming back
