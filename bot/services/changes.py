@@ -207,8 +207,7 @@ def _log_and_announce(deps: Deps, uow: UnitOfWork, activity: Activity,
     activity_id = ActivityId(activity.programme_key, activity.key)
     update_id = repo.append_update(activity_id, update, source=actor.source)
     channel = group.channel if group else None
-    claimed = claim_announcement(repo, activity_id, update, update_id, channel,
-                                 post_now=deps.notifier is not None)
+    claimed = claim_announcement(deps, repo, activity_id, update, update_id, channel)
     state = repo.activity_state(activity_id)
     uow.commit()
     saved = replace(activity, status=state[0], due=state[1]) if state else activity

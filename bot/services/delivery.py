@@ -57,22 +57,22 @@ def announcement_key(activity_id: ActivityId, at: datetime) -> str:
     return f"update:{activity_id}:{at.isoformat()}"
 
 
-def claim_announcement(repo: Repository, activity_id: ActivityId, update: StatusUpdate,
-                       update_id: int, channel: str | None,
-                       post_now: bool = False) -> Delivery | None:
+def claim_announcement(deps: Deps, repo: Repository, activity_id: ActivityId,
+                       update: StatusUpdate, update_id: int,
+                       channel: str | None) -> Delivery | None:
     """Queue the channel announcement of a logged update, in the caller's transaction.
 
     The ledger row carries the update's own id: however many updates follow before it is
-    posted (a long Slack outage, a busy activity), the retry finds exactly this one. With
-    ``post_now`` (the caller has a notifier and posts right after its commit: `announce`) the
-    row is leased to the caller in this same transaction, its first attempt on record."""
+    posted (a long Slack outage, a busy activity), the retry finds exactly this one. With a
+    notifier the caller posts it right after its commit (`announce`): the row is leased to the
+    caller in this same transaction, its first attempt on record."""
     if not channel:
         return None
     key = announcement_key(activity_id, update.at)
     return repo.claim_delivery(key, "update", channel, {
         "programme": activity_id.programme_key, "activity": activity_id.key,
         "at": update.at.isoformat(), "update": update_id}, update.at,
-        lease=LEASE if post_now else None)
+        lease=LEASE if deps.notifier is not None else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ def announce(deps: Deps, recorded: UpdateRecorded) -> DeliveryOutcome | None:
     """Post the announcement a change just committed, from the process that answered it.
 
     Its ledger row was leased to this process in the change's own transaction
-    (`claim_announcement` with ``post_now``), so the post needs no lease of its own, no
+    (`claim_announcement`), so the post needs no lease of its own, no
     look-up and no read of what was just written: the message is the change's own result
     (what the outbox would rebuild from the database, `materialise`). Started more than
     FRESH_POST after the change (a follow-up queued behind slow posts), it first renews the

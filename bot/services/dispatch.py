@@ -294,8 +294,7 @@ def record_update(deps: Deps, command: grammar.Update, actor: Actor) -> r.Result
             author_org=organisation)
         update_id = repo.append_update(activity_id, update, source=actor.source)
         channel = group.channel if group else None
-        claimed = claim_announcement(repo, activity_id, update, update_id, channel,
-                                     post_now=deps.notifier is not None)
+        claimed = claim_announcement(deps, repo, activity_id, update, update_id, channel)
         # as stored: a recurring activity may have moved on to its next occurrence
         saved = repo.activity_state(activity_id) or (command.status, due)
         uow.commit()
