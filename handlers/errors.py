@@ -42,7 +42,8 @@ def team_of(body: dict[str, Any]) -> str | None:
 
 def teams_in(body: dict[str, Any]) -> set[str]:
     """Every workspace (or org) a signed request names: the request's team, the user's team,
-    the view's, and the installations Slack delivered it for (`authorizations`)."""
+    the view's and the one its modal was opened for, and the installations Slack delivered it
+    for (`authorizations`)."""
     found: set[str] = set()
 
     def add(value: Any) -> None:
@@ -56,6 +57,11 @@ def teams_in(body: dict[str, Any]) -> set[str]:
         part = body.get(key)
         if isinstance(part, dict):
             add(part.get("id") if key in ("team", "enterprise") else part.get("team_id"))
+    view = body.get("view")
+    if isinstance(view, dict):
+        # a modal opened in a Slack Connect channel and submitted by a partner's member names
+        # the partner everywhere else; this names the installation it was opened for
+        add(view.get("app_installed_team_id"))
     for authorization in body.get("authorizations") or ():
         if isinstance(authorization, dict):
             add(authorization.get("team_id"))

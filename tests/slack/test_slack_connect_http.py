@@ -7,6 +7,8 @@ marks as shared (`is_ext_shared_channel`); the host's own team id may appear onl
 under the same rule as anyone (channel membership by `conversations.members`); a refused locale
 look-up for an external user falls back to the programme's language without slowing the
 answer; `channel_shared` / `channel_unshared` make the channel's members be asked anew.
+A modal the partner's member submits names the partner everywhere but
+`view.app_installed_team_id`; with OAuth installs that installation serves it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from storage.models import StatusUpdateRow
+from storage.models import ActivityRow, StatusUpdateRow
 from tests.slack.conftest import start_app
+from tests.slack.test_surfaces_http import opened_view, submission, update_values
+from tests.slack.test_workspaces_http import (  # noqa: F401 - fixtures
+    CHANNEL_A,
+    MEMBER_A,
+    TEAM_A,
+    TEAM_B,
+    TOKEN_A,
+    many,
+    two,
+)
 
 HOST, PARTNER = "T0001", "T0POLITIE"
 THV = "C0THV0001"  # Werkgroep Tijdelijk Huisverbod (examples/kennemerland-2021.yaml)
@@ -78,6 +90,51 @@ def test_a_partners_member_may_update_when_in_the_channel_and_not_otherwise(
     assert "Opgeslagen" in allowed.text and updates_by(host, AGENT) == 1
     history = partner_command(host, "geschiedenis THV")
     assert AGENT not in history.text  # a partner's id: their organisation instead
+
+
+def partner_submission(view: dict[str, Any], installed: str, values: Any) -> dict[str, Any]:
+    """A modal opened in a shared channel, submitted by a partner's member, as Slack sends it:
+    the partner's team everywhere (`team`, `user.team_id`, `view.team_id`) except
+    `view.app_installed_team_id`, the installation the modal was opened for."""
+    payload = submission(view, values, user=AGENT)
+    payload["team"] = {"id": PARTNER, "domain": "politie"}
+    payload["user"]["team_id"] = PARTNER
+    payload["view"].update(team_id=PARTNER, app_installed_team_id=installed)
+    return payload
+
+
+def partner_click(channel: str, team: str, value: str, action_id: str = "actie_done") -> Any:
+    """A button in a shared channel clicked by a partner's member: Slack delivers it for the
+    installation whose message it is (`team`), with the user's own team in `user.team_id`."""
+    return {"type": "block_actions", "api_app_id": "A0ACTIEBOT", "team": {"id": team},
+            "user": {"id": AGENT, "username": "agent", "team_id": PARTNER},
+            "container": {"type": "message", "message_ts": "1634886000.000100",
+                          "channel_id": channel, "is_ephemeral": False},
+            "channel": {"id": channel, "name": "gedeeld"},
+            "message": {"ts": "1634886000.000100", "text": "x"},
+            "response_url": "https://hooks.slack.invalid/partner",
+            "actions": [{"action_id": action_id, "block_id": "b1", "type": "button",
+                         "value": value, "action_ts": "1"}]}
+
+
+def test_a_partners_modal_and_button_in_a_shared_channel_are_ours(
+        host: Any, fake_slack: Any) -> None:
+    fake_slack.join(THV, AGENT)
+    assert partner_command(host, "update THV").status == 200  # no status: the modal opens
+    view = opened_view(fake_slack)
+    answer = host.client.action(partner_submission(view, HOST, update_values("at-risk", "wacht")))
+    assert answer.status == 200 and answer.json()["response_action"] == "update"
+    assert updates_by(host, AGENT) == 1
+    # the same submission, not opened for our installation, names only another workspace
+    stray = partner_submission(view, PARTNER, update_values("done", "klaar"))
+    stray["view"]["id"] = "V0OTHER"
+    assert host.client.action(stray).status == 401 and updates_by(host, AGENT) == 1
+
+    ref = json.loads(view["private_metadata"])["a"]  # "programme/key" of THV's activity
+    clicked = host.client.action(partner_click(THV, HOST, f"{ref}|activity",
+                                               action_id="actie_open_update"))
+    assert clicked.status == 200
+    assert opened_view(fake_slack, 2)["callback_id"] == "actie_update_modal"  # Bijwerken
 
 
 def test_a_refused_locale_lookup_for_an_external_user_answers_at_once_in_dutch(
@@ -191,3 +248,30 @@ def run(running: Any, *args: str) -> Any:
             except SystemExit as exit_:
                 code = int(exit_.code or 0)
     return Ran(code, out.getvalue(), err.getvalue())
+
+
+def test_many_workspaces_a_partners_modal_is_served_for_the_installation_it_was_opened_for(
+        two: Any, fake_slack: Any) -> None:  # noqa: F811 - the imported fixture
+    """With OAuth installs the partner's workspace need not have the app: its member's modal
+    submission is authorized with the installation named in `view.app_installed_team_id`, and
+    changes only that workspace's programme."""
+    fake_slack.join(CHANNEL_A, AGENT)
+    assert two.client.command("update a-oktober", user=MEMBER_A, team=TEAM_A,
+                              channel=CHANNEL_A).body == ""
+    view = opened_view(fake_slack)
+    forged = partner_submission(view, TEAM_B, update_values("done", "klaar"))
+    forged["view"]["id"] = "V0FORGED"
+    refused = two.client.action(forged)  # B's installation does not know A's activity
+    assert refused.status == 200 and refused.json()["response_action"] == "errors"
+    assert updates_by(two, AGENT) == 0
+    answer = two.client.action(partner_submission(view, TEAM_A, update_values("at-risk", "x")))
+    assert answer.status == 200 and answer.json()["response_action"] == "update"
+    with two.engine.connect() as connection:
+        [(key, status)] = connection.execute(
+            select(ActivityRow.key, ActivityRow.status)
+            .join(StatusUpdateRow, StatusUpdateRow.activity_id == ActivityRow.id)
+            .where(StatusUpdateRow.author == AGENT)).all()
+    assert (key, status) == ("a-oktober", "at-risk")
+    [announced] = [c for c in fake_slack.wait_for("chat.postMessage")
+                   if c.body.get("channel") == CHANNEL_A]
+    assert fake_slack.token_of(announced) == TOKEN_A
