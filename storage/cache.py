@@ -241,4 +241,8 @@ class LocaleCache:
 def locale_cache(session: Session) -> LocaleCache:
     """The remembered locales of this process's read cache (a new, empty one without)."""
     kept = _kept(session)
-    return kept.slot("locales", LocaleCache) if kept is not None else LocaleCache()
+    return kept_locales(kept) if kept is not None else LocaleCache()
+
+
+def kept_locales(kept: KeptSlots) -> LocaleCache:
+    return kept.slot("locales", LocaleCache)

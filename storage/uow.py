@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import tenancy
 from bot.domain.ports import Busy, KeptSlots
-from storage.cache import KEPT
+from storage.cache import KEPT, kept_locales
 from storage.db import WriteInReadTransaction, is_busy, make_sessionmaker
 from storage.repository import SqlRepository
 from storage.tenancy import add_workspace_criteria, scope_session
@@ -115,6 +115,9 @@ class SqlUnitOfWorkFactory:
 
     def data_version(self) -> Version | None:
         return self._peek.peek()
+
+    def remembered_locale(self, user_id: str) -> str | None:
+        return kept_locales(self.kept).get(user_id) if self.kept is not None else None
 
     def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
         with self._read() as session:

@@ -351,6 +351,11 @@ class UnitOfWorkFactory(Protocol):
         the history between them cannot be told (then everything counts as changed)."""
         ...
 
+    def remembered_locale(self, user_id: str) -> str | None:
+        """The user's locale as this process remembers it, without a unit of work (it is asked
+        on every request); None when not remembered: then read it in one."""
+        ...
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -300,6 +300,9 @@ class SharedUnitOfWork:
     def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
         return None
 
+    def remembered_locale(self, user_id: str) -> str | None:
+        return None  # read in the outer block's transaction
+
     def commit(self) -> None:
         raise AssertionError("a question tried to commit")
 

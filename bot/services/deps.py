@@ -61,6 +61,9 @@ class ReadingOnly:
     def changes_since(self, held: Version, now: Version) -> frozenset[str] | None:
         return self.inner.changes_since(held, now)
 
+    def remembered_locale(self, user_id: str) -> str | None:
+        return self.inner.remembered_locale(user_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:

@@ -30,8 +30,10 @@ def _code(locale: str | None) -> str | None:
 
 def language(deps: Deps, user_id: str, default: str, lookup: LocaleLookup | None = None) -> str:
     """The user's language; with ``lookup``, a user not seen before is looked up first."""
-    with deps.uow() as uow:
-        locale = uow.repo.get_user_locale(user_id)
+    locale = deps.uow.remembered_locale(user_id)  # most requests: no unit of work for it
+    if locale is None:
+        with deps.uow() as uow:
+            locale = uow.repo.get_user_locale(user_id)
     if locale is None and lookup is not None:
         locale = learn_locale(deps, lookup, user_id)
     return _code(locale) or default

@@ -822,5 +822,8 @@ class FakeUnitOfWorkFactory:
         (what the port's contract allows when the history cannot be told)."""
         return None
 
+    def remembered_locale(self, user_id: str) -> str | None:
+        return None  # the fakes read it from the store in a unit of work
+
     def __call__(self, *, write: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self, write)

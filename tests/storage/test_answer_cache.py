@@ -86,6 +86,9 @@ class Peeks:
     def changes_since(self, held: Any, now: Any) -> Any:
         return self.factory.changes_since(held, now)
 
+    def remembered_locale(self, user_id: str) -> Any:
+        return self.factory.remembered_locale(user_id)
+
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_a_repeated_question_runs_only_the_version_peek(loaded: Any, question: str) -> None:
