@@ -19,9 +19,10 @@ the listener can take a noticeable part of Slack's 3 s.
 The request's replay mark (handlers/replays.py) is a write too. For a change it is taken in
 the attempt, within the budget, instead of before the listener: on SQLite it waits for the
 same write lock, and taken before the budget it could keep the answer waiting for up to 2 s
-more (past Slack's 3 s), or end Busy with "er ging iets mis". ``claimed`` takes the mark once
-(an attempt tried again after Busy does not take it twice) and yields ``REPLAYED`` for a
-request seen before: acknowledged, nothing done.
+more (past Slack's 3 s), or end Busy with "er ging iets mis". ``claimed`` has it written in the
+same transaction as the change's first write (bot/domain/replay_marks.py), or on its own when
+the attempt wrote nothing; once (an attempt tried again after Busy does not take it twice),
+and yields ``REPLAYED`` for a request seen before: acknowledged, nothing done.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
+from bot.domain import replay_marks
 from bot.domain.ports import Busy
 from bot.services import replays
 from bot.services.deps import Deps
@@ -83,19 +85,31 @@ class Claim:
 
 
 def claimed(context: BoltContext, deps: Deps, work: Callable[[], T]) -> Callable[[], T | Replayed]:
-    """``work`` preceded by the request's replay mark, when the middleware left one: once per
-    request, in the same attempt (and budget) as the change."""
+    """``work`` with the request's replay mark, when the middleware left one: once per
+    request, in the same attempt (and budget) as the change, written in the change's own
+    first write transaction."""
     claim = context.get(CLAIM)
     if not isinstance(claim, Claim):
         return work
 
     def first_then_work() -> T | Replayed:
-        if not claim.marked:
+        if claim.marked:  # a retry after Busy is the same request, not a replay
+            return work()
+        mark = replay_marks.PendingMark(claim.key, deps.now(), replays.KEEP)
+        try:
+            with replay_marks.with_first_write(mark):  # written with the change (storage/uow.py)
+                outcome = work()
+        except replay_marks.SeenBefore:
+            log.warning("a replayed request was acknowledged and ignored")
+            return REPLAYED
+        finally:
+            claim.marked = mark.taken
+        if not mark.taken:  # it wrote nothing (a refusal, a modal): remembered on its own
             if not replays.first_time(deps, claim.key):
                 log.warning("a replayed request was acknowledged and ignored")
                 return REPLAYED
-            claim.marked = True  # a retry after Busy is the same request, not a replay
-        return work()
+            claim.marked = True
+        return outcome
 
     return first_then_work
 

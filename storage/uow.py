@@ -18,7 +18,7 @@ from typing import Self
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import tenancy
+from bot.domain import replay_marks, tenancy
 from bot.domain.ports import Busy, KeptSlots
 from storage.cache import KEPT, kept_locales
 from storage.db import WriteInReadTransaction, is_busy, make_sessionmaker
@@ -83,8 +83,13 @@ class SqlUnitOfWork:
         # Flush first: the version row is the last lock this transaction takes, so it never
         # holds it while waiting for another (no lock cycle with a concurrent writer).
         self._session.flush()
+        mark = replay_marks.pending()  # a change's replay mark, taken with its first write
+        if mark is not None and not self.repo.remember_request(mark.key, mark.at, mark.keep):
+            raise replay_marks.SeenBefore("a replayed request")  # rolled back by __exit__
         record_changes(self._session)
         self._session.commit()
+        if mark is not None:
+            mark.taken = True
 
     def rollback(self) -> None:
         assert self._session is not None

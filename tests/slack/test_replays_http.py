@@ -50,6 +50,42 @@ def test_a_replayed_update_is_stored_and_announced_once(app: Any, fake_slack: An
     assert len(fake_slack.posted()) == 1
 
 
+@pytest.mark.parametrize("first_contact", [False, True], ids=["known user", "first contact"])
+def test_the_same_update_sent_six_times_at_once_is_stored_and_announced_once(
+        app: Any, fake_slack: Any, first_contact: bool) -> None:
+    """The mark is written with the change itself: six copies racing each other make one
+    update, one announcement, and six 200s; the others are answered as replays. On a user's
+    first contact the mark goes with the first write, the remembered locale."""
+    import threading
+
+    if not first_contact:  # the locale is known: the change's own transaction takes the mark
+        assert app.client.command("wie THV", user=ADMIN).status == 200
+    before = count_updates(app)
+    body = app.client.command_body("update THV risico tegelijk verstuurd", user=ADMIN)
+    ts = int(time.time())
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=str(ts), body=body)
+    replies: list[Any] = []
+    start = threading.Barrier(6)
+
+    def send() -> None:
+        start.wait()
+        replies.append(app.client.post(body, FORM, timestamp=ts, signature=signature))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status for r in replies) == [200] * 6
+    assert sum("Opgeslagen" in r.body for r in replies) == 1, [r.body[:80] for r in replies]
+    fake_slack.wait_for("chat.postMessage")
+    time.sleep(0.5)
+    assert count_updates(app) == before + 1
+    assert len(fake_slack.posted()) == 1
+    with app.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(RequestReplayRow)).scalar() == 1
+
+
 def test_the_same_update_sent_again_as_a_new_request_is_a_new_update(app: Any,
                                                                       fake_slack: Any) -> None:
     """Only a replay is ignored: typing the same command twice means it twice."""

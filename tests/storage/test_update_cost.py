@@ -167,3 +167,31 @@ def test_the_announcement_is_posted_from_the_change_in_one_write(runtime: Any) -
         row = uow.repo.get_delivery(answer.delivery_key)
         assert row is not None and (row.state, row.attempts) == ("sent", 1)
         assert materialise(uow.repo, row) == posted[0][1]  # what the outbox would post
+
+
+def test_a_changes_replay_mark_is_written_in_the_changes_own_transaction(runtime: Any) -> None:
+    """A change answered within the budget takes its request's replay mark with its first
+    write (bot/domain/replay_marks.py): still two transactions, the mark in the write. The
+    same key again rolls that transaction back: nothing of the second change is written."""
+    from bot.domain import replay_marks
+    from bot.services.replays import KEEP
+    from storage.models import RequestReplayRow, StatusUpdateRow
+
+    mark = replay_marks.PendingMark("sig:test-mark", JUNE_15, KEEP)
+    with replay_marks.with_first_write(mark):
+        answer, sent = statements_of(runtime, "update mda-advies risico wacht op de gemeente")
+    assert isinstance(answer, r.UpdateRecorded) and mark.taken
+    _read, write = transactions_of(sent)  # still two transactions
+    assert any(s.startswith("INSERT INTO request_replays") for s in write), write
+    assert len(write) == 9, write  # the change's seven, the old marks' delete, the mark
+
+    def stored() -> tuple[int, int]:
+        with runtime.engine.connect() as connection:
+            return (len(connection.execute(select(StatusUpdateRow.id)).all()),
+                    len(connection.execute(select(RequestReplayRow.key)).all()))
+
+    before = stored()
+    again = replay_marks.PendingMark("sig:test-mark", JUNE_15, KEEP)
+    with replay_marks.with_first_write(again), pytest.raises(replay_marks.SeenBefore):
+        statements_of(runtime, "update mda-advies op-schema nog een keer")
+    assert not again.taken and stored() == before
