@@ -17,7 +17,8 @@ a change as nearly free), and the SQL statements per request (the follow-ups' in
 
 PROFILE_REQUESTS: requests per command (60). The first requests of each command are a
 warm-up and not counted, and so are five `te-laat` per working-day user, at random (nearly
-every user's first contact, which asks Slack for a locale, is made there). Not a test: the figures depend on the machine.
+every user's first contact, which asks Slack for a locale, is made there). Not a test: the
+figures depend on the machine.
 """
 
 from __future__ import annotations
