@@ -99,16 +99,18 @@ def claimed(context: BoltContext, deps: Deps, work: Callable[[], T]) -> Callable
         try:
             with replay_marks.with_first_write(mark):  # written with the change (storage/uow.py)
                 outcome = work()
+            seen_before = False
         except replay_marks.SeenBefore:
-            log.warning("a replayed request was acknowledged and ignored")
-            return REPLAYED
+            seen_before = True
         finally:
             claim.marked = mark.taken
-        if not mark.taken:  # it wrote nothing (a refusal, a modal): remembered on its own
-            if not replays.first_time(deps, claim.key):
-                log.warning("a replayed request was acknowledged and ignored")
-                return REPLAYED
-            claim.marked = True
+        if not seen_before and not mark.taken:
+            # it wrote nothing (a refusal, a modal): remembered on its own
+            seen_before = not replays.first_time(deps, claim.key)
+            claim.marked = not seen_before
+        if seen_before:
+            log.warning("a replayed request was acknowledged and ignored")
+            return REPLAYED
         return outcome
 
     return first_then_work

@@ -344,14 +344,13 @@ def default_faults(database: str) -> tuple[str, ...]:
 
 def play(plan: tuple[str, ...], seconds: float, server: Server, fake: FakeSlack,
          pg: PostgresServer | None, load: Load, log: Callable[[str], None],
-         on_last_healed: Callable[[float], None] | None = None) -> float:
+         on_last_healed: Callable[[float], None] | None = None) -> None:
     """The faults, one after the other, spread evenly over the run (each takes a slot of the
-    run's time and heals at the end of its slot; kills repeat within theirs). Returns the
-    moment (monotonic) the last fault ended, also given to ``on_last_healed`` at once."""
+    run's time and heals at the end of its slot; kills repeat within theirs). The moment
+    (monotonic) the last fault ended is given to ``on_last_healed`` at once."""
     slot = seconds / (len(plan) + 1)
     end = time.monotonic() + seconds
     time.sleep(slot / 2)
-    last = time.monotonic()
     for fault in plan:
         stop = time.monotonic() + slot * 0.6
         log(f"  fault: {fault}")
@@ -388,7 +387,6 @@ def play(plan: tuple[str, ...], seconds: float, server: Server, fake: FakeSlack,
             on_last_healed(last)
         time.sleep(max(0.0, min(slot * 0.4, end - time.monotonic())))
     time.sleep(max(0.0, end - time.monotonic()))
-    return last
 
 
 def acknowledged_notes(load: Load, fake: FakeSlack,
