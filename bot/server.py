@@ -132,14 +132,15 @@ class HeapTrimmer:
 
     glibc returns freed memory to the system only from the top of its heap. A worker's answers
     kept, SQLite's page caches and the request buffers are allocated and freed in every size
-    all day, so the pages in the middle of the heap that fall free stay counted in the RSS, and
-    the RSS crept up long after everything kept had reached its bound. Measured in process
-    under the working day's load at 10,000 activities (8 threads, two arenas, the answer cache
-    full at 16 MB, Python's own allocations flat): without trimming the RSS climbed from 147 to
-    151 MB over two minutes; a trim every 30 s gave back ~10 MB each time, and the RSS after it
-    stayed at 137-141 MB. Under `make soak` a trim once a minute still left a saw of ~5-10 MB
-    between trims in each worker; every 10 s keeps it to a few MB. A trim walks the free
-    chunks with each arena locked (1-2 ms for a heap this size): 0.02 % of a core."""
+    all day, so pages in the middle of the heap that fall free stay counted in the RSS.
+    Measured in process under the working day's load at 10,000 activities (8 threads, two
+    arenas, the answer cache full at 16 MB, Python's own allocations flat): a trim every 30 s
+    gave back ~10 MB each time, and the RSS between trims climbed 147 -> 151 MB over two
+    minutes while the RSS after them stayed at 137-141 MB. Under `make soak` (two workers,
+    ~140 requests/s each) a trim once a minute left a saw of 3-4 MB in each worker; every 10 s,
+    samples 10 s apart differ by about 2 MB. A trim walks the free chunks with each arena
+    locked (1-2 ms for a heap this size): 0.02 % of a core. It cannot give back what is still
+    in use, nor Python's own small-object arenas (freed only when entirely empty)."""
 
     def __init__(self, every: float = TRIM_EVERY, trim: Callable[[], bool] = trim_heap) -> None:
         self.every = every
