@@ -203,9 +203,6 @@ class UpdateLog(Protocol):
     """The update log: status changes, deadline moves, activities added."""
 
     def last_update(self, activity_id: ActivityId) -> StatusUpdate | None: ...
-    def list_last_updates(
-        self, activity_ids: list[ActivityId],
-    ) -> dict[ActivityId, StatusUpdate]: ...
     def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]: ...
     def list_updates_since(
         self, since: datetime, programme_key: str | None = None, group_key: str | None = None,

@@ -120,10 +120,7 @@ def status(deps: Deps, query: str | None, actor: Actor) -> r.Result:
         open_total = sum(n for s, n in counts.items() if not s.is_closed)
         shown = repo.list_activities(programme_key=programme_key, group_key=group_key,
                                      open_only=open_total > 0, limit=STATUS_LINES)
-        latest = repo.list_last_updates([ActivityId(a.programme_key, a.key) for a in shown])
-        lines = tuple(r.StatusLine(a, latest.get(ActivityId(a.programme_key, a.key)))
-                      for a in shown)
-        return r.GroupStatusAnswer(group, counts, lines, open_total or sum(counts.values()))
+        return r.GroupStatusAnswer(group, counts, tuple(shown), open_total or sum(counts.values()))
 
 
 def history(deps: Deps, query: str, limit: int = 20) -> r.Result:

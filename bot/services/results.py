@@ -79,16 +79,10 @@ class StatusAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusLine:
-    activity: Activity
-    last_update: StatusUpdate | None
-
-
-@dataclass(frozen=True, slots=True)
 class GroupStatusAnswer:
     group: WorkingGroup | None  # None: the whole programme(s)
     counts: dict[Status, int]
-    lines: tuple[StatusLine, ...]
+    lines: tuple[Activity, ...]  # the first open ones, in programme order
     total: int
 
 

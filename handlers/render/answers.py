@@ -226,13 +226,12 @@ def status_answer(result: r.StatusAnswer, lang: Lang, tz: str) -> Reply:
 def group_status_answer(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
     scope = group_name(result.group) if result.group else t(lang, "Alle activiteiten", "All activities")
     head = f"*{scope}* — {counts_line(result.counts, lang)}"
-    several = len({line.activity.programme_key for line in result.lines}) > 1
+    several = len({a.programme_key for a in result.lines}) > 1
     lines = [
-        f"• {status_label(line.activity.status, lang)} {escape(line.activity.title)} "
-        f"(`{escape(line.activity.key)}`)"
-        + (f" · {format_due(line.activity.due, lang)}" if line.activity.due else "")
-        + (programme_tag(line.activity) if several else "")
-        for line in result.lines
+        f"• {status_label(a.status, lang)} {escape(a.title)} (`{escape(a.key)}`)"
+        + (f" · {format_due(a.due, lang)}" if a.due else "")
+        + (programme_tag(a) if several else "")
+        for a in result.lines
     ]
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang, result.total))))
 

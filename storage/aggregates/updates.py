@@ -21,23 +21,6 @@ HELD = "actiebot_held_activities"  # session.info: the activity rows a change ho
 class SqlUpdateLog(SessionRepository):
     """ports.UpdateLog on SQL."""
 
-    def list_last_updates(self, activity_ids: list[ActivityId]) -> dict[ActivityId, StatusUpdate]:
-        """The latest update of each activity, in one query (ix_status_updates_activity_at)."""
-        found: dict[ActivityId, StatusUpdate] = {}
-        if not activity_ids:
-            return found
-        wanted = set(activity_ids)
-        programme_keys = sorted({a.programme_key for a in wanted})
-        keys = sorted({a.key for a in wanted})
-        for start in range(0, len(keys), 500):
-            rows = self._rows(_LAST_UPDATES, {
-                "programme_keys": programme_keys, "keys": keys[start:start + 500]})
-            for row in rows:
-                activity_id = ActivityId(row.programme_key, row.activity_key)
-                if activity_id in wanted:
-                    found[activity_id] = update_of(row)
-        return found
-
     def last_update(self, activity_id: ActivityId) -> StatusUpdate | None:
         updates = self.list_updates(activity_id, limit=1)
         return updates[0] if updates else None
@@ -168,23 +151,6 @@ class SqlUpdateLog(SessionRepository):
         activities = self._activities_by_id(sorted({r.activity_id for r in rows}))
         return [(activities[r.activity_id], update_of(r)) for r in rows
                 if r.activity_id in activities]
-
-
-# The latest update of activities given by programme and activity keys: from the programmes
-# to their activities by (programme_id, key) (the key alone has no index of its own: a scan of
-# every activity), then each one's latest by ix_status_updates_activity_at.
-_LAST_UPDATES = (
-    select(*StatusUpdateRow.__table__.c, ProgrammeRow.key.label("programme_key"),
-           ActivityRow.key.label("activity_key"))
-    .select_from(ProgrammeRow)
-    .join(ActivityRow, ActivityRow.programme_id == ProgrammeRow.id)
-    .join(StatusUpdateRow, StatusUpdateRow.id == (
-        select(StatusUpdateRow.id)
-        .where(StatusUpdateRow.activity_id == ActivityRow.id)
-        .order_by(StatusUpdateRow.at.desc(), StatusUpdateRow.id.desc())
-        .limit(1).correlate(ActivityRow).scalar_subquery()))
-    .where(ProgrammeRow.key.in_(bindparam("programme_keys", expanding=True)),
-           ActivityRow.key.in_(bindparam("keys", expanding=True))))
 
 
 def _log_of() -> Any:

@@ -365,12 +365,6 @@ class FakeUpdateLog(_OnStore):
         updates = self.list_updates(activity_id, limit=1)
         return updates[0] if updates else None
 
-    def list_last_updates(
-        self, activity_ids: list[ActivityId],
-    ) -> dict[ActivityId, StatusUpdate]:
-        wanted = set(activity_ids)
-        return {i: u for i, u in self._log() if i in wanted}
-
     def list_updates(self, activity_id: ActivityId, limit: int = 50) -> list[StatusUpdate]:
         return [u for _, u in reversed(self._log(activity_id))][:limit]
 

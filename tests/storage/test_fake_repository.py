@@ -130,7 +130,7 @@ def _reads(repo: Any) -> dict[str, Any]:
         "overdue mid 2021": repo.find_open_due_items(None, date(2021, 6, 15)),
         "stale": repo.list_stale_activities(datetime(2021, 6, 1, tzinfo=UTC), limit=5),
         "log": [repo.list_updates(i) for i in ids],
-        "last": repo.list_last_updates(ids),
+        "last": [repo.last_update(i) for i in ids],
         "latest": repo.list_latest_updates(5),
         "since": repo.list_updates_since(datetime(2021, 1, 1, tzinfo=UTC)),
         "status log": repo.list_status_changes("kennemerland-2021"),
