@@ -182,6 +182,18 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivityLine:
+    """An activity as a list shows it (`lijst`, `status` of a group): without its owners,
+    milestones or extra fields, which such a list never shows and which cost most of the read."""
+
+    programme_key: str
+    key: str
+    title: str
+    status: Status
+    due: DueDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """A figure the programme follows ("Meldingen bij Veilig Thuis"), optionally per breakdown
     (municipality); its values live in IndicatorValue."""

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from bot.domain.model import (
     Activity,
+    ActivityLine,
     DueDate,
     Goal,
     Indicator,
@@ -183,6 +184,12 @@ class ActivityRepository(Protocol):
         self, programme_key: str | None = None, group_key: str | None = None,
         open_only: bool = False, limit: int | None = None,
     ) -> list[Activity]: ...
+    def list_activity_lines(
+        self, programme_key: str | None = None, group_key: str | None = None,
+        open_only: bool = False, limit: int | None = None,
+    ) -> list[ActivityLine]:
+        """The same activities as `list_activities`, as a list shows them."""
+        ...
     def count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,
     ) -> dict[Status, int]: ...

@@ -47,10 +47,12 @@ reports next to the answers.
 - Before a kept answer is given, the version is peeked (one statement, no transaction). The
   same version and token: everything kept is current. A later version: the scopes listed
   since the version held are read once, and exactly the answers depending on one of them
-  are dropped (`*` drops all). A version that went backwards, the same number with another
-  token (a restore, a downgrade and upgrade, a failover to a replica behind), or a gap in the
-  list (pruned): no history can be told, everything is dropped. So no answer from before a
-  restore is ever given again, whatever number the counter climbs back to.
+  are dropped (`*` drops all). An earlier version whose listed history leads to the one held
+  is a peek that was overtaken (its thread was slow): it changes nothing. A version that went
+  backwards otherwise, the same number with another token (a restore, a downgrade and
+  upgrade, a failover to a replica behind), or a gap in the list (pruned): no history can be
+  told, everything is dropped. So no answer from before a restore is ever given again,
+  whatever number the counter climbs back to.
 - An answer is kept only when computed in a transaction whose snapshot is the version held
   (the version is its first statement): never one computed on an older or newer snapshot.
 
@@ -177,6 +179,8 @@ class ReadCache:
                 return
             if held is not None and now[0] < held[0] and now in self._seen:
                 return  # a peek that raced a newer one: nothing to learn from it
+        if held is not None and now[0] < held[0] and changes(now, held) is not None:
+            return  # an older peek of the same history (its thread was slow): still behind
         changed = changes(held, now) if held is not None and now[0] > held[0] else None
         with self._lock:
             if self._held != held:

@@ -118,8 +118,8 @@ def status(deps: Deps, query: str | None, actor: Actor) -> r.Result:
         # counts by an aggregate, the first lines by a LIMIT: never every activity
         counts = repo.count_by_status(programme_key, group_key)
         open_total = sum(n for s, n in counts.items() if not s.is_closed)
-        shown = repo.list_activities(programme_key=programme_key, group_key=group_key,
-                                     open_only=open_total > 0, limit=STATUS_LINES)
+        shown = repo.list_activity_lines(programme_key=programme_key, group_key=group_key,
+                                         open_only=open_total > 0, limit=STATUS_LINES)
         return r.GroupStatusAnswer(group, counts, tuple(shown), open_total or sum(counts.values()))
 
 
@@ -226,8 +226,8 @@ def list_activities(deps: Deps, query: str | None, actor: Actor) -> r.Result:
             group_or_none = repo.get_group(programme_key, found.key)
             assert group_or_none is not None
             group = group_or_none
-        activities = repo.list_activities(programme_key=programme_key, group_key=group.key,
-                                          limit=LIST_LINES)
+        activities = repo.list_activity_lines(programme_key=programme_key, group_key=group.key,
+                                              limit=LIST_LINES)
         total = sum(repo.count_by_status(programme_key, group.key).values())
     return r.ActivityListAnswer(group, tuple(activities), total)
 

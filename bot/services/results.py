@@ -10,7 +10,15 @@ from datetime import date, datetime
 
 from bot.domain.digest import Digest
 from bot.domain.grammar import Usage
-from bot.domain.model import Activity, DueDate, Programme, Status, StatusUpdate, WorkingGroup
+from bot.domain.model import (
+    Activity,
+    ActivityLine,
+    DueDate,
+    Programme,
+    Status,
+    StatusUpdate,
+    WorkingGroup,
+)
 from bot.domain.ports import ActivityEntry, Delivery, DueItem
 from bot.domain.privacy import PiiKind
 from bot.domain.recurrence import Occurrence
@@ -82,7 +90,7 @@ class StatusAnswer:
 class GroupStatusAnswer:
     group: WorkingGroup | None  # None: the whole programme(s)
     counts: dict[Status, int]
-    lines: tuple[Activity, ...]  # the first open ones, in programme order
+    lines: tuple[ActivityLine, ...]  # the first open ones, in programme order
     total: int
 
 
@@ -171,7 +179,7 @@ class GroupsAnswer:
 @dataclass(frozen=True, slots=True)
 class ActivityListAnswer:
     group: WorkingGroup
-    activities: tuple[Activity, ...]
+    activities: tuple[ActivityLine, ...]  # the first ones, in programme order
     total: int | None = None  # all of the group's activities (None: as many as listed)
 
 

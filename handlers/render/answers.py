@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.grammar import Problem
-from bot.domain.model import Activity, Precision
+from bot.domain.model import Activity, ActivityLine, Precision
 from bot.domain.privacy import mask
 from bot.domain.recurrence import RECURS_KEY, Occurrence, current_index
 from bot.services import results as r
@@ -276,7 +276,7 @@ def history_answer(result: r.HistoryAnswer, lang: Lang, tz: str) -> Reply:
     return Reply(head.replace("*", ""), tuple(sections))
 
 
-def programme_tag(activity: Activity) -> str:
+def programme_tag(activity: Activity | ActivityLine) -> str:
     """Which programme an activity is in, for an answer that holds more than one."""
     return f" [{escape(activity.programme_key)}]"
 

@@ -26,6 +26,7 @@ from typing import Any, Self
 
 from bot.domain.model import (
     Activity,
+    ActivityLine,
     DueDate,
     Goal,
     Indicator,
@@ -295,6 +296,13 @@ class FakeActivities(_OnStore):
         found = [self._bare(a) for _, a in self._activities()
                  if self._in_scope(a, programme_key, group_key) and (a.is_open or not open_only)]
         return found if limit is None else found[:limit]
+
+    def list_activity_lines(
+        self, programme_key: str | None = None, group_key: str | None = None,
+        open_only: bool = False, limit: int | None = None,
+    ) -> list[ActivityLine]:
+        return [ActivityLine(a.programme_key, a.key, a.title, a.status, a.due)
+                for a in self.list_activities(programme_key, group_key, open_only, limit)]
 
     def count_by_status(
         self, programme_key: str | None = None, group_key: str | None = None,

@@ -123,6 +123,10 @@ def _reads(repo: Any) -> dict[str, Any]:
         "activities": repo.list_activities(),
         "activity": [repo.get_activity(i) for i in ids],
         "open first 3": repo.list_activities(open_only=True, limit=3),
+        "lines": repo.list_activity_lines(),
+        "open lines first 3": repo.list_activity_lines(open_only=True, limit=3),
+        "lines of a group": [repo.list_activity_lines(p, g.key, limit=2)
+                             for p, g in repo.list_groups()],
         "of a group": [repo.list_activities(p, g.key) for p, g in repo.list_groups()],
         "counts": repo.count_by_status(),
         "counts of a group": [repo.count_by_status(p, g.key) for p, g in repo.list_groups()],

@@ -23,6 +23,8 @@ class Log:
 
     def __call__(self, held: tuple[int, str], now: tuple[int, str]) -> frozenset[str] | None:
         self.asked += 1
+        if held[1] != f"t{held[0]}" or now[1] != f"t{now[0]}":
+            return None  # a version of another history (version n's token here is "tn")
         if any(v not in self.by_version for v in range(held[0] + 1, now[0] + 1)):
             return None
         return frozenset().union(*(self.by_version[v] for v in range(held[0] + 1, now[0] + 1)))
@@ -63,6 +65,19 @@ def test_a_version_gone_backwards_or_another_history_never_gives_an_old_answer()
     kept(cache, (2, "restored"), about_a={A})
     cache.sync((3, "another"), Log())  # the counter climbs back to 3: no history to tell
     assert cache.get((3, "another"), "about_a") is None and len(cache) == 0
+
+
+def test_an_overtaken_peek_of_the_same_history_changes_nothing() -> None:
+    cache = ReadCache(10_000)
+    kept(cache, V3, about_a={A})
+    for _ in range(100):  # more than the versions remembered without asking
+        cache.sync((3 + _ + 1, f"t{3 + _ + 1}"), Log(**{f"v{v}": set() for v in range(1, 200)}))
+    held = (103, "t103")
+    assert cache.held == held and cache.get(held, "about_a") == "answer about_a"
+    log = Log(**{f"v{v}": set() for v in range(1, 200)})
+    cache.sync(V2, log)  # a thread that peeked long ago and was slow
+    assert log.asked == 1 and cache.held == held
+    assert cache.get(held, "about_a") == "answer about_a"
 
 
 def test_the_same_number_with_another_token_drops_everything() -> None:
