@@ -26,7 +26,7 @@ amounts, counts, dates, reference numbers, table rows -- are as unwelcome as mis
   (``06``, ``0xx`` or ``0xxx``), later groups have at least two digits; a run that starts like a
   date (``06-04-2021 12``) or continues an IBAN written in fours (``NL91 ABNA 0417 1643 01``,
   a mistyped IBAN) is not a number. When a longer run of numbers follows after a space, the
-  number is its first ten digits (``bel 06 12345678 2x``).
+  number is its first ten digits (``bel 06 12345678 2x``, ``+31 6 12345678 /0``).
   Service numbers ``0800``/``0900``/``0906``/``0909`` count with seven subscriber digits
   (``0800 123 4567``); the four-digit form is *not* flagged: those are public helplines the
   programme itself names (Veilig Thuis ``0800-2000``, Kindertelefoon ``0800-0432``) and look like
@@ -308,6 +308,7 @@ _PHONE = re.compile(
 )
 
 _DIGIT_RUN = re.compile(r"[0-9]+")
+_SPACE_IN = re.compile(r"\s")  # a break with a space in it ("12 /34") may end a number
 _SERVICE_PREFIXES = ("800", "900", "906", "909")  # after the leading 0 / the +31
 
 
@@ -349,8 +350,8 @@ def _accepted_phone_end(text: str, m: re.Match[str]) -> int | None:
     offset = len(prefix)
     for k in range(offset + 1, len(groups) + 1):
         last_end = spans[k - offset - 1][1]
-        if k < len(groups) and not text[last_end : spans[k - offset][0]].isspace():
-            continue  # the break after group k is a dash or dot: the run goes on
+        if k < len(groups) and not _SPACE_IN.search(text[last_end : spans[k - offset][0]]):
+            continue  # the break after group k is a bare dash or dot: the run goes on
         if re.match(r"[-./\u2013][0-9]", text[last_end : last_end + 2]):
             return None  # the run was cut by the repetition limit
         valid = _valid_international(groups[:k]) if international else _valid_national(groups[:k])

@@ -61,6 +61,8 @@ POSITIVE = [
     ("06.12.34.56.78", PiiKind.PHONE, "06.12.34.56.78"),
     ("06\u201312345678", PiiKind.PHONE, "06\u201312345678"),
     ("bel 06 12345678 2x per week", PiiKind.PHONE, "06 12345678"),
+    ("bel +31 6 12345678 /0", PiiKind.PHONE, "+31 6 12345678"),  # a spaced slash ends it
+    ("06 1234 5678 / 12 keer", PiiKind.PHONE, "06 1234 5678"),
     # phone: landlines and service numbers
     ("020-1234567", PiiKind.PHONE, "020-1234567"),
     ("TELEFOON (035) 629 2471", PiiKind.PHONE, "(035) 629 2471"),
