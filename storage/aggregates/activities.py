@@ -123,8 +123,9 @@ class SqlActivities(SessionRepository):
         self, programme_key: str | None = None, group_key: str | None = None,
         open_only: bool = False, limit: int | None = None,
     ) -> list[ActivityLine]:
-        """As `list_activities`, five columns each: a list's 50 lines read as full activities
-        (owners and milestones by a union, the JSON extra decoded) cost about twice as much."""
+        """As `list_activities`, five columns each: what a list shows. Read as full activities
+        (owners and milestones by a union, the JSON extra decoded), a computed `lijst` of 50
+        lines cost 6.1 ms of CPU instead of 5.2 (`scripts/bench_profile.py`, 10,000)."""
         ids = self._listed_ids(programme_key, group_key, open_only, limit)
         found: dict[int, ActivityLine] = {}
         for start in range(0, len(ids), 500):
