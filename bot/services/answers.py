@@ -79,9 +79,6 @@ from bot.domain.ports import Repository, UnitOfWork, Version
 
 T = TypeVar("T")
 
-DEFAULT_MB = 16  # as bot/config.py DEFAULT_CACHE_MB
-
-
 # What keeping one answer costs besides its packed bytes, measured with tracemalloc on the
 # working day's answers (tests/storage/test_read_cache_bytes.py checks the sum against it):
 # the key (the parsed command, the channel's group, the day, the rendering), the _Kept and
@@ -119,7 +116,8 @@ class ReadCache:
     """Thread-safe; one per process (bot/app.py), passed in through `Deps` and the
     unit-of-work factory."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MB * 1024 * 1024, answers: bool = True) -> None:
+    def __init__(self, max_bytes: int, answers: bool = True) -> None:
+        """``max_bytes``: ACTIEBOT_CACHE_MB (bot/config.py), for the kept answers."""
         if max_bytes < 1:
             raise ValueError("a read cache holds at least one byte")
         self.max_bytes = max_bytes

@@ -156,7 +156,7 @@ def test_off_keeps_no_answer() -> None:
 
 
 @pytest.mark.parametrize(("value", "megabytes"), [
-    (None, DEFAULT_CACHE_MB), ("16", 16), ("2.5", 2.5), ("1024", 1024)])
+    (None, DEFAULT_CACHE_MB), ("8", 8), ("16", 16), ("2.5", 2.5), ("1024", 1024)])
 def test_the_byte_limit_setting(value: str | None, megabytes: float) -> None:
     env = {} if value is None else {"ACTIEBOT_CACHE_MB": value}
     assert Settings.from_env(env).cache_bytes == int(megabytes * 1024 * 1024)
