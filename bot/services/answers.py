@@ -15,9 +15,10 @@ unit-of-work factory; they follow the same rule.
 **The bound.** Bytes, not entries: ``ACTIEBOT_CACHE_MB`` (bot/config.py) for the kept answers,
 as they sit in memory: each answer is kept packed (pickled, then zlib-compressed: a rendered
 payload of ~1.8 KB in dicts and strings packs into ~0.2-0.5 KB, one object instead of dozens)
-and counted as its packed bytes plus what keeping it costs besides (its key, its scopes, its
-places in the indexes: `ENTRY_BYTES`, `SCOPE_BYTES`). A given answer is unpacked afresh, so
-nobody shares it. Counting the payload's Python objects instead undercounted the real footprint
+and counted as its packed bytes plus what keeping it costs besides (its key, kept as a
+16-byte digest, its scopes and its place in the LRU order: `ENTRY_BYTES`, `SCOPE_BYTES`,
+~350 bytes for an answer about one activity, a third of what a key of Python objects and a
+set of keys per scope cost). A given answer is unpacked afresh, so nobody shares it. Counting the payload's Python objects instead undercounted the real footprint
 about twofold, and a process's RSS grew long after the bound was "reached". The least recently
 used go first. An answer bigger than a quarter of the limit is given, not kept. The slots are
 not evicted (a question cannot be answered without the resolution index: it grows with the
@@ -46,8 +47,10 @@ reports next to the answers.
   (every programme); `overzicht` also `digests`; anything else → `*`.
 - Before a kept answer is given, the version is peeked (one statement, no transaction). The
   same version and token: everything kept is current. A later version: the scopes listed
-  since the version held are read once, and exactly the answers depending on one of them
-  are dropped (`*` drops all). An earlier version whose listed history leads to the one held
+  since the version held are read once and marked changed at that version; exactly the
+  answers depending on one of them, kept at an earlier version, are stale: never given
+  again, dropped when next asked for, and all at once when more than `MARKS` scopes are
+  marked (`*` drops all at once). An earlier version whose listed history leads to the one held
   is a peek that was overtaken (its thread was slow): it changes nothing. A version that went
   backwards otherwise, the same number with another token (a restore, a downgrade and
   upgrade, a failover to a replica behind), or a gap in the list (pruned): no history can be
@@ -63,6 +66,7 @@ restart). Correctness never depends on this cache beyond that: it only saves wor
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sys
 import threading
@@ -81,35 +85,40 @@ T = TypeVar("T")
 
 # What keeping one answer costs besides its packed bytes, measured with tracemalloc on the
 # working day's answers (tests/storage/test_read_cache_bytes.py checks the sum against it):
-# the key (the parsed command, the channel's group, the day, the rendering), the _Kept and
-# its place in the OrderedDict; and per scope, its place in `_by_scope` and in `depends`.
-ENTRY_BYTES = 600
-SCOPE_BYTES = 90
+# its key's digest, the _Kept and its place in the OrderedDict; per scope, its place in
+# `depends` (the names themselves are interned, shared by every answer naming them).
+ENTRY_BYTES = 250
+SCOPE_BYTES = 20
+# How many scopes may be marked changed before the kept answers are swept (see `_mark`).
+MARKS = 1024
 
 
-@dataclass(frozen=True, slots=True)
-class _Packed:
-    """An answer as kept: pickled and compressed. Only what this process packed itself is
-    ever unpacked: nothing from outside reaches it."""
-
-    blob: bytes
-
-    @classmethod
-    def of(cls, value: Any) -> _Packed:
-        return cls(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
-
-    def value(self) -> Any:
-        return pickle.loads(zlib.decompress(self.blob))  # packed by this process only
+def digest(key: Hashable) -> bytes:
+    """A kept answer's key as one small object of fixed size: its value's repr, hashed. The
+    keys are made of frozen dataclasses, strings, numbers, dates, time zones and tuples,
+    whose repr names their value: two keys with the same repr are the same key
+    (tests/unit/test_answer_cache.py checks every command type), and an equal key with
+    another repr could only miss. Keeping the key's objects instead (the parsed command, its
+    strings, the tuples around them) cost several small objects per kept answer."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
 
 
 @dataclass(slots=True)
 class _Kept:
-    value: Any
+    value: Any  # packed (bytes: pickled, then compressed) or, when ``packed`` is False, as is
     size: int
-    depends: tuple[str, ...]  # a tuple of interned names: a fraction of a frozenset's bytes
+    depends: tuple[str, ...]  # interned names: shared by every answer naming the scope
+    stamp: int  # the data version it is known current at
+    packed: bool
 
     def given(self) -> Any:
-        return self.value.value() if isinstance(self.value, _Packed) else self.value
+        if self.packed:  # packed by this process only: nothing from outside reaches it
+            return pickle.loads(zlib.decompress(self.value))
+        return self.value
+
+
+def pack(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 class ReadCache:
@@ -125,8 +134,11 @@ class ReadCache:
         self._lock = threading.Lock()
         self._held: Version | None = None
         self._seen: deque[Version] = deque(maxlen=64)  # the versions held lately
-        self._answers: OrderedDict[Hashable, _Kept] = OrderedDict()
-        self._by_scope: dict[str, set[Hashable]] = {}
+        self._answers: OrderedDict[bytes, _Kept] = OrderedDict()
+        # scope -> the data version that last changed it, since every kept answer was last
+        # known current (the sweep): an answer stamped earlier than one of its scopes' marks
+        # is stale
+        self._changed: dict[str, int] = {}
         self._answer_bytes = 0
         self._slots: dict[str, Any] = {}
         self.hits = 0
@@ -148,8 +160,9 @@ class ReadCache:
     # -- sizes --------------------------------------------------------------------------------
 
     def __len__(self) -> int:
+        """The answers kept and current (a stale one may wait for its sweep)."""
         with self._lock:
-            return len(self._answers)
+            return sum(1 for kept in self._answers.values() if not self._stale(kept))
 
     def nbytes(self) -> int:
         """Everything kept, in bytes: the answers as measured, the slots as they say."""
@@ -157,6 +170,7 @@ class ReadCache:
             return self._answer_bytes + self._slot_bytes()
 
     def answer_bytes(self) -> int:
+        """The answers' bytes, stale ones not yet swept included: what the bound bounds."""
         with self._lock:
             return self._answer_bytes
 
@@ -168,9 +182,9 @@ class ReadCache:
 
     def sync(self, now: Version,
              changes: Callable[[Version, Version], frozenset[str] | None]) -> None:
-        """Bring the kept answers to the data version ``now`` (peeked): drop what the writes
-        since the version held changed (``changes(held, now)``: their scopes, None when no
-        history can be told)."""
+        """Bring the kept answers to the data version ``now`` (peeked): mark stale what the
+        writes since the version held changed (``changes(held, now)``: their scopes, None when
+        no history can be told)."""
         with self._lock:
             held = self._held
             if held == now:
@@ -186,19 +200,23 @@ class ReadCache:
             if changed is None or scopes.EVERYTHING in changed:
                 self._drop_all()
             else:
-                self._drop(changed)
+                self._mark(changed, now[0])
             self._held = now
             self._seen.append(now)
 
     def get(self, now: Version, key: Hashable) -> Any | None:
+        name = digest(key)
         with self._lock:
-            found = self._answers.get(key) if now == self._held else None
+            found = self._answers.get(name) if now == self._held else None
+            if found is not None and self._stale(found):
+                self._remove(name)
+                found = None
             if found is None:
                 self.misses += 1
                 return None
-            self._answers.move_to_end(key)
+            self._answers.move_to_end(name)
             self.hits += 1
-        return found.given()  # unpacked outside the lock
+        return found.given()  # unpacked outside the lock: each caller gets its own copy
 
     def put(self, version: Version, key: Hashable, value: Any, depends: Iterable[str],
             size: int | None = None) -> bool:
@@ -206,59 +224,64 @@ class ReadCache:
         ``depends`` is written. False when it was not kept. Without ``size`` it is kept packed
         and counted as it sits in memory (the bound, above); with one, as it is, counted as
         the caller says (small values: which group a channel is)."""
-        if not self.keeps_answers:
-            return False
-        depends = tuple(sys.intern(scope) for scope in set(depends))
-        if size is None:
-            if self._held != version:
-                return False  # not kept anyway (checked again under the lock): don't pack
-            value = _Packed.of(value)
-            size = len(value.blob) + ENTRY_BYTES + SCOPE_BYTES * len(depends)
+        if not self.keeps_answers or self._held != version:
+            return False  # not kept anyway (checked again under the lock): don't pack
+        names = tuple(sys.intern(scope) for scope in set(depends))
+        packed = size is None
+        if packed:
+            value = pack(value)
+            size = len(value) + ENTRY_BYTES + SCOPE_BYTES * len(names)
+        assert size is not None
+        name = digest(key)
         with self._lock:
-            if version != self._held:
+            held = self._held
+            if held is None or version != held:
                 return False  # computed on another snapshot than the one held: give, don't keep
             room = self.max_bytes
             if size > room // 4:
                 return False
-            old = self._answers.pop(key, None)
-            if old is not None:
-                self._forget(key, old)
-            self._answers[key] = _Kept(value, size, depends)
+            if name in self._answers:
+                self._remove(name)
+            self._answers[name] = _Kept(value, size, names, held[0], packed)
             self._answer_bytes += size
-            for scope in depends:
-                self._by_scope.setdefault(scope, set()).add(key)
             while self._answer_bytes > room and self._answers:
-                oldest, kept = self._answers.popitem(last=False)
-                self._forget(oldest, kept)
-            return key in self._answers
+                _, oldest = self._answers.popitem(last=False)
+                self._answer_bytes -= oldest.size
+            return name in self._answers
 
     def clear(self) -> None:
         with self._lock:
             self._drop_all()
             self._held = None
 
-    def _forget(self, key: Hashable, kept: _Kept) -> None:
-        self._answer_bytes -= kept.size
-        for scope in kept.depends:
-            keys = self._by_scope.get(scope)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self._by_scope[scope]
+    def _stale(self, kept: _Kept) -> bool:
+        changed = self._changed
+        return bool(changed) and any(changed.get(scope, 0) > kept.stamp
+                                     for scope in kept.depends)
 
-    def _drop(self, changed: frozenset[str]) -> None:
-        doomed = {key for scope in changed for key in self._by_scope.get(scope, ())}
-        doomed |= set(self._by_scope.get(scopes.EVERYTHING, ()))
-        for key in doomed:
-            kept = self._answers.pop(key, None)
-            if kept is not None:
-                self._forget(key, kept)
-                self.dropped += 1
+    def _remove(self, name: bytes) -> None:
+        self._answer_bytes -= self._answers.pop(name).size
+        self.dropped += 1
+
+    def _mark(self, changed: frozenset[str], version: int) -> None:
+        """The answers depending on a scope in ``changed`` are stale from ``version`` on:
+        each is dropped when it is next asked for or swept, or leaves as the least recently
+        used. Marking costs what the write named, not what is kept. Once ``MARKS`` scopes are
+        marked, the stale answers are dropped at once and the others stamped current, so the
+        marks never outgrow the programme's writes."""
+        for scope in changed:
+            self._changed[sys.intern(scope)] = version
+        if len(self._changed) > MARKS:
+            for name in [n for n, kept in self._answers.items() if self._stale(kept)]:
+                self._remove(name)
+            for kept in self._answers.values():
+                kept.stamp = version
+            self._changed.clear()
 
     def _drop_all(self) -> None:
         self.dropped += len(self._answers)
         self._answers.clear()
-        self._by_scope.clear()
+        self._changed.clear()
         self._answer_bytes = 0
 
 

@@ -223,16 +223,18 @@ def status_answer(result: r.StatusAnswer, lang: Lang, tz: str) -> Reply:
     return Reply(text, tuple(sections))
 
 
+def list_line(a: ActivityLine, lang: Lang) -> str:
+    """One activity as a list shows it (`status` of a group, `lijst`): status, title, key and
+    deadline."""
+    return (f"• {status_label(a.status, lang)} {escape(a.title)} (`{escape(a.key)}`)"
+            + (f" · {format_due(a.due, lang)}" if a.due else ""))
+
+
 def group_status_answer(result: r.GroupStatusAnswer, lang: Lang) -> Reply:
     scope = group_name(result.group) if result.group else t(lang, "Alle activiteiten", "All activities")
     head = f"*{scope}* — {counts_line(result.counts, lang)}"
     several = len({a.programme_key for a in result.lines}) > 1
-    lines = [
-        f"• {status_label(a.status, lang)} {escape(a.title)} (`{escape(a.key)}`)"
-        + (f" · {format_due(a.due, lang)}" if a.due else "")
-        + (programme_tag(a) if several else "")
-        for a in result.lines
-    ]
+    lines = [list_line(a, lang) + (programme_tag(a) if several else "") for a in result.lines]
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang, result.total))))
 
 
@@ -333,11 +335,8 @@ def groups_answer(result: r.GroupsAnswer, lang: Lang) -> Reply:
 
 def activity_list_answer(result: r.ActivityListAnswer, lang: Lang) -> Reply:
     head = f"*{group_name(result.group)}*"
-    lines = [
-        f"• {status_label(a.status, lang)} {escape(a.title)} (`{escape(a.key)}`)"
-        + (f" · {format_due(a.due, lang)}" if a.due else "")
-        for a in result.activities
-    ] or [t(lang, "_Geen activiteiten._", "_No activities._")]
+    lines = ([list_line(a, lang) for a in result.activities]
+             or [t(lang, "_Geen activiteiten._", "_No activities._")])
     total = result.total if result.activities and result.total is not None else None
     return Reply(head.replace("*", ""), (head, "\n".join(limited(lines, lang, total))))
 

@@ -9,7 +9,11 @@ import pytest
 
 from bot.config import DEFAULT_CACHE_MB, ConfigError, Settings
 from bot.domain import scopes
-from bot.services.answers import ENTRY_BYTES, SCOPE_BYTES, ReadCache
+import dataclasses
+import re
+
+from bot.services import commands
+from bot.services.answers import ENTRY_BYTES, MARKS, SCOPE_BYTES, ReadCache
 
 V1, V2, V3 = (1, "t1"), (2, "t2"), (3, "t3")
 
@@ -48,6 +52,33 @@ def test_a_write_drops_exactly_the_answers_depending_on_what_it_changed() -> Non
     assert cache.get(V2, "about_a") is None and cache.get(V2, "lists") is None
     assert cache.get(V2, "about_b") == "answer about_b"
     assert cache.answer_bytes() == 100
+
+
+def test_once_many_scopes_are_marked_the_stale_answers_are_swept_and_the_rest_stay() -> None:
+    cache = ReadCache(1_000_000)
+    kept(cache, V1, about_a={A}, about_b={B}, lists={G})
+    many = {scopes.activity("p", f"x{n}") for n in range(MARKS)}
+    cache.sync(V2, Log(v2={A, *many}))  # more scopes than are marked before a sweep
+    assert cache.answer_bytes() == 200  # about_a left at once, not when next asked for
+    assert cache.get(V2, "about_b") == "answer about_b" and cache.get(V2, "lists") is not None
+    kept(cache, V2, about_a={A})
+    cache.sync(V3, Log(v3={B}))  # after the sweep, the marks start again
+    assert cache.get(V3, "about_b") is None
+    assert cache.get(V3, "about_a") == "answer about_a" and len(cache) == 2
+
+
+def test_a_kept_command_s_repr_names_its_value() -> None:
+    """Kept answers are keyed by the repr of their key (answers.digest): a kept command type
+    must be a dataclass whose generated repr shows every field, each a string, a number or
+    None, so two different questions never share a key."""
+    for row in commands.TABLE:
+        if not row.keep:
+            continue
+        assert dataclasses.is_dataclass(row.command), row.command
+        assert hasattr(row.command.__repr__, "__wrapped__"), f"{row.command} has its own repr"
+        for field in dataclasses.fields(row.command):
+            assert field.repr, (row.command, field.name)
+            assert set(re.findall(r"\w+", str(field.type))) <= {"str", "int", "None"}, field
 
 
 def test_everything_drops_everything() -> None:
