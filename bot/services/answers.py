@@ -108,7 +108,7 @@ class _Kept:
     value: Any  # packed (bytes: pickled, then compressed) or, when ``packed`` is False, as is
     size: int
     depends: tuple[str, ...]  # interned names: shared by every answer naming the scope
-    stamp: int  # the data version it is known current at
+    stamp: int  # the data version it was computed at
     packed: bool
 
     def given(self) -> Any:
@@ -135,9 +135,8 @@ class ReadCache:
         self._held: Version | None = None
         self._seen: deque[Version] = deque(maxlen=64)  # the versions held lately
         self._answers: OrderedDict[bytes, _Kept] = OrderedDict()
-        # scope -> the data version that last changed it, since every kept answer was last
-        # known current (the sweep): an answer stamped earlier than one of its scopes' marks
-        # is stale
+        # scope -> the data version that last changed it, since the last sweep: an answer
+        # stamped earlier than one of its scopes' marks is stale
         self._changed: dict[str, int] = {}
         self._answer_bytes = 0
         self._slots: dict[str, Any] = {}
@@ -267,15 +266,14 @@ class ReadCache:
         """The answers depending on a scope in ``changed`` are stale from ``version`` on:
         each is dropped when it is next asked for or swept, or leaves as the least recently
         used. Marking costs what the write named, not what is kept. Once ``MARKS`` scopes are
-        marked, the stale answers are dropped at once and the others stamped current, so the
-        marks never outgrow the programme's writes."""
+        marked, the stale answers are dropped at once and the marks forgotten (what is left is
+        current: a later mark is later than every stamp), so the marks never outgrow the
+        programme's writes."""
         for scope in changed:
             self._changed[sys.intern(scope)] = version
         if len(self._changed) > MARKS:
             for name in [n for n, kept in self._answers.items() if self._stale(kept)]:
                 self._remove(name)
-            for kept in self._answers.values():
-                kept.stamp = version
             self._changed.clear()
 
     def _drop_all(self) -> None:
