@@ -18,9 +18,10 @@ payload of ~1.8 KB in dicts and strings packs into ~0.2-0.5 KB, one object inste
 and counted as its packed bytes plus what keeping it costs besides (its key, kept as a
 16-byte digest, its scopes and its place in the LRU order: `ENTRY_BYTES`, `SCOPE_BYTES`,
 ~350 bytes for an answer about one activity, a third of what a key of Python objects and a
-set of keys per scope cost). A given answer is unpacked afresh, so nobody shares it. Counting the payload's Python objects instead undercounted the real footprint
-about twofold, and a process's RSS grew long after the bound was "reached". The least recently
-used go first. An answer bigger than a quarter of the limit is given, not kept. The slots are
+set of keys per scope cost). A given answer is unpacked afresh, so nobody shares it.
+Counting the payload's Python objects instead undercounted the real footprint about twofold,
+and a process's RSS grew long after the bound was "reached". The least recently used go
+first. An answer bigger than a quarter of the limit is given, not kept. The slots are
 not evicted (a question cannot be answered without the resolution index: it grows with the
 programme, about 0.5-0.8 KB per activity); they say their size (``nbytes()``), which `nbytes`
 reports next to the answers.
@@ -50,8 +51,8 @@ reports next to the answers.
   since the version held are read once and marked changed at that version; exactly the
   answers depending on one of them, kept at an earlier version, are stale: never given
   again, dropped when next asked for, and all at once when more than `MARKS` scopes are
-  marked (`*` drops all at once). An earlier version whose listed history leads to the one held
-  is a peek that was overtaken (its thread was slow): it changes nothing. A version that went
+  marked (`*` drops all at once). An earlier version whose listed history leads to the one
+  held is a peek that was overtaken (its thread was slow): it changes nothing. A version that went
   backwards otherwise, the same number with another token (a restore, a downgrade and
   upgrade, a failover to a replica behind), or a gap in the list (pruned): no history can be
   told, everything is dropped. So no answer from before a restore is ever given again,
